@@ -1,0 +1,319 @@
+"""Calling an endpoint: one boto3 client, the raw exchange behind every call, and a reproducer.
+
+Every conformance call goes through :class:`Cognito`. It never raises botocore's ``ClientError``:
+an error answer is data (:class:`Response`), because most checks are about error answers. It
+raises only :class:`Unsupported` (the endpoint does not implement the operation: the test cannot
+go on, and the outcome is counted apart from divergences) and :class:`HarnessError` (our fault).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from conformance import redact
+from conformance.wire import Exchange
+
+if TYPE_CHECKING:
+    from conformance.endpoints import Endpoint
+
+
+class Unsupported(Exception):
+    """The endpoint does not implement an operation the test needs."""
+
+    def __init__(self, operation: str, detail: str) -> None:
+        super().__init__(f"{operation}: {detail}")
+        self.operation = operation
+        self.detail = detail
+
+
+class HarnessError(Exception):
+    """Something on our side went wrong (invalid request, transport failure): never a divergence."""
+
+
+@dataclass
+class Response:
+    """What one call returned, on the wire and as boto3 parsed it."""
+
+    operation: str
+    params: dict[str, Any]
+    exchange: Exchange | None
+    data: dict[str, Any] | None
+    index: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.exchange is not None and not self.exchange.is_error
+
+    @property
+    def body(self) -> Any:
+        """The raw JSON body as sent on the wire (timestamps still numbers)."""
+        return self.exchange.response_json() if self.exchange is not None else None
+
+    @property
+    def error_code(self) -> str | None:
+        return self.exchange.error_type() if self.exchange is not None and self.exchange.is_error else None
+
+    @property
+    def error_message(self) -> str | None:
+        return self.exchange.error_message() if self.exchange is not None and self.exchange.is_error else None
+
+    def __getitem__(self, key: str) -> Any:
+        """Parsed-member access for test code that needs a value to go on (e.g. an Id)."""
+        if self.data is None or key not in self.data:
+            raise KeyError(f"{self.operation} response has no {key!r}; got {self.describe()}")
+        return self.data[key]
+
+    def describe(self) -> str:
+        if self.exchange is None:
+            return "no exchange"
+        return self.exchange.summary()
+
+
+#: Called with every Response right after the call (the per-test recorder runs wire and schema checks).
+Observer = Callable[[Response], None]
+
+
+class _Capture:
+    """botocore event handlers that record the raw request and response of the current call."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def install(self, client: Any) -> None:
+        # First, so the clock starts before an in-process transport answers.
+        client.meta.events.register_first("before-send.cognito-idp", self.on_send)
+        # before-parse sees the raw response dict (status, headers, body bytes) for every transport,
+        # including in-process moto, whose answer comes from its own before-send handler.
+        client.meta.events.register("before-parse.cognito-idp", self.on_response)
+
+    def begin(self) -> None:
+        self._local.exchange = None
+        self._local.request = None
+
+    def on_send(self, request: Any, **_: Any) -> None:
+        body = request.body
+        if isinstance(body, str):
+            body = body.encode()
+        self._local.request = (request.url, dict(request.headers), body or b"", time.perf_counter())
+
+    def on_response(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
+        url, headers, body, started = self._local.request or ("", {}, b"", time.perf_counter())
+        headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in headers.items()}
+        self._local.exchange = Exchange(
+            operation=operation_model.name,
+            request_headers=headers,
+            request_body=body,
+            status=int(response_dict["status_code"]),
+            response_headers=dict(response_dict["headers"]),
+            response_body=response_dict["body"] or b"",
+            elapsed_ms=(time.perf_counter() - started) * 1000.0,
+            url=url,
+        )
+
+    def take(self) -> Exchange | None:
+        return getattr(self._local, "exchange", None)
+
+
+def is_unsupported(exchange: Exchange) -> str | None:
+    """Why an answer means "not implemented" rather than a divergence, or None.
+
+    targets.md: moto server answers an unimplemented operation with HTTP 500 and an HTML page;
+    cognito-local with 500 ``CognitoLocal#Unsupported``; any server may say 501. A JSON 500 that
+    is not one of these is a real answer (AWS's InternalErrorException is a fault) and is checked.
+    """
+    if exchange.status == 501:
+        return "HTTP 501 Not Implemented"
+    if exchange.status >= 500:
+        body = exchange.response_json()
+        if body is None:
+            return f"HTTP {exchange.status} with a non-JSON body (an unimplemented-operation page)"
+        raw_type = body.get("__type") if isinstance(body, dict) else None
+        if isinstance(raw_type, str) and raw_type.split("#")[-1] == "Unsupported":
+            return f"{raw_type}: {body.get('message', '')}"
+    return None
+
+
+class Cognito:
+    """A cognito-idp client for conformance calls against one endpoint.
+
+    Use ``cognito.create_user_pool(PoolName=...)`` like a boto3 client; every call returns a
+    :class:`Response` and is shown to the current observer. A test that sends an invalid request on
+    purpose says so: ``cognito.call("ListUserPools", {"MaxResults": 0}, invalid_request=True)``.
+    """
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+        self.client = endpoint.make_client()
+        self._capture = _Capture()
+        self._capture.install(self.client)
+        self._to_api = dict(self.client.meta.method_to_api_mapping)
+        self._to_method = {v: k for k, v in self._to_api.items()}
+        self.observer: Observer | None = None
+        self.log = CallLog(endpoint)
+
+    def __getattr__(self, name: str) -> Callable[..., Response]:
+        if name.startswith("_") or name not in self.__dict__.get("_to_api", {}):
+            raise AttributeError(name)
+        return lambda **params: self.call(name, params)
+
+    def operation_name(self, name: str) -> str:
+        return self._to_api.get(name, name)
+
+    def call(self, operation: str, params: dict[str, Any] | None = None, *, invalid_request: bool = False) -> Response:
+        """Send one request; returns the Response (errors included)."""
+        api_name = self.operation_name(operation)
+        method = self._to_method.get(api_name)
+        if method is None:
+            raise HarnessError(f"unknown operation {operation!r}")
+        params = dict(params or {})
+        _register_secrets(params)
+        self._capture.begin()
+        data: dict[str, Any] | None
+        try:
+            data = getattr(self.client, method)(**params)
+        except ClientError as error:
+            data = dict(error.response)
+        except NotImplementedError as error:
+            # In-process moto raises this for operations it lacks (targets.md).
+            raise Unsupported(api_name, f"NotImplementedError: {error}") from None
+        except (BotoCoreError, OSError) as error:
+            exchange = self._capture.take()
+            if exchange is not None and (reason := is_unsupported(exchange)):
+                raise Unsupported(api_name, reason) from None
+            raise HarnessError(f"{api_name}: transport failed: {type(error).__name__}: {error}") from None
+        exchange = self._capture.take()
+        if exchange is not None:
+            reason = is_unsupported(exchange)
+            if reason:
+                raise Unsupported(api_name, reason)
+            _register_secrets(exchange.response_json())
+        response = Response(api_name, params, exchange, data)
+        response.index = self.log.record(method, params, response)
+        if self.observer is not None:
+            self.observer(response, invalid_request=invalid_request)  # type: ignore[call-arg]
+        return response
+
+
+def _register_secrets(value: Any, key: str | None = None) -> None:
+    """Register every secret-keyed string so later artifacts can never contain it."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _register_secrets(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            _register_secrets(v, key)
+    elif isinstance(value, str) and key is not None and redact.is_secret_key(key):
+        redact.register(value)
+
+
+@dataclass
+class _Logged:
+    method: str
+    params: dict[str, Any]
+    ok: bool
+    values: dict[str, str] = field(default_factory=dict)
+
+
+class CallLog:
+    """The calls of one test, rendered as a runnable boto3 script ("Reproduce with").
+
+    Values that came out of an earlier response (pool ids, client ids, tokens, sessions) are
+    written as expressions over that response, so the script runs against a fresh endpoint;
+    passwords are replaced by a helper that makes a new one, so no secret of the run is printed.
+    """
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+        self.calls: list[_Logged] = []
+
+    def clear(self) -> None:
+        self.calls = []
+
+    def record(self, method: str, params: dict[str, Any], response: Response) -> int:
+        entry = _Logged(method, params, response.ok)
+        if response.ok and response.data:
+            _index_values(response.data, f"r{len(self.calls) + 1}", entry.values)
+        self.calls.append(entry)
+        return len(self.calls)
+
+    def script(self, upto: int | None = None) -> str:
+        calls = self.calls[: upto or len(self.calls)]
+        known: dict[str, str] = {}
+        body: list[str] = []
+        for number, entry in enumerate(calls, start=1):
+            args = ", ".join(f"{k}={_expression(v, known, k)}" for k, v in entry.params.items())
+            target = f"r{number} = " if entry.ok else ""
+            if entry.ok:
+                body.append(f"{target}client.{entry.method}({args})")
+            else:
+                body.append(f"call(client.{entry.method}{', ' if args else ''}{args})")
+            for value, expression in entry.values.items():
+                known.setdefault(value, expression)
+        return "\n".join(self._prologue() + body + self._epilogue())
+
+    def _prologue(self) -> list[str]:
+        ep = self.endpoint
+        lines = ["import secrets", "import boto3", "from botocore.exceptions import ClientError"]
+        if ep.kind == "moto":
+            lines += ["from moto import mock_aws", "mock_aws().start()"]
+        url = f", endpoint_url={ep.url!r}" if ep.url else ""
+        if ep.kind in ("reference", "miniature"):
+            lines.append("# in-process reference: serve it with `python -m conformance.reference --port 9300`")
+            url = ", endpoint_url='http://127.0.0.1:9300'"
+        lines += [
+            f"client = boto3.client('cognito-idp', region_name={ep.region!r}{url}, "
+            "aws_access_key_id='testing', aws_secret_access_key='testing')",
+            "def password():  # a fresh password meeting the default policy; the run's own are not shown",
+            "    return 'Aa1!' + secrets.token_urlsafe(12)",
+            "def call(method, **params):",
+            "    try:",
+            "        print(method.__name__, method(**params))",
+            "    except ClientError as error:",
+            "        print(method.__name__, error.response['Error'])",
+        ]
+        return lines
+
+    def _epilogue(self) -> list[str]:
+        return []
+
+
+_PASSWORD_KEYS = {"Password", "TemporaryPassword", "ProposedPassword", "PreviousPassword", "PASSWORD", "NEW_PASSWORD"}
+
+
+def _expression(value: Any, known: dict[str, str], key: str | None = None) -> str:
+    if isinstance(value, str):
+        if value in known:
+            return known[value]
+        if key in _PASSWORD_KEYS:
+            return "password()"
+        if key is not None and redact.is_secret_key(key):
+            return repr(f"<{key} not shown>")
+        return repr(redact.redact_text(value))
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_expression(v, known, k)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_expression(v, known, key) for v in value) + "]"
+    return repr(value)
+
+
+def _index_values(value: Any, expression: str, out: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k != "ResponseMetadata":
+                _index_values(v, f"{expression}[{k!r}]", out)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _index_values(v, f"{expression}[{i}]", out)
+    elif isinstance(value, str) and len(value) >= 6:
+        out.setdefault(value, expression)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)

@@ -1,0 +1,145 @@
+"""The one value every check produces when an endpoint differs from what AWS does.
+
+A check never asserts directly: it builds :class:`Divergence` values, and the plugin decides
+(from the endpoint's expectations file) whether each is known, and renders all of them in one
+fixed, labelled block. Equality goes by :meth:`Divergence.key` so that Hypothesis keeps the same
+failure while shrinking and the expectations file can name it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from conformance.redact import redact
+
+if TYPE_CHECKING:
+    from conformance.wire import Exchange
+
+
+class Confidence(StrEnum):
+    """How sure we are of the AWS fact a check rests on (from its source tag in aws-behaviour.md)."""
+
+    #: AWS-authored code or tests run against real AWS, or §12 "settled".
+    VERIFIED = "verified"
+    #: AWS documentation or model text, or §12 "likely".
+    DOCUMENTED = "documented"
+    #: no source, or "still UNVERIFIED": reported, never a hard failure.
+    UNVERIFIED = "unverified"
+
+    @property
+    def is_hard(self) -> bool:
+        """Whether a divergence at this confidence fails a run."""
+        return self is not Confidence.UNVERIFIED
+
+
+class CheckKind(StrEnum):
+    """The kind of check, the column of the compatibility matrix."""
+
+    WIRE = "wire"
+    SHAPE = "shape"
+    ERRORS = "errors"
+    SEMANTICS = "semantics"
+    TOKENS = "tokens"
+    SRP_DEVICES = "srp-devices"
+
+
+class Outcome(StrEnum):
+    """How a check ended. Unsupported is counted apart from divergent everywhere."""
+
+    PASS = "pass"
+    DIVERGENCE = "divergence"
+    EXPECTED_DIVERGENCE = "expected-divergence"
+    UNSUPPORTED = "unsupported"
+    HARNESS_ERROR = "harness-error"
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """One observed difference between an endpoint and AWS.
+
+    Attributes:
+        operation: the Cognito operation (PascalCase, as in the model), e.g. ``AdminInitiateAuth``.
+        check: the check's name, e.g. ``error.code`` or ``schema.additional-property``.
+        path: JSON path into the exchange, e.g. ``$.UserPool.Id`` or ``$.__type``.
+        expected: what AWS returns (or a description of the constraint).
+        actual: what the endpoint returned.
+        confidence: how sure the fact is.
+        source: where the fact comes from, e.g. ``aws-behaviour.md §9 [CLI create-user-pool]``.
+        kind: the kind of check.
+        evidence: the raw wire exchange that showed it, when there was one.
+        note: a sentence of context (what the test did before this step).
+    """
+
+    operation: str
+    check: str
+    path: str
+    expected: Any
+    actual: Any
+    confidence: Confidence
+    source: str
+    kind: CheckKind
+    evidence: Exchange | None = field(default=None, compare=False, repr=False)
+    note: str = field(default="", compare=False)
+
+    def key(self) -> str:
+        """The identity an expectations file uses: ``Operation check path``."""
+        return f"{self.operation} {self.check} {self.path}"
+
+    def fingerprint(self) -> str:
+        """A short stable id for reports and history (same key, same id)."""
+        return hashlib.sha256(self.key().encode()).hexdigest()[:12]
+
+    def to_json(self, *, endpoint: str, test_id: str, expected_reason: str | None = None) -> dict[str, Any]:
+        """The JSON Lines record for ``reports/divergences.jsonl``; secrets redacted."""
+        record = {
+            "id": self.fingerprint(),
+            "endpoint": endpoint,
+            "test_id": test_id,
+            "operation": self.operation,
+            "check": self.check,
+            "kind": str(self.kind),
+            "path": self.path,
+            "expected": self.expected,
+            "actual": self.actual,
+            "confidence": str(self.confidence),
+            "source": self.source,
+            "note": self.note,
+            "known": expected_reason is not None,
+            "known_reason": expected_reason,
+            "evidence": self.evidence.to_json() if self.evidence is not None else None,
+        }
+        return redact(record)
+
+    def render(self, *, endpoint: str = "", reproducer: str = "", expected_reason: str | None = None) -> str:
+        """The fixed, labelled text block shown in a pytest failure (secrets redacted)."""
+        expected = redact(self.expected)
+        actual = redact(self.actual)
+        lines = [
+            f"Divergence            : {self.check} ({self.kind}, {self.confidence})",
+            f"Endpoint              : {endpoint}",
+            f"Operation             : {self.operation}",
+            f"Path                  : {self.path}",
+            f"AWS does              : {_compact(expected)}",
+            f"Endpoint returned     : {_compact(actual)}",
+            f"Source                : {self.source}",
+        ]
+        if self.note:
+            lines.append(f"Context               : {self.note}")
+        if self.evidence is not None:
+            lines.append(f"Wire                  : {self.evidence.summary()}")
+        if expected_reason is not None:
+            lines.append(f"Known divergence      : {expected_reason}")
+        if reproducer:
+            lines.append("Reproduce with        :")
+            lines.extend("    " + line for line in reproducer.splitlines())
+        lines.append(f"Expectation key       : {self.key()}")
+        return "\n".join(lines)
+
+
+def _compact(value: Any, limit: int = 400) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,139 @@
+"""Known divergences per endpoint: data with a reason, never loosened asserts.
+
+``conformance/expectations/<endpoint>.toml`` lists, per test, the divergences that endpoint is
+known to have, each with a reason a reader can verify (the AWS fact and its source, and what the
+endpoint does instead)::
+
+    [[divergence]]
+    test = "test_user_pools.py::test_describe_user_pool_defaults"
+    key = "DescribeUserPool value $.UserPool.EstimatedNumberOfUsers"
+    reason = "moto omits EstimatedNumberOfUsers; AWS returns 0 for a new pool (§9 [CLI create-user-pool])"
+
+A run passes when what it observed equals this list: an unexpected divergence fails its test, and
+so does an expected one that no longer happens (the file must be updated). ``--update-expectations``
+rewrites the file from the run, keeping the reasons already written; a new entry gets an empty
+reason, which the loader refuses, so no entry lands without one. The ``aws`` endpoint never reads
+a file: AWS is the reference.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from conformance.divergence import Divergence
+
+EXPECTATIONS_DIR = Path(__file__).parent / "expectations"
+
+
+class ExpectationsError(Exception):
+    """The expectations file is malformed (shown as a usage error)."""
+
+
+def normalize_test_id(nodeid: str) -> str:
+    """``conformance/suite/test_x.py::test_y[p]`` -> ``test_x.py::test_y[p]`` (independent of rootdir)."""
+    path, sep, rest = nodeid.partition("::")
+    return path.rsplit("/", 1)[-1] + sep + rest
+
+
+@dataclass
+class Expectations:
+    """The known divergences of one endpoint, by test id and divergence key."""
+
+    path: Path | None
+    entries: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def for_endpoint(cls, label: str, override: str | None = None) -> Expectations:
+        """The file for an endpoint label (``moto``, ``moto-server``, ``cognito-local``...)."""
+        if override:
+            path = Path(override)
+            if not path.is_file():
+                raise ExpectationsError(f"expectations file {override} does not exist")
+            return cls.load(path)
+        path = EXPECTATIONS_DIR / f"{label.replace(':', '-')}.toml"
+        return cls.load(path) if path.is_file() else cls(path)
+
+    @classmethod
+    def load(cls, path: Path) -> Expectations:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ExpectationsError(f"cannot read expectations file {path}: {error}") from None
+        entries: dict[str, dict[str, str]] = {}
+        for number, item in enumerate(data.get("divergence", []), start=1):
+            test, key, reason = item.get("test"), item.get("key"), item.get("reason")
+            if not (isinstance(test, str) and isinstance(key, str) and test and key):
+                raise ExpectationsError(f"{path}: entry {number} needs 'test' and 'key'")
+            if not isinstance(reason, str) or not reason.strip():
+                raise ExpectationsError(
+                    f"{path}: entry {number} ({test} / {key}) has no reason; write why this endpoint differs from AWS"
+                )
+            entries.setdefault(test, {})[key] = reason.strip()
+        return cls(path, entries)
+
+    def for_test(self, test_id: str) -> dict[str, str]:
+        return self.entries.get(test_id, {})
+
+    def tests(self) -> set[str]:
+        return set(self.entries)
+
+    def write(self, observed: dict[str, list[Divergence]], *, header: str) -> Path:
+        """Rewrite the file from a run: ``observed`` maps test id -> its hard divergences."""
+        assert self.path is not None
+        lines = [f"# {line}".rstrip() for line in header.splitlines()] + [""]
+        for test in sorted(observed):
+            for divergence in sorted(observed[test], key=Divergence.key):
+                reason = self.for_test(test).get(divergence.key(), "")
+                lines += [
+                    "[[divergence]]",
+                    f"test = {_toml_str(test)}",
+                    f"key = {_toml_str(divergence.key())}",
+                    f"reason = {_toml_str(reason)}",
+                    "",
+                ]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text("\n".join(lines), encoding="utf-8")
+        return self.path
+
+
+def _toml_str(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+@dataclass
+class Verdict:
+    """A test's divergences weighed against its expectations."""
+
+    #: hard divergences the file does not list: they fail the test.
+    unexpected: list[Divergence] = field(default_factory=list)
+    #: divergences the file lists, with its reason.
+    known: list[tuple[Divergence, str]] = field(default_factory=list)
+    #: listed keys that did not happen: they fail the test (update the file).
+    vanished: list[tuple[str, str]] = field(default_factory=list)
+    #: divergences on UNVERIFIED facts that the file does not list: reported, never failing.
+    soft: list[Divergence] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.unexpected or self.vanished)
+
+
+def judge(observed: list[Divergence], expected: dict[str, str], *, use_expectations: bool = True) -> Verdict:
+    """Weigh one test's observed divergences against the expected ones (``key -> reason``)."""
+    verdict = Verdict()
+    expected = expected if use_expectations else {}
+    seen: set[str] = set()
+    for divergence in observed:
+        key = divergence.key()
+        seen.add(key)
+        if key in expected:
+            verdict.known.append((divergence, expected[key]))
+        elif divergence.confidence.is_hard:
+            verdict.unexpected.append(divergence)
+        else:
+            verdict.soft.append(divergence)
+    verdict.vanished = [(key, reason) for key, reason in expected.items() if key not in seen]
+    return verdict

@@ -1,0 +1,448 @@
+"""The pytest plugin: the only module with pytest hooks.
+
+Registered through the ``pytest11`` entry point, so ``--endpoint`` works wherever the package is
+installed. Configuration is resolved here, once, with its source shown in the header
+(option, then the ``CONFORMANCE_ENDPOINT`` environment variable, then the ``conformance_endpoint``
+ini key, then the default), as pytest-django does for ``--ds``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance import __version__
+from conformance.calls import Cognito, HarnessError, Response, Unsupported
+from conformance.checks import Recorder
+from conformance.divergence import CheckKind, Divergence, Outcome
+from conformance.endpoints import Endpoint, EndpointError, parse
+from conformance.expectations import Expectations, ExpectationsError, Verdict, judge, normalize_test_id
+from conformance.redact import redact_text
+from conformance.results import RunRecord, new_run_id, summary_table
+
+ENDPOINT_OPTION = "--endpoint"
+ENDPOINT_ENV = "CONFORMANCE_ENDPOINT"
+ENDPOINT_INI = "conformance_endpoint"
+DEFAULT_ENDPOINT = "moto"
+AWS_ACCOUNT_OPTION = "--aws-account"
+AWS_REGION_OPTION = "--aws-region"
+EXPECTATIONS_OPTION = "--expectations"
+UPDATE_OPTION = "--update-expectations"
+REPORTS_OPTION = "--reports-dir"
+REPORTS_INI = "conformance_reports_dir"
+
+HARNESS_KEY = pytest.StashKey["Harness"]()
+RECORDER_KEY = pytest.StashKey[Recorder]()
+VERDICT_KEY = pytest.StashKey[Verdict]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "Cognito conformance")
+    group.addoption(
+        ENDPOINT_OPTION,
+        dest="conformance_endpoint",
+        default=None,
+        help="endpoint to check: moto (default, in-process), moto-server[:port=N], reference, "
+        "http(s)://HOST:PORT (any emulator), aws, miniature:NAME. Also $CONFORMANCE_ENDPOINT or the "
+        f"'{ENDPOINT_INI}' ini key.",
+    )
+    group.addoption(AWS_ACCOUNT_OPTION, dest="conformance_aws_account", default=None,
+                    help="for --endpoint=aws: the 12-digit account the credentials must belong to")
+    group.addoption(AWS_REGION_OPTION, dest="conformance_aws_region", default=None,
+                    help="for --endpoint=aws: the region (default: $AWS_REGION, then $AWS_DEFAULT_REGION)")
+    group.addoption(EXPECTATIONS_OPTION, dest="conformance_expectations", default=None,
+                    help="expectations file to use instead of conformance/expectations/<endpoint>.toml")
+    group.addoption(UPDATE_OPTION, dest="conformance_update", action="store_true", default=False,
+                    help="rewrite the endpoint's expectations file from this run (new entries need a reason)")
+    group.addoption(REPORTS_OPTION, dest="conformance_reports", default=None,
+                    help="where results.jsonl, divergences.jsonl and run.json go (default: reports/)")
+    parser.addini(ENDPOINT_INI, "default endpoint when neither --endpoint nor $CONFORMANCE_ENDPOINT is set")
+    parser.addini(REPORTS_INI, "reports folder (default: reports)")
+
+
+def option_with_source(config: pytest.Config, dest: str, env: str | None, ini: str | None,
+                       default: str | None) -> tuple[str | None, str]:
+    """Resolve a setting: option, then environment, then ini, then default; with where it came from."""
+    value = config.getoption(dest)
+    if value:
+        return value, "option"
+    if env and os.environ.get(env):
+        return os.environ[env], "env"
+    if ini and config.getini(ini):
+        return str(config.getini(ini)), "ini"
+    return default, "default"
+
+
+@dataclass
+class Harness:
+    """Session state: the endpoint, its expectations, the run record."""
+
+    config: pytest.Config
+    endpoint: Endpoint
+    source: str
+    expectations: Expectations
+    use_expectations: bool
+    reports_dir: Path
+    started: bool = False
+    cognito: Cognito | None = None
+    record: RunRecord | None = None
+    observed: dict[str, list[Divergence]] = field(default_factory=dict)
+    completed: set[str] = field(default_factory=set)
+    soft: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def start(self) -> None:
+        if not self.started:
+            self.started = True
+            self.endpoint.start()
+
+    def client(self) -> Cognito:
+        if self.cognito is None:
+            self.start()
+            self.cognito = Cognito(self.endpoint)
+        return self.cognito
+
+    def run_record(self) -> RunRecord:
+        if self.record is None:
+            self.record = RunRecord(
+                self.reports_dir, new_run_id(self.endpoint.label), self.endpoint.label, self.endpoint.version
+            )
+        return self.record
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    spec, source = option_with_source(config, "conformance_endpoint", ENDPOINT_ENV, ENDPOINT_INI, DEFAULT_ENDPOINT)
+    region = config.getoption("conformance_aws_region")
+    if spec == "aws" and not region:
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    try:
+        endpoint = parse(spec or DEFAULT_ENDPOINT, region=region,
+                         aws_account=config.getoption("conformance_aws_account"))
+    except EndpointError as error:
+        raise pytest.UsageError(str(error)) from None
+    reports, _ = option_with_source(config, "conformance_reports", None, REPORTS_INI, "reports")
+    harness = Harness(
+        config=config,
+        endpoint=endpoint,
+        source=source,
+        expectations=Expectations(None),
+        use_expectations=endpoint.kind != "aws",
+        reports_dir=Path(reports or "reports"),
+    )
+    config.stash[HARNESS_KEY] = harness
+    config.addinivalue_line("markers", "kind(name): the kind of check a test makes (shape, errors, semantics, ...)")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    harness = session.config.stash[HARNESS_KEY]
+    try:
+        # The endpoint is started here, not lazily, so a wrong or silent endpoint is a usage error
+        # (exit code 4) before any test runs rather than a failure in every test.
+        harness.start()
+        if harness.use_expectations:
+            harness.expectations = Expectations.for_endpoint(
+                harness.endpoint.label, session.config.getoption("conformance_expectations")
+            )
+    except (EndpointError, ExpectationsError) as error:
+        harness.endpoint.stop()
+        raise pytest.UsageError(str(error)) from None
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    harness = config.stash[HARNESS_KEY]
+    ep = harness.endpoint
+    expectations = "none (aws is the reference)" if not harness.use_expectations else (
+        f"{harness.expectations.path} ({sum(len(v) for v in harness.expectations.entries.values())} known)"
+        if harness.expectations.path and harness.expectations.path.is_file() else "none"
+    )
+    return [
+        f"conformance: endpoint={ep.spec} (from {harness.source}) -> {ep.describe()}, region {ep.region}",
+        f"conformance: expectations={expectations}, reports={harness.reports_dir}/, harness {__version__}",
+    ]
+
+
+# --- fixtures -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def endpoint(request: pytest.FixtureRequest) -> Endpoint:
+    """The endpoint under test (resolved from --endpoint)."""
+    return request.config.stash[HARNESS_KEY].endpoint
+
+
+@pytest.fixture
+def check(request: pytest.FixtureRequest) -> Recorder:
+    """The current test's divergence recorder."""
+    return _recorder(request.node)
+
+
+@pytest.fixture
+def cognito(request: pytest.FixtureRequest) -> Iterator[Cognito]:
+    """A cognito-idp client whose every call is checked and recorded for the current test."""
+    harness = request.config.stash[HARNESS_KEY]
+    client = harness.client()
+    recorder = _recorder(request.node)
+    client.log.clear()
+    client.observer = recorder.observe
+    yield client
+    client.observer = None
+
+
+@pytest.fixture
+def make_user_pool(cognito: Cognito) -> Iterator[Callable[..., Response]]:
+    """Create user pools that are deleted after the test: ``make_user_pool(PoolName=..., **params)``."""
+    created: list[str] = []
+
+    def make(**params: Any) -> Response:
+        params.setdefault("PoolName", unique_name("pool"))
+        response = cognito.create_user_pool(**params)
+        if response.ok:
+            created.append(response.body["UserPool"]["Id"])
+        return response
+
+    yield make
+    observer, cognito.observer = cognito.observer, None  # clean-up is not under test
+    try:
+        for pool_id in created:
+            try:
+                cognito.delete_user_pool(UserPoolId=pool_id)
+            except (Unsupported, HarnessError):
+                pass
+    finally:
+        cognito.observer = observer
+
+
+_counter = iter(range(1, 10**9))
+
+
+def unique_name(prefix: str) -> str:
+    """A name unique within the run and across runs against a shared endpoint."""
+    return f"cc-{prefix}-{int(time.time() * 1000) % 10**8:08d}-{next(_counter)}"
+
+
+def _recorder(item: pytest.Item) -> Recorder:
+    recorder = item.stash.get(RECORDER_KEY, None)
+    if recorder is None:
+        harness = item.config.stash[HARNESS_KEY]
+        recorder = Recorder(harness.endpoint.label, normalize_test_id(item.nodeid))
+        item.stash[RECORDER_KEY] = recorder
+    return recorder
+
+
+# --- outcomes -----------------------------------------------------------------------------------
+
+
+def _test_kind(item: pytest.Item) -> str:
+    marker = item.get_closest_marker("kind")
+    return str(marker.args[0]) if marker and marker.args else str(CheckKind.SEMANTICS)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    recorder = item.stash.get(RECORDER_KEY, None)
+    if recorder is None or report.when not in ("setup", "call"):
+        return
+    if report.when == "setup" and report.passed:
+        return
+    harness = item.config.stash[HARNESS_KEY]
+    test_id = recorder.test_id
+    excinfo = call.excinfo
+    started = time.perf_counter()
+    if excinfo is not None and excinfo.errisinstance(Unsupported):
+        error = excinfo.value
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"unsupported by {harness.endpoint.label}: {error}")
+        report.user_properties.append(("conformance_outcome", str(Outcome.UNSUPPORTED)))
+        _write_results(harness, item, recorder, None, Outcome.UNSUPPORTED, str(error), call.duration)
+        return
+    if excinfo is not None or recorder.harness_errors:
+        reason = "; ".join(recorder.harness_errors) or (excinfo.exconly() if excinfo else "")
+        if excinfo is not None and not excinfo.errisinstance(HarnessError) and not recorder.harness_errors:
+            # An exception out of a test body is a harness problem (the suite never asserts on an
+            # endpoint directly); keep pytest's traceback, record the outcome.
+            _write_results(harness, item, recorder, None, Outcome.HARNESS_ERROR, reason, call.duration)
+            return
+        report.outcome = "failed"
+        report.longrepr = f"harness error (not a divergence): {redact_text(reason)}"
+        _write_results(harness, item, recorder, None, Outcome.HARNESS_ERROR, reason, call.duration)
+        return
+    if report.when != "call":
+        return
+    verdict = judge(recorder.divergences, harness.expectations.for_test(test_id),
+                    use_expectations=harness.use_expectations)
+    item.stash[VERDICT_KEY] = verdict
+    harness.completed.add(test_id)
+    hard = [d for d in recorder.divergences if d.confidence.is_hard]
+    if hard:
+        harness.observed[test_id] = hard
+    harness.soft += len(verdict.soft)
+    if verdict.failed:
+        report.outcome = "failed"
+        report.longrepr = render_verdict(verdict, harness, item)
+    elif verdict.soft or verdict.known:
+        report.sections.append(("conformance", render_verdict(verdict, harness, item, failing_only=False)))
+    _write_results(harness, item, recorder, verdict, None, "", call.duration + time.perf_counter() - started)
+
+
+def render_verdict(verdict: Verdict, harness: Harness, item: pytest.Item, *, failing_only: bool = True) -> str:
+    """The failure text: one fixed block per divergence, then expectations that no longer hold."""
+    ep = f"{harness.endpoint.label} (from {harness.source})"
+    cognito = harness.cognito
+    reproducer = cognito.log.script() if cognito is not None else ""
+    blocks: list[str] = []
+    for divergence in verdict.unexpected:
+        blocks.append(divergence.render(endpoint=ep, reproducer=reproducer))
+    for key, reason in verdict.vanished:
+        blocks.append(
+            "Expected divergence no longer happens\n"
+            f"Expectation key       : {key}\n"
+            f"Listed reason         : {reason}\n"
+            f"Fix                   : remove it from {harness.expectations.path} "
+            f"(or rerun with {UPDATE_OPTION})"
+        )
+    if not failing_only:
+        for divergence in verdict.soft:
+            blocks.append(divergence.render(endpoint=ep) + "\nNot failing           : the fact is UNVERIFIED")
+        for divergence, reason in verdict.known:
+            blocks.append(divergence.render(endpoint=ep, expected_reason=reason))
+    return redact_text("\n\n".join(blocks))
+
+
+def _write_results(harness: Harness, item: pytest.Item, recorder: Recorder, verdict: Verdict | None,
+                   forced: Outcome | None, message: str, duration_s: float) -> None:
+    record = harness.run_record()
+    test_id = recorder.test_id
+    kind = _test_kind(item)
+    reproducer = harness.cognito.log.script() if harness.cognito is not None and recorder.divergences else ""
+    reasons = {d.key(): r for d, r in verdict.known} if verdict else {}
+    for divergence in recorder.divergences:
+        record.divergence(
+            divergence.to_json(endpoint=harness.endpoint.label, test_id=test_id,
+                               expected_reason=reasons.get(divergence.key()))
+            | {"reproducer": reproducer}
+        )
+    _allure(item, recorder, kind)
+    fact = item.get_closest_marker("fact")
+    confidence = str(fact.args[1]) if fact and len(fact.args) > 1 else "documented"
+    source = str(fact.args[0]) if fact and fact.args else ""
+    operations = recorder.operations or ["-"]
+    for operation in operations:
+        kinds = {kind, str(CheckKind.WIRE), str(CheckKind.SHAPE)} if forced is None else {kind}
+        for check_kind in sorted(kinds):
+            mine = [d for d in recorder.divergences if d.operation == operation and str(d.kind) == check_kind]
+            if forced is not None:
+                outcome = forced
+            elif verdict is not None and any(d in verdict.unexpected or d in verdict.soft for d in mine):
+                outcome = Outcome.DIVERGENCE
+            elif mine:
+                outcome = Outcome.EXPECTED_DIVERGENCE
+            else:
+                outcome = Outcome.PASS
+            record.result(
+                test_id=test_id, operation=operation, kind=check_kind, outcome=outcome,
+                divergence_ids=[d.fingerprint() for d in mine], confidence=confidence, source=source,
+                duration_ms=duration_s * 1000.0, message=message,
+            )
+
+
+def _allure(item: pytest.Item, recorder: Recorder, kind: str) -> None:
+    try:
+        from conformance.reports import allure as allure_report
+    except ImportError:
+        return
+    fact = item.get_closest_marker("fact")
+    confidence = str(fact.args[1]) if fact and len(fact.args) > 1 else "documented"
+    area = item.module.__name__.rsplit(".", 1)[-1].removeprefix("test_") if item.module else "cognito"
+    for operation in recorder.operations:
+        allure_report.label_test(operation=operation, kind=kind, confidence=confidence, area=area)
+    if item.config.stash[HARNESS_KEY].cognito is not None:
+        for divergence in recorder.divergences:
+            if divergence.evidence is not None:
+                allure_report.attach_exchange(divergence.evidence.to_json())
+
+
+# --- end of run ---------------------------------------------------------------------------------
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    harness = session.config.stash.get(HARNESS_KEY, None)
+    if harness is None:
+        return
+    harness.endpoint.stop()
+    if harness.record is not None:
+        meta = _run_meta(harness)
+        harness.record.close(meta)
+        try:
+            from conformance.reports import history
+
+            history.append_run(harness.reports_dir, harness.reports_dir / "history.jsonl")
+        except ImportError:
+            pass
+    if session.config.getoption("conformance_update") and harness.use_expectations and harness.expectations.path:
+        observed = {t: d for t, d in harness.observed.items()}
+        # Tests that did not run this time keep their entries.
+        for test, entries in harness.expectations.entries.items():
+            if test not in harness.completed:
+                observed.setdefault(test, [])
+        path = harness.expectations.write(
+            {t: d for t, d in observed.items() if d},
+            header=(f"Known divergences of {harness.endpoint.label} ({harness.endpoint.version}) from AWS.\n"
+                    "Each entry: the test, the divergence key, and why (the AWS fact with its source, and what\n"
+                    "this endpoint does instead). Written by --update-expectations; reasons are written by hand."),
+        )
+        harness.failures.append(f"expectations rewritten: {path} (write a reason for every new entry)")
+
+
+def _run_meta(harness: Harness) -> dict[str, Any]:
+    import botocore
+
+    specs: dict[str, Any] = {}
+    try:
+        from conformance import specs as specs_module
+
+        manifest = specs_module.manifest()
+        specs = {"botocore_version": manifest.get("botocore_version"), "model_sha256": manifest.get("model_sha256")}
+    except (ImportError, OSError, ValueError):
+        pass
+    seed = harness.config.getoption("hypothesis_seed", default=None)
+    return {
+        "endpoint_source": harness.source,
+        "harness_version": __version__,
+        "botocore_version": botocore.__version__,
+        "specs": specs,
+        "hypothesis_seed": seed,
+    }
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    harness = config.stash.get(HARNESS_KEY, None)
+    if harness is None or harness.record is None:
+        return
+    tr = terminalreporter
+    tr.section(f"conformance: {harness.endpoint.label}")
+    for line in summary_table(harness.record.per_operation):
+        tr.write_line(line)
+    counts = harness.record.counts
+    tr.write_line(
+        f"checks: {counts.get('pass', 0)} pass, {counts.get('divergence', 0)} divergent, "
+        f"{counts.get('expected-divergence', 0)} known, {counts.get('unsupported', 0)} unsupported, "
+        f"{counts.get('harness-error', 0)} harness errors; {harness.soft} divergences on UNVERIFIED facts "
+        "(reported, not failing)"
+    )
+    tr.write_line(f"reports: {harness.reports_dir}/results.jsonl, divergences.jsonl, run.json")
+    try:
+        from conformance.reports import history
+
+        tr.write_line(history.summary_line(harness.reports_dir))
+    except (ImportError, OSError, ValueError):
+        pass
+    for failure in harness.failures:
+        tr.write_line(failure)

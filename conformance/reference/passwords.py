@@ -1,0 +1,50 @@
+"""Password policy checks (aws-behaviour.md §7, §8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.reference.errors import CognitoError
+
+#: [DG user-pool-settings-policies] the special characters, and "The space character is also
+#: treated as a special character" (§8).
+SYMBOLS = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
+
+DEFAULT_POLICY: dict[str, Any] = {
+    # aws-behaviour.md §8 [CLI create-user-pool] and §12.7 [TFAWS]: the default policy.
+    "MinimumLength": 8,
+    "RequireUppercase": True,
+    "RequireLowercase": True,
+    "RequireNumbers": True,
+    "RequireSymbols": True,
+    "TemporaryPasswordValidityDays": 7,
+}
+
+
+def _invalid(reason: str) -> CognitoError:
+    return CognitoError("InvalidPasswordException", f"Password did not conform with policy: {reason}")
+
+
+def check_password(password: str, policy: dict[str, Any]) -> None:
+    """Raise InvalidPasswordException for the first rule ``password`` breaks.
+
+    The order length → uppercase → lowercase → numeric → symbol, one message at a time, is what
+    the observed messages imply (§8; the exact order is UNVERIFIED).
+
+    Args:
+        password: the candidate password.
+        policy: the pool's PasswordPolicy.
+
+    Raises:
+        CognitoError: InvalidPasswordException with AWS's text.
+    """
+    if len(password) < int(policy.get("MinimumLength", 8)):
+        raise _invalid("Password not long enough")
+    if policy.get("RequireUppercase") and not any("A" <= c <= "Z" for c in password):
+        raise _invalid("Password must have uppercase characters")
+    if policy.get("RequireLowercase") and not any("a" <= c <= "z" for c in password):
+        raise _invalid("Password must have lowercase characters")
+    if policy.get("RequireNumbers") and not any("0" <= c <= "9" for c in password):
+        raise _invalid("Password must have numeric characters")
+    if policy.get("RequireSymbols") and not any(c in SYMBOLS for c in password):
+        raise _invalid("Password must have symbol characters")

@@ -1,0 +1,30 @@
+"""Reports built from a run's files: the compatibility matrix page, the history, summaries, Allure.
+
+Public API (the plugin and CI call these):
+
+- :func:`append_run` ``(run_dir, history) -> dict``: append a run's compact summary to the history file.
+- :func:`summary_line` ``(run_dir) -> str``: one line of JSON summing up a run; :func:`write_summary`
+  also writes it to ``run_dir/summary.json``.
+- :func:`build_matrix` ``(inputs, out, history=None) -> Path``: write the static matrix page.
+- :func:`load_runs` ``(inputs) -> list[Run]``: read runs back from folders or files.
+- ``conformance.reports.allure``: ``label_test``, ``attach_exchange``, ``write_environment``,
+  ``generate_report`` (imported on demand: it imports allure-pytest's package).
+"""
+
+from __future__ import annotations
+
+from conformance.reports.history import append_run, read_history, summarize_run, summary_line, write_summary
+from conformance.reports.matrix import build_matrix
+from conformance.reports.runs import Run, load_run, load_runs
+
+__all__ = [
+    "Run",
+    "append_run",
+    "build_matrix",
+    "load_run",
+    "load_runs",
+    "read_history",
+    "summarize_run",
+    "summary_line",
+    "write_summary",
+]

@@ -1,0 +1,241 @@
+"""Allure labels, steps and environment for the plugin, and the command that builds Allure's HTML.
+
+The plugin calls :func:`label_test`, :func:`attach_exchange` and :func:`write_environment`
+unconditionally; each does nothing unless allure-pytest's listener is active (``--alluredir``),
+so a plain ``pytest`` run pays nothing and writes nothing. The report itself is built by Allure's
+own generator, the pinned npm package ``allure@3.18.0`` (tools/npm), which works offline.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import allure
+import allure_commons
+
+from conformance.redact import redact
+
+#: Allure severities from the confidence of the fact a test checks: a divergence from a verified
+#: fact fails the run (conformance.divergence.Confidence.is_hard), an UNVERIFIED one never does.
+SEVERITY_BY_CONFIDENCE: dict[str, allure.severity_level] = {
+    "verified": allure.severity_level.CRITICAL,
+    "documented": allure.severity_level.NORMAL,
+    "unverified": allure.severity_level.MINOR,
+}
+
+#: The pinned generator, relative to the repository root (installed by ``npm ci --prefix tools/npm``).
+ALLURE_BIN = Path("tools/npm/node_modules/.bin/allure")
+
+
+def listener_active() -> bool:
+    """Whether allure-pytest is recording this session (it registers its listener only with --alluredir)."""
+    try:
+        from allure_pytest.listener import AllureListener
+    except ImportError:
+        return False
+    return any(isinstance(plugin, AllureListener) for plugin in allure_commons.plugin_manager.get_plugins())
+
+
+def api_area(operation: str) -> str:
+    """The API area (Allure epic) of a Cognito operation, from its name.
+
+    The groups follow the sections of the Cognito API reference's action list; names are matched
+    most specific first, since e.g. ``AdminListDevices`` is about devices, not users.
+    """
+    rules = (
+        (("Device",), "Devices"),
+        (("Group",), "Groups"),
+        (("MFA", "SoftwareToken"), "MFA"),
+        (("UserPoolClient", "ClientSecret"), "App clients"),
+        (
+            ("Domain", "IdentityProvider", "ResourceServer", "UICustomization", "ManagedLoginBranding"),
+            "Federation and domains",
+        ),
+        (("Auth", "Challenge", "SignUp", "Password", "SignOut", "Token", "WebAuthn"), "Authentication"),
+        (("UserImport", "CSVHeader"), "User import"),
+        (("UserPool",), "User pools"),
+        (("User", "Attribute"), "Users"),
+        (("Tag",), "Tags"),
+    )
+    for needles, area in rules:
+        if any(needle in operation for needle in needles):
+            return area
+    return "Other"
+
+
+def label_test(
+    *, operation: str, kind: str, confidence: str, area: str | None = None, endpoint: str | None = None
+) -> None:
+    """Label the running test: epic = API area, feature = operation, story = kind, severity from confidence.
+
+    Args:
+        operation: the Cognito operation, e.g. ``AdminCreateUser``.
+        kind: the kind of check (conformance.divergence.CheckKind value).
+        confidence: ``verified``, ``documented`` or ``unverified``.
+        area: the API area; derived from the operation (:func:`api_area`) when not given.
+        endpoint: the endpoint under test. Given, it becomes a parameter of the test, so runs of one
+            test against two endpoints into one results folder are two tests, not two retries.
+    """
+    if not listener_active():
+        return
+    allure.dynamic.epic(area or api_area(operation))
+    allure.dynamic.feature(operation)
+    allure.dynamic.story(kind)
+    allure.dynamic.severity(SEVERITY_BY_CONFIDENCE.get(str(confidence), allure.severity_level.NORMAL))
+    allure.dynamic.tag(f"confidence:{confidence}")
+    if endpoint:
+        allure.dynamic.parameter("endpoint", endpoint)
+        allure.dynamic.parent_suite(endpoint)
+
+
+def _attach_json(value: Any, name: str) -> None:
+    allure.attach(
+        json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str),
+        name=name,
+        attachment_type=allure.attachment_type.JSON,
+    )
+
+
+def attach_exchange(exchange_json: dict[str, Any]) -> None:
+    """Record one API call as a step holding its request and response (secrets redacted).
+
+    Args:
+        exchange_json: conformance.wire.Exchange.to_json() output. It is already redacted; it is
+            redacted again here because an attachment is an artifact and secrets never reach one.
+    """
+    if not listener_active():
+        return
+    exchange = redact(exchange_json)
+    response = exchange.get("response") or {}
+    title = f"{exchange.get('operation') or 'request'} → HTTP {response.get('status', '?')}"
+    with allure.step(title):
+        _attach_json({"url": exchange.get("url"), **(exchange.get("request") or {})}, "request")
+        _attach_json(
+            {**response, "elapsed_ms": exchange.get("elapsed_ms"), "retries": exchange.get("retries")},
+            "response",
+        )
+
+
+def _property_escape(text: str, *, key: bool = False) -> str:
+    # java.util.Properties syntax: backslash escapes, and separators escaped inside keys.
+    text = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    if key:
+        for char in (" ", "=", ":", "#", "!"):
+            text = text.replace(char, "\\" + char)
+    return text
+
+
+def environment_info(run_info: dict[str, Any]) -> dict[str, str]:
+    """The environment properties of a run, from its ``run.json`` record."""
+    specs = run_info.get("specs") or {}
+    info = {
+        "endpoint": run_info.get("endpoint"),
+        "endpoint.version": run_info.get("endpoint_version") or "unknown",
+        "endpoint.source": run_info.get("endpoint_source"),
+        "harness.version": run_info.get("harness_version"),
+        "botocore.version": run_info.get("botocore_version"),
+        "specs.botocore_version": specs.get("botocore_version"),
+        "specs.model_sha256": specs.get("model_sha256"),
+        "hypothesis.seed": run_info.get("hypothesis_seed"),
+        "run_id": run_info.get("run_id"),
+    }
+    return {key: str(value) for key, value in info.items() if value not in (None, "")}
+
+
+def write_properties(path: Path, info: dict[str, Any]) -> Path:
+    """Write ``info`` as a Java properties file (the format Allure reads ``environment.properties`` in)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        f"{_property_escape(str(k), key=True)}={_property_escape(str(v))}" for k, v in sorted(info.items())
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_environment(results_dir: Path | None, info: dict[str, Any]) -> Path | None:
+    """Write ``environment.properties`` into Allure's results folder (no-op without an active listener).
+
+    Args:
+        results_dir: the ``--alluredir`` folder.
+        info: property names to values, e.g. :func:`environment_info` of the run; values are
+            redacted (a seed or version is no secret, but this is an artifact).
+
+    Returns:
+        The file written, or None when Allure is not recording.
+    """
+    if results_dir is None or not listener_active():
+        return None
+    return write_properties(Path(results_dir) / "environment.properties", redact(dict(info)))
+
+
+def generate_report(
+    results: Path,
+    out: Path,
+    *,
+    allure_bin: Path | None = None,
+    name: str = "Cognito conformance",
+    history: Path | None = None,
+) -> Path:
+    """Build Allure's HTML report with the pinned Allure 3 CLI, offline, as a single file.
+
+    Allure 3 reads a config file for plugin options; one is written next to the output asking the
+    default "awesome" plugin for a single self-contained ``index.html`` (it opens from ``file://``,
+    where a multi-file report's data fetches are blocked by the browser).
+
+    Args:
+        results: allure-pytest's results folder(s) parent, e.g. ``reports/allure-results``.
+        out: the report folder to write (replaced).
+        allure_bin: the ``allure`` executable; default tools/npm/node_modules/.bin/allure.
+        name: the report's title.
+        history: Allure's own history file (JSON Lines), kept between runs for its trend widgets.
+
+    Returns:
+        ``out / "index.html"``.
+
+    Raises:
+        FileNotFoundError: the results folder or the Allure CLI is missing.
+        subprocess.CalledProcessError: the generator failed (its output is in the exception).
+    """
+    binary = Path(allure_bin) if allure_bin else ALLURE_BIN
+    if not binary.exists():
+        raise FileNotFoundError(f"{binary} not found: run `npm ci --prefix tools/npm` first")
+    if not results.is_dir():
+        raise FileNotFoundError(f"{results}: no Allure results (run pytest with --alluredir={results})")
+    out = out.resolve()
+    config: dict[str, Any] = {
+        "name": name,
+        "plugins": {"awesome": {"options": {"singleFile": True, "reportName": name}}},
+    }
+    if history is not None:
+        config["historyPath"] = str(history.resolve())
+    if out.exists():
+        shutil.rmtree(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    config_path = out.parent / f".{out.name}.allurerc.json"
+    config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+    try:
+        subprocess.run(
+            [
+                str(binary.resolve()),
+                "generate",
+                str(results.resolve()),
+                "--config",
+                str(config_path),
+                "--output",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        config_path.unlink(missing_ok=True)
+    index = out / "index.html"
+    if not index.is_file():
+        raise FileNotFoundError(f"allure generate wrote no {index}")
+    return index

@@ -1,0 +1,192 @@
+"""Read what the harness wrote for one or more runs: ``run.json``, ``results.jsonl``, ``divergences.jsonl``.
+
+Every report (the matrix page, the history file, the one-line summary) is built from these files
+only, so a report can be rebuilt later, elsewhere, from a CI artifact. Runs against several
+endpoints may share one folder or have one folder each (``reports/runs/<run_id>/``); lines are
+grouped by their ``run_id`` either way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: The outcomes a results line can carry (conformance.divergence.Outcome), in the order reports show them.
+OUTCOMES: tuple[str, ...] = ("pass", "divergence", "expected-divergence", "unsupported", "harness-error")
+#: The kinds of check (conformance.divergence.CheckKind), the matrix's sub-rows, in display order.
+KINDS: tuple[str, ...] = ("shape", "errors", "semantics", "tokens", "srp-devices", "wire")
+
+RESULTS_FILE = "results.jsonl"
+DIVERGENCES_FILE = "divergences.jsonl"
+RUN_FILE = "run.json"
+
+
+@dataclass
+class Run:
+    """One pytest run against one endpoint, as read back from its files.
+
+    Attributes:
+        run_id: the harness's id for the run, e.g. ``20261126T031500Z-moto-1a2b``.
+        endpoint: the endpoint's name (``moto``, ``moto-server``, ``cognito-local``, ``reference``, ``aws``).
+        info: the run's ``run.json`` (empty when the run left none, e.g. it was interrupted).
+        results: the results lines of this run, one per (test, operation) outcome.
+        divergences: the divergence records of this run.
+    """
+
+    run_id: str
+    endpoint: str
+    info: dict[str, Any] = field(default_factory=dict)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    divergences: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def endpoint_version(self) -> str:
+        """The endpoint's version as the harness found it, or ``""`` when unknown."""
+        if self.info.get("endpoint_version"):
+            return str(self.info["endpoint_version"])
+        return next((str(r["endpoint_version"]) for r in self.results if r.get("endpoint_version")), "")
+
+    @property
+    def started(self) -> float:
+        """Start time (epoch seconds); falls back to the time encoded in the run id so runs still sort."""
+        if isinstance(self.info.get("started"), (int, float)):
+            return float(self.info["started"])
+        return _epoch_from_run_id(self.run_id)
+
+    @property
+    def finished(self) -> float:
+        """End time (epoch seconds), or the start time when the run did not record one."""
+        value = self.info.get("finished")
+        return float(value) if isinstance(value, (int, float)) else self.started
+
+    def counts(self) -> dict[str, int]:
+        """Outcome counts over the results lines (one line is one check of one operation)."""
+        counter = Counter(r.get("outcome", "harness-error") for r in self.results)
+        return {outcome: counter.get(outcome, 0) for outcome in OUTCOMES}
+
+    def counts_by_operation(self) -> dict[str, dict[str, int]]:
+        """Outcome counts per operation; only outcomes that occurred are listed, to keep history compact."""
+        per_operation: dict[str, Counter[str]] = {}
+        for record in self.results:
+            per_operation.setdefault(record.get("operation") or "?", Counter())[
+                record.get("outcome", "harness-error")
+            ] += 1
+        return {op: dict(sorted(counter.items())) for op, counter in sorted(per_operation.items())}
+
+    def divergence_index(self) -> dict[str, dict[str, Any]]:
+        """Divergence records by id (a divergence seen by several tests is one id; the first record wins)."""
+        index: dict[str, dict[str, Any]] = {}
+        for record in self.divergences:
+            index.setdefault(str(record.get("id")), record)
+        return index
+
+
+def _epoch_from_run_id(run_id: str) -> float:
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.strptime(run_id.split("-", 1)[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The JSON objects of a JSON Lines file; blank lines are skipped.
+
+    Raises:
+        ValueError: a line is not a JSON object, naming the file and line (a truncated artifact
+            should be noticed, not silently half-reported).
+    """
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path}:{number}: not JSON: {error.msg}") from error
+        if not isinstance(record, dict):
+            raise ValueError(f"{path}:{number}: expected a JSON object, got {type(record).__name__}")
+        records.append(record)
+    return records
+
+
+def _run_folders(inputs: list[Path]) -> list[Path]:
+    """The folders holding run files, from folders (searched recursively) or the files themselves."""
+    folders: list[Path] = []
+    for path in inputs:
+        if path.is_file():
+            candidates = [path.parent]
+        elif path.is_dir():
+            names = (RESULTS_FILE, DIVERGENCES_FILE, RUN_FILE)
+            candidates = sorted({p.parent for name in names for p in path.rglob(name)})
+        else:
+            raise FileNotFoundError(f"no such run file or folder: {path}")
+        for folder in candidates:
+            if folder not in folders:
+                folders.append(folder)
+    return folders
+
+
+def load_runs(inputs: list[Path] | Path) -> list[Run]:
+    """Every run found under the given folders or files, oldest first.
+
+    Args:
+        inputs: run folders, folders holding run folders (e.g. ``reports/``), or individual
+            ``results.jsonl`` / ``divergences.jsonl`` / ``run.json`` files (their folder is read).
+
+    Returns:
+        The runs, one per ``run_id``, sorted by start time then id.
+    """
+    paths = [inputs] if isinstance(inputs, Path) else list(inputs)
+    runs: dict[str, Run] = {}
+
+    def run_for(record: dict[str, Any], folder: Path) -> Run:
+        # A line without a run id belongs to the folder's run.json; fall back to the folder name.
+        run_id = str(record.get("run_id") or folder.name)
+        run = runs.get(run_id)
+        if run is None:
+            run = runs[run_id] = Run(run_id=run_id, endpoint=str(record.get("endpoint") or "?"))
+        return run
+
+    for folder in _run_folders(paths):
+        info_path = folder / RUN_FILE
+        info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.is_file() else None
+        if info is not None:
+            run = run_for(info, folder)
+            run.info = info
+            run.endpoint = str(info.get("endpoint") or run.endpoint)
+        default = info or {}
+        if (folder / RESULTS_FILE).is_file():
+            for record in read_jsonl(folder / RESULTS_FILE):
+                run_for({**default, **record}, folder).results.append(record)
+        if (folder / DIVERGENCES_FILE).is_file():
+            for record in read_jsonl(folder / DIVERGENCES_FILE):
+                run_for({**default, **record}, folder).divergences.append(record)
+    return sorted(runs.values(), key=lambda run: (run.started, run.run_id))
+
+
+def load_run(run_dir: Path) -> Run:
+    """The single run in ``run_dir``.
+
+    Raises:
+        ValueError: the folder holds no run, or several (then a caller must say which one it means).
+    """
+    # Only this folder's own files: a shared ``reports/`` folder also holds ``runs/<run_id>/`` below it.
+    own_files = [run_dir / name for name in (RUN_FILE, RESULTS_FILE, DIVERGENCES_FILE)]
+    runs = load_runs([path for path in own_files if path.is_file()][:1])
+    if not runs:
+        raise ValueError(f"{run_dir}: no {RUN_FILE}, {RESULTS_FILE} or {DIVERGENCES_FILE} found")
+    if len(runs) > 1:
+        # A shared folder holds several runs; the one its run.json names is the current one.
+        info_path = run_dir / RUN_FILE
+        if info_path.is_file():
+            run_id = json.loads(info_path.read_text(encoding="utf-8")).get("run_id")
+            for run in runs:
+                if run.run_id == run_id:
+                    return run
+        raise ValueError(f"{run_dir}: holds {len(runs)} runs and no run.json saying which is current")
+    return runs[0]

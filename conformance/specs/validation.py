@@ -1,0 +1,199 @@
+"""Compiled validators for the generated schemas, and schema errors turned into plain problems.
+
+jsonschema's own ``pattern`` keyword calls Python's ``re``, which knows neither ``\\p{L}`` nor a
+strict ``$``; the validator class here swaps in the ``regex`` package through
+:func:`conformance.specs.patterns.compile_ecma`. Format assertions stay off (2020-12 makes
+``format`` an annotation, and the model has none).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from jsonschema import Draft202012Validator, ValidationError, validators
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from conformance.specs.patterns import compile_ecma
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
+
+P = TypeVar("P")
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterable[ValidationError]:
+    if isinstance(instance, str) and compile_ecma(pattern).search(instance) is None:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+#: Draft 2020-12, with ECMA-262 patterns (via ``regex``) instead of Python ``re`` ones.
+CognitoSchemaValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with every local ``$ref`` replaced by its target (for speed).
+
+    The model has no recursive shapes (checked: a cycle raises), so inlining terminates; it saves
+    the reference lookup jsonschema otherwise does for every member of every message.
+    """
+    defs = schema.get("$defs", {})
+
+    def resolve(node: Any, trail: tuple[str, ...]) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                name = ref.removeprefix("#/$defs/")
+                if name in trail:
+                    raise ValueError(f"recursive shape {name}: cannot inline")
+                target = resolve(defs[name], (*trail, name))
+                rest = {k: resolve(v, trail) for k, v in node.items() if k != "$ref"}
+                return {**target, **rest}
+            return {k: resolve(v, trail) for k, v in node.items() if k != "$defs"}
+        if isinstance(node, list):
+            return [resolve(v, trail) for v in node]
+        return node
+
+    return resolve(schema, ())
+
+
+def compile_validator(schema: dict[str, Any]) -> Validator:
+    """One validator for one schema file, built once and reused for every message."""
+    inlined = inline_refs(schema)
+    registry: Registry = Registry().with_resource(schema["$id"], Resource(schema, DRAFT202012))
+    return CognitoSchemaValidator(inlined, registry=registry, format_checker=None)
+
+
+_KIND_BY_KEYWORD = {
+    "required": "missing-required",
+    "type": "type",
+    "enum": "enum",
+    "const": "enum",
+    "pattern": "pattern",
+    "minLength": "length",
+    "maxLength": "length",
+    "minItems": "length",
+    "maxItems": "length",
+    "minProperties": "length",
+    "maxProperties": "length",
+    "minimum": "range",
+    "maximum": "range",
+    "exclusiveMinimum": "range",
+    "exclusiveMaximum": "range",
+    "additionalProperties": "additional-property",
+}
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """``$.UserPool.Policies``, ``$.Users[0]``, ``$.Attributes['custom:x']``."""
+    out = "$"
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part.isidentifier():
+            out += f".{part}"
+        else:
+            out += "[" + json.dumps(part) + "]"
+    return out
+
+
+def _shape(schema: dict[str, Any]) -> str:
+    title = schema.get("title")
+    return f" (shape {title})" if isinstance(title, str) and " " not in title else ""
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _preview(value: Any, schema: dict[str, Any]) -> str:
+    """A short description of a found value that never shows a sensitive one."""
+    if schema.get("x-aws-sensitive"):
+        return f"a sensitive {_json_type(value)}"
+    if isinstance(value, str):
+        from conformance.redact import redact_text
+
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        return f"{redact_text(shown)!r} (length {len(value)})"
+    if isinstance(value, (dict, list)):
+        return f"an {_json_type(value)} of {len(value)} item(s)" if value else f"an empty {_json_type(value)}"
+    return f"{_json_type(value)} {json.dumps(value)}"
+
+
+def _describe(error: ValidationError) -> str:
+    keyword = error.validator
+    expected = error.validator_value
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    found = error.instance
+    shape = _shape(schema)
+    if keyword == "type":
+        return f"expected a JSON {expected}{shape}, found {_json_type(found)}"
+    if keyword == "enum":
+        values = ", ".join(map(str, expected))
+        return f"expected one of the documented values{shape} [{values}], found {_preview(found, schema)}"
+    if keyword == "pattern":
+        original = schema.get("x-aws-pattern", expected)
+        return f"expected a value matching the model's pattern {original}{shape}, found {_preview(found, schema)}"
+    if keyword in ("minLength", "maxLength"):
+        bound = "at least" if keyword == "minLength" else "at most"
+        return f"expected {bound} {expected} characters{shape}, found {len(found)}"
+    if keyword in ("minItems", "maxItems", "minProperties", "maxProperties"):
+        bound = "at least" if keyword.startswith("min") else "at most"
+        return f"expected {bound} {expected} entries{shape}, found {len(found)}"
+    if keyword in ("minimum", "maximum"):
+        bound = ">=" if keyword == "minimum" else "<="
+        return f"expected a value {bound} {expected}{shape}, found {_preview(found, schema)}"
+    return f"{error.message}{shape}"
+
+
+def problems_from(validator: Validator, body: Any, problem: Callable[[str, str, str], P]) -> list[P]:
+    """Every way ``body`` breaks the validator's schema, one problem per offending value, sorted by path."""
+    found: list[P] = []
+    for error in validator.iter_errors(body):
+        parts = list(error.absolute_path)
+        keyword = error.validator
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        if keyword == "required":
+            # jsonschema reports at the object; the path names the missing member itself.
+            missing = str(error.message).split("'")[1] if "'" in error.message else "?"
+            found.append(
+                problem(
+                    json_path([*parts, missing]),
+                    f"required member {missing} is missing{_shape(schema)}",
+                    "missing-required",
+                )
+            )
+            continue
+        if keyword == "additionalProperties" and error.validator_value is False:
+            known = schema.get("properties", {})
+            for key in error.instance:
+                if key not in known:
+                    found.append(
+                        problem(
+                            json_path([*parts, key]),
+                            f"unknown member {key!r}: the model's{_shape(schema) or ' object'} has no such member",
+                            "additional-property",
+                        )
+                    )
+            continue
+        if error.validator == "false":
+            keyword = "other"
+        kind = _KIND_BY_KEYWORD.get(str(keyword), "other")
+        found.append(problem(json_path(parts), _describe(error), kind))
+    return sorted(found, key=lambda p: (getattr(p, "path", ""), getattr(p, "kind", "")))

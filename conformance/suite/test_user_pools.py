@@ -1,0 +1,216 @@
+"""User pools: create, describe, update, list (aws-behaviour.md §8, §9, §12.7).
+
+Run a subset: ``pytest conformance/suite/test_user_pools.py -k defaults --endpoint=moto``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conformance.checks import Fact
+from conformance.divergence import Confidence
+from conformance.plugin import unique_name
+
+pytestmark = pytest.mark.kind("semantics")
+
+POOL_ID = Fact("§9", "[CLI examples us-west-2_ywDJHlIfU; BC pattern [\\w-]+_[0-9a-zA-Z]+]")
+POOL_ARN = Fact("§9", "[CLI describe-user-pool; MOTO test]")
+POOL_DEFAULTS_CLI = Fact("§9", "[CLI create-user-pool minimal example]")
+POOL_DEFAULTS_TF = Fact("§12.7", "[TFAWS TestAccCognitoIDPUserPool_basic]")
+DEVICE_CONFIG_NULL = Fact("§2", "[API_DeviceConfigurationType: null when not configured]")
+SCHEMA_DEFAULTS = Fact("§9", "[CLI create-user-pool: default SchemaAttributes]")
+DELETION_PROTECTION_DEFAULT = Fact("§9, §11.3", "[DG delprot: off via the API; default value UNVERIFIED]",
+                                   Confidence.UNVERIFIED)
+UNKNOWN_POOL = Fact("§7", "[3P:32394350676 real-AWS snapshot: User pool <poolId> does not exist.]")
+UPDATE_RESETS = Fact("§9", "[3P:67291308035 runbook: UpdateUserPool resets every parameter you omit]")
+MAX_RESULTS = Fact("§9, §7", "[BC PoolQueryLimitType 1..60, required; Coral validation message form]")
+VALIDATION_TEXT = Fact("§7", "[Coral 'Member must not be null' wording for a missing member: UNVERIFIED]",
+                       Confidence.UNVERIFIED)
+LIST_ITEMS = Fact("§9", "[BC UserPoolDescriptionType; CLI list-user-pools]")
+PAGINATION = Fact("§9", "[BC ListUserPools NextToken; PoolQueryLimitType max]")
+
+
+@pytest.mark.fact("§9 [CLI]", "documented")
+def test_create_user_pool_returns_id_and_arn_in_aws_format(cognito, check, endpoint):
+    """§9: Id is ``{region}_{9 chars [0-9A-Za-z]}``; Arn is ``arn:aws:cognito-idp:{region}:{account}:userpool/{Id}``."""
+    name = unique_name("pool")
+    created = cognito.create_user_pool(PoolName=name)
+    if not check.succeeded(created, POOL_ID):
+        return
+    region = re.escape(endpoint.region)
+    check.matches(created, "$.UserPool.Id", rf"{region}_[0-9A-Za-z]{{9}}", POOL_ID)
+    pool_id = created.body["UserPool"].get("Id", "")
+    check.matches(created, "$.UserPool.Arn", rf"arn:aws:cognito-idp:{region}:\d{{12}}:userpool/{re.escape(pool_id)}",
+                  POOL_ARN)
+    check.equal(created, "$.UserPool.Name", name, POOL_ID, check="echo")
+    cognito.delete_user_pool(UserPoolId=pool_id)
+
+
+@pytest.mark.fact("§9 [CLI create-user-pool]; §12.7 [TFAWS]", "documented")
+def test_describe_user_pool_returns_documented_defaults(cognito, check, make_user_pool):
+    """§9 and §12.7: a pool created with only a name describes with AWS's defaults."""
+    created = make_user_pool()
+    if not check.succeeded(created, POOL_DEFAULTS_CLI):
+        return
+    described = cognito.describe_user_pool(UserPoolId=created.body["UserPool"]["Id"])
+    if not check.succeeded(described, POOL_DEFAULTS_CLI):
+        return
+    pool = "$.UserPool"
+    check.equal(described, f"{pool}.MfaConfiguration", "OFF", POOL_DEFAULTS_CLI, check="default")
+    check.equal(described, f"{pool}.EstimatedNumberOfUsers", 0, POOL_DEFAULTS_CLI, check="default")
+    policy = f"{pool}.Policies.PasswordPolicy"
+    check.equal(described, f"{policy}.MinimumLength", 8, POOL_DEFAULTS_CLI, check="default")
+    for flag in ("RequireUppercase", "RequireLowercase", "RequireNumbers", "RequireSymbols"):
+        check.equal(described, f"{policy}.{flag}", True, POOL_DEFAULTS_CLI, check="default")
+    check.equal(described, f"{policy}.TemporaryPasswordValidityDays", 7, POOL_DEFAULTS_TF, check="default")
+    check.equal(described, f"{pool}.AdminCreateUserConfig.AllowAdminCreateUserOnly", False, POOL_DEFAULTS_CLI,
+                check="default")
+    check.equal(described, f"{pool}.UserPoolTier", "ESSENTIALS", POOL_DEFAULTS_TF, check="default")
+    check.equal(described, f"{pool}.EmailConfiguration.EmailSendingAccount", "COGNITO_DEFAULT", POOL_DEFAULTS_TF,
+                check="default")
+    check.absent(described, f"{pool}.DeviceConfiguration", DEVICE_CONFIG_NULL)
+    check.equal(described, f"{pool}.DeletionProtection", "INACTIVE", DELETION_PROTECTION_DEFAULT, check="default")
+    check.present(described, f"{pool}.CreationDate", POOL_DEFAULTS_CLI)
+    check.present(described, f"{pool}.LastModifiedDate", POOL_DEFAULTS_CLI)
+    check.equal(
+        described,
+        f"{pool}.SchemaAttributes[0]",
+        {
+            "Name": "sub",
+            "AttributeDataType": "String",
+            "DeveloperOnlyAttribute": False,
+            "Mutable": False,
+            "Required": True,
+            "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "2048"},
+        },
+        SCHEMA_DEFAULTS,
+        check="default",
+    )
+    # email_verified comes twelfth (after sub and the ten String attributes up to email), a Boolean.
+    check.equal(described, f"{pool}.SchemaAttributes[11].Name", "email_verified", SCHEMA_DEFAULTS, check="default")
+    check.equal(described, f"{pool}.SchemaAttributes[11].AttributeDataType", "Boolean", SCHEMA_DEFAULTS,
+                check="default")
+
+
+@pytest.mark.fact("§7 [3P:32394350676]", "documented")
+def test_describe_unknown_user_pool_is_resource_not_found(cognito, check, endpoint):
+    """§7: an unknown pool id gives ResourceNotFoundException "User pool <poolId> does not exist."."""
+    pool_id = f"{endpoint.region}_NoSuchPl0"
+    described = cognito.describe_user_pool(UserPoolId=pool_id)
+    check.error(described, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist.")
+
+
+@pytest.mark.fact("§9 [3P:67291308035]", "documented")
+def test_update_user_pool_resets_omitted_settings(cognito, check, make_user_pool):
+    """§9: UpdateUserPool resets every parameter the request omits to its default."""
+    created = make_user_pool(
+        Policies={"PasswordPolicy": {"MinimumLength": 12, "RequireUppercase": False, "RequireLowercase": True,
+                                     "RequireNumbers": True, "RequireSymbols": False}},
+        MfaConfiguration="OFF",
+    )
+    if not check.succeeded(created, UPDATE_RESETS):
+        return
+    pool_id = created.body["UserPool"]["Id"]
+    updated = cognito.update_user_pool(UserPoolId=pool_id, AutoVerifiedAttributes=["email"])
+    if not check.succeeded(updated, UPDATE_RESETS):
+        return
+    described = cognito.describe_user_pool(UserPoolId=pool_id)
+    if not check.succeeded(described, UPDATE_RESETS):
+        return
+    check.equal(described, "$.UserPool.AutoVerifiedAttributes", ["email"], UPDATE_RESETS, check="update.applied")
+    check.equal(described, "$.UserPool.Policies.PasswordPolicy.MinimumLength", 8, UPDATE_RESETS,
+                check="update.resets-omitted")
+    check.equal(described, "$.UserPool.Policies.PasswordPolicy.RequireUppercase", True, UPDATE_RESETS,
+                check="update.resets-omitted")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§9 [BC PoolQueryLimitType]; §7", "documented")
+@pytest.mark.parametrize(
+    ("max_results", "constraint"),
+    [(0, "greater than or equal to 1"), (61, "less than or equal to 60")],
+    ids=["zero", "above-60"],
+)
+def test_list_user_pools_max_results_out_of_range_is_invalid(cognito, check, max_results, constraint):
+    """§9: MaxResults is 1..60; §7: outside it, InvalidParameterException in Coral's validation form."""
+    listed = cognito.call("ListUserPools", {"MaxResults": max_results}, invalid_request=True)
+    check.error(
+        listed,
+        "InvalidParameterException",
+        MAX_RESULTS,
+        message=(f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to satisfy "
+                 f"constraint: Member must have value {constraint}"),
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§9 [BC ListUserPools MaxResults required]", "documented")
+def test_list_user_pools_without_max_results_is_invalid(cognito, check):
+    """§9: MaxResults is required; without it, InvalidParameterException."""
+    listed = cognito.call("ListUserPools", {}, invalid_request=True)
+    check.error(
+        listed,
+        "InvalidParameterException",
+        MAX_RESULTS,
+        message=("1 validation error detected: Value null at 'maxResults' failed to satisfy constraint: "
+                 "Member must not be null"),
+        message_fact=VALIDATION_TEXT,
+    )
+
+
+@pytest.mark.fact("§9 [BC ListUserPools]", "documented")
+def test_list_user_pools_pages_to_exhaustion(cognito, check, make_user_pool):
+    """§9: following NextToken with MaxResults=1 visits every pool once, each page within MaxResults."""
+    mine = set()
+    for _ in range(3):
+        created = make_user_pool()
+        if not check.succeeded(created, PAGINATION):
+            return
+        mine.add(created.body["UserPool"]["Id"])
+    seen: list[str] = []
+    token = None
+    for _ in range(500):  # bounded: a server that never stops paging is a divergence, not a hang
+        params = {"MaxResults": 1} | ({"NextToken": token} if token else {})
+        page = cognito.list_user_pools(**params)
+        if not check.succeeded(page, PAGINATION):
+            return
+        pools = page.body.get("UserPools", [])
+        check.that(len(pools) <= 1, operation="ListUserPools", check="pagination.page-size", path="$.UserPools",
+                   expected="at most MaxResults (1) items", actual=len(pools), fact=PAGINATION,
+                   evidence=page.exchange)
+        seen.extend(p.get("Id") for p in pools)
+        token = page.body.get("NextToken")
+        if not token:
+            break
+    check.that(mine <= set(seen), operation="ListUserPools", check="pagination.complete", path="$.UserPools[*].Id",
+               expected=sorted(mine), actual=sorted(mine & set(seen)), fact=PAGINATION,
+               note="three pools created, then listed with MaxResults=1 following NextToken to the end")
+    duplicates = sorted({i for i in seen if seen.count(i) > 1})
+    check.that(not duplicates, operation="ListUserPools", check="pagination.no-duplicates", path="$.UserPools[*].Id",
+               expected=[], actual=duplicates, fact=PAGINATION)
+
+
+@pytest.mark.fact("§9 [BC UserPoolDescriptionType; CLI list-user-pools]", "documented")
+def test_list_user_pools_items_have_documented_members(cognito, check, make_user_pool):
+    """§9: ListUserPools items hold Id, Name, LambdaConfig, LastModifiedDate and CreationDate."""
+    created = make_user_pool()
+    if not check.succeeded(created, LIST_ITEMS):
+        return
+    pool_id = created.body["UserPool"]["Id"]
+    token = None
+    for _ in range(100):
+        page = cognito.list_user_pools(MaxResults=60, **({"NextToken": token} if token else {}))
+        if not check.succeeded(page, LIST_ITEMS):
+            return
+        for index, item in enumerate(page.body.get("UserPools", [])):
+            if item.get("Id") == pool_id:
+                for member in ("Id", "Name", "LambdaConfig", "LastModifiedDate", "CreationDate"):
+                    check.present(page, f"$.UserPools[{index}].{member}", LIST_ITEMS)
+                return
+        token = page.body.get("NextToken")
+        if not token:
+            break
+    check.that(False, operation="ListUserPools", check="list.contains-created", path="$.UserPools[*].Id",
+               expected=pool_id, actual="<not listed>", fact=LIST_ITEMS)
