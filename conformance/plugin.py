@@ -139,11 +139,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "kind(name): the kind of check a test makes (shape, errors, semantics, ...)")
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
+def pytest_collection_finish(session: pytest.Session) -> None:
     harness = session.config.stash[HARNESS_KEY]
+    if not any(_uses_endpoint(item) for item in session.items):
+        return  # the project's own tests: no endpoint to start
     try:
-        # The endpoint is started here, not lazily, so a wrong or silent endpoint is a usage error
-        # (exit code 4) before any test runs rather than a failure in every test.
+        # Started here, before any test runs, so that a wrong or silent endpoint is a usage error
+        # (exit code 4) rather than a failure in every test.
         harness.start()
         if harness.use_expectations:
             harness.expectations = Expectations.for_endpoint(
@@ -152,19 +154,32 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     except (EndpointError, ExpectationsError) as error:
         harness.endpoint.stop()
         raise pytest.UsageError(str(error)) from None
+    _announce(session, harness)
+
+
+def _uses_endpoint(item: pytest.Item) -> bool:
+    return bool({"cognito", "endpoint", "check"} & set(getattr(item, "fixturenames", ())))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     harness = config.stash[HARNESS_KEY]
     ep = harness.endpoint
-    expectations = "none (aws is the reference)" if not harness.use_expectations else (
-        f"{harness.expectations.path} ({sum(len(v) for v in harness.expectations.entries.values())} known)"
-        if harness.expectations.path and harness.expectations.path.is_file() else "none"
-    )
-    return [
-        f"conformance: endpoint={ep.spec} (from {harness.source}) -> {ep.describe()}, region {ep.region}",
-        f"conformance: expectations={expectations}, reports={harness.reports_dir}/, harness {__version__}",
-    ]
+    return [f"conformance: endpoint={ep.spec} (from {harness.source}), region {ep.region}, "
+            f"reports={harness.reports_dir}/, harness {__version__}"]
+
+
+def _announce(session: pytest.Session, harness: Harness) -> None:
+    """After start: what answered, and which expectations apply (the header is printed too early)."""
+    if not harness.use_expectations:
+        expectations = "none (aws is the reference)"
+    elif harness.expectations.path is not None and harness.expectations.path.is_file():
+        known = sum(len(v) for v in harness.expectations.entries.values())
+        expectations = f"{harness.expectations.path} ({known} known divergences)"
+    else:
+        expectations = "none (every divergence is unexpected)"
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"conformance: {harness.endpoint.describe()}; expectations: {expectations}")
 
 
 # --- fixtures -----------------------------------------------------------------------------------
@@ -263,7 +278,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.user_properties.append(("conformance_outcome", str(Outcome.UNSUPPORTED)))
         _write_results(harness, item, recorder, None, Outcome.UNSUPPORTED, str(error), call.duration)
         return
-    if excinfo is not None or recorder.harness_errors:
+    # A fixture that skips because the endpoint failed a step has recorded why: judge it like a call.
+    skipped = excinfo is not None and excinfo.errisinstance(pytest.skip.Exception)
+    if (excinfo is not None and not skipped) or recorder.harness_errors:
         reason = "; ".join(recorder.harness_errors) or (excinfo.exconly() if excinfo else "")
         if excinfo is not None and not excinfo.errisinstance(HarnessError) and not recorder.harness_errors:
             # An exception out of a test body is a harness problem (the suite never asserts on an
@@ -274,7 +291,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = f"harness error (not a divergence): {redact_text(reason)}"
         _write_results(harness, item, recorder, None, Outcome.HARNESS_ERROR, reason, call.duration)
         return
-    if report.when != "call":
+    if report.when != "call" and not skipped:
         return
     verdict = judge(recorder.divergences, harness.expectations.for_test(test_id),
                     use_expectations=harness.use_expectations)

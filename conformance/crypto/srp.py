@@ -375,10 +375,21 @@ def client_session_key(
     u = compute_u(srp_a, srp_b)
     if u == 0:
         raise ValueError("u is 0")
-    x = compute_x(pool_name, username, password, salt)
-    # S = (B - k*g^x)^(a + u*x) mod N (aws-behaviour.md §1 [ACIJ calculateS]); SRP-6a as in RFC 5054.
-    premaster = modexp(srp_b - K * modexp(G, x, N), a + u * x, N)
+    premaster = client_premaster(
+        pool_name=pool_name, username=username, password=password, a=a, srp_b=srp_b, salt=salt, u=u
+    )
     return u, derive_key(u, premaster)
+
+
+def client_premaster(
+    *, pool_name: str, username: str, password: str, a: int, srp_b: int, salt: int, u: int
+) -> int:
+    """The client's shared secret ``S = (B - k*g^x)^(a + u*x) mod N``.
+
+    Source: aws-behaviour.md §1 [ACIJ calculateS]; this is SRP-6a as in RFC 5054, with Cognito's k and x.
+    """
+    x = compute_x(pool_name, username, password, salt)
+    return modexp(srp_b - K * modexp(G, x, N), a + u * x, N)
 
 
 class SrpServer:

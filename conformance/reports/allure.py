@@ -49,7 +49,7 @@ def api_area(operation: str) -> str:
     rules = (
         (("Device",), "Devices"),
         (("Group",), "Groups"),
-        (("MFA", "SoftwareToken"), "MFA"),
+        (("MFA", "Mfa", "SoftwareToken"), "MFA"),
         (("UserPoolClient", "ClientSecret"), "App clients"),
         (
             ("Domain", "IdentityProvider", "ResourceServer", "UICustomization", "ManagedLoginBranding"),

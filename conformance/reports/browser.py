@@ -37,7 +37,8 @@ def find_chromium() -> str | None:
     """The Chromium executable (``$CHROMIUM``, else ``chromium`` or ``chromium-browser`` on PATH)."""
     explicit = os.environ.get("CHROMIUM")
     if explicit:
-        return explicit
+        # Named explicitly but absent is "no Chromium", not a fall back to another one.
+        return shutil.which(explicit)
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 

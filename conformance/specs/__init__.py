@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from conformance.specs.validation import compile_validator, problems_from
+from conformance.specs.validation import CompiledSchema, compile_validator, problems_from
 
 if TYPE_CHECKING:
-    from jsonschema.protocols import Validator
-
     from conformance.wire import Exchange
 
 __all__ = [
@@ -85,7 +83,7 @@ def specs_root() -> Path:
 _lock = threading.Lock()
 _manifest: dict[str, Any] | None = None
 _schemas: dict[str, dict[str, Any]] = {}
-_validators: dict[str, Validator] = {}
+_validators: dict[str, CompiledSchema] = {}
 _seed: dict[str, Any] | None = None
 
 
@@ -151,7 +149,7 @@ def error_schema(error_type: str) -> dict[str, Any] | None:
     return _schema_file(f"errors/{error_type}.json")
 
 
-def _validator(relative: str) -> Validator:
+def _validator(relative: str) -> CompiledSchema:
     validator = _validators.get(relative)
     if validator is None:
         with _lock:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from jsonschema import Draft202012Validator, ValidationError, validators
@@ -59,11 +60,151 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     return resolve(schema, ())
 
 
-def compile_validator(schema: dict[str, Any]) -> Validator:
+@dataclass(frozen=True)
+class CompiledSchema:
+    """A schema file ready to validate messages.
+
+    Attributes:
+        validator: the jsonschema validator; the source of every reported problem.
+        accepts: a fast yes/no check with the same verdict (proved by tests/specs), run first so
+            that a conforming message, the common case, costs microseconds.
+    """
+
+    validator: Validator
+    accepts: Callable[[Any], bool]
+
+
+def compile_validator(schema: dict[str, Any]) -> CompiledSchema:
     """One validator for one schema file, built once and reused for every message."""
     inlined = inline_refs(schema)
     registry: Registry = Registry().with_resource(schema["$id"], Resource(schema, DRAFT202012))
-    return CognitoSchemaValidator(inlined, registry=registry, format_checker=None)
+    validator = CognitoSchemaValidator(inlined, registry=registry, format_checker=None)
+    try:
+        accepts = compile_accepts(inlined)
+    except _Unsupported:
+        accepts = validator.is_valid
+    return CompiledSchema(validator, accepts)
+
+
+# Why a second checker: jsonschema builds a new validator object (attrs ``evolve`` plus a
+# referencing resource) for every subschema it descends into, about 50 for a DescribeUserPool
+# response; that alone is about half of its ~0.22 ms per message (benchmarks/bench_specs.py).
+# The generated schemas use a dozen keywords, so a closure per subschema checks them directly.
+
+_ANNOTATIONS = frozenset(
+    {"$schema", "$id", "title", "description", "deprecated", "contentEncoding", "$comment", "$defs"}
+)
+
+
+class _Unsupported(Exception):
+    """A keyword the fast checker does not implement: fall back to jsonschema for this schema."""
+
+
+def _is_integer(value: Any) -> bool:
+    # As jsonschema: booleans are not numbers; 1.0 is an integer.
+    return (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, float) and value.is_integer()
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "integer": _is_integer,
+    "number": _is_number,
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+def compile_accepts(schema: Any) -> Callable[[Any], bool]:
+    """A function telling whether an instance is valid against an inlined generated schema.
+
+    Raises:
+        _Unsupported: the schema uses a keyword this checker does not know.
+    """
+    if schema is True or schema == {}:
+        return lambda value: True
+    if schema is False:
+        return lambda value: False
+    checks: list[Callable[[Any], bool]] = []
+    for keyword, expected in schema.items():
+        if keyword in _ANNOTATIONS or keyword.startswith("x-"):
+            continue
+        if keyword == "type":
+            if not isinstance(expected, str) or expected not in _TYPE_TESTS:
+                raise _Unsupported(keyword)
+            checks.append(_TYPE_TESTS[expected])
+        elif keyword == "enum":
+            if not all(isinstance(v, str) for v in expected):
+                raise _Unsupported("non-string enum")
+            allowed = frozenset(expected)
+            checks.append(lambda v, allowed=allowed: not isinstance(v, str) or v in allowed)
+        elif keyword == "pattern":
+            search = compile_ecma(expected).search
+            checks.append(lambda v, search=search: not isinstance(v, str) or search(v) is not None)
+        elif keyword in ("minLength", "maxLength"):
+            checks.append(_bound_check(str, len, keyword.startswith("min"), expected))
+        elif keyword in ("minItems", "maxItems"):
+            checks.append(_bound_check(list, len, keyword.startswith("min"), expected))
+        elif keyword in ("minProperties", "maxProperties"):
+            checks.append(_bound_check(dict, len, keyword.startswith("min"), expected))
+        elif keyword in ("minimum", "maximum"):
+            low = keyword == "minimum"
+            checks.append(
+                lambda v, low=low, bound=expected: not _is_number(v) or (v >= bound if low else v <= bound)
+            )
+        elif keyword == "items":
+            item = compile_accepts(expected)
+            checks.append(lambda v, item=item: not isinstance(v, list) or all(item(x) for x in v))
+        elif keyword == "required":
+            names = tuple(expected)
+            checks.append(lambda v, names=names: not isinstance(v, dict) or all(n in v for n in names))
+        elif keyword == "propertyNames":
+            name_ok = compile_accepts(expected)
+            checks.append(lambda v, name_ok=name_ok: not isinstance(v, dict) or all(name_ok(k) for k in v))
+        elif keyword in ("properties", "additionalProperties"):
+            continue
+        else:
+            raise _Unsupported(keyword)
+    if "properties" in schema or "additionalProperties" in schema:
+        checks.append(_object_members(schema.get("properties", {}), schema.get("additionalProperties", True)))
+    if not checks:
+        return lambda value: True
+    if len(checks) == 1:
+        return checks[0]
+    checks_tuple = tuple(checks)
+    return lambda value: all(check(value) for check in checks_tuple)
+
+
+def _bound_check(kind: type, size: Callable[[Any], int], low: bool, bound: int) -> Callable[[Any], bool]:
+    if low:
+        return lambda v: not isinstance(v, kind) or size(v) >= bound
+    return lambda v: not isinstance(v, kind) or size(v) <= bound
+
+
+def _object_members(properties: dict[str, Any], additional: Any) -> Callable[[Any], bool]:
+    members = {name: compile_accepts(sub) for name, sub in properties.items()}
+    other = compile_accepts(additional)
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return True
+        for key, item in value.items():
+            member = members.get(key)
+            if member is None:
+                if not other(item):
+                    return False
+            elif not member(item):
+                return False
+        return True
+
+    return check
 
 
 _KIND_BY_KEYWORD = {
@@ -162,10 +303,12 @@ def _describe(error: ValidationError) -> str:
     return f"{error.message}{shape}"
 
 
-def problems_from(validator: Validator, body: Any, problem: Callable[[str, str, str], P]) -> list[P]:
-    """Every way ``body`` breaks the validator's schema, one problem per offending value, sorted by path."""
+def problems_from(compiled: CompiledSchema, body: Any, problem: Callable[[str, str, str], P]) -> list[P]:
+    """Every way ``body`` breaks the schema, one problem per offending value, sorted by path."""
+    if compiled.accepts(body):
+        return []
     found: list[P] = []
-    for error in validator.iter_errors(body):
+    for error in compiled.validator.iter_errors(body):
         parts = list(error.absolute_path)
         keyword = error.validator
         schema = error.schema if isinstance(error.schema, dict) else {}
@@ -187,7 +330,7 @@ def problems_from(validator: Validator, body: Any, problem: Callable[[str, str, 
                     found.append(
                         problem(
                             json_path([*parts, key]),
-                            f"unknown member {key!r}: the model's{_shape(schema) or ' object'} has no such member",
+                            f"unknown member {key!r}: the model's {schema.get('title', 'object')} has no such member",
                             "additional-property",
                         )
                     )
