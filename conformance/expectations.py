@@ -45,18 +45,23 @@ class Expectations:
     entries: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def for_endpoint(cls, label: str, override: str | None = None) -> Expectations:
-        """The file for an endpoint label (``moto``, ``moto-server``, ``cognito-local``...)."""
+    def for_endpoint(cls, label: str, override: str | None = None, *, updating: bool = False) -> Expectations:
+        """The file for an endpoint label (``moto``, ``moto-server``, ``cognito-local``...).
+
+        While updating, entries without a reason are accepted: the rewrite keeps them for a human to fill.
+        """
         if override:
             path = Path(override)
             if not path.is_file():
+                if updating:
+                    return cls(path)
                 raise ExpectationsError(f"expectations file {override} does not exist")
-            return cls.load(path)
+            return cls.load(path, allow_missing_reasons=updating)
         path = EXPECTATIONS_DIR / f"{label.replace(':', '-')}.toml"
-        return cls.load(path) if path.is_file() else cls(path)
+        return cls.load(path, allow_missing_reasons=updating) if path.is_file() else cls(path)
 
     @classmethod
-    def load(cls, path: Path) -> Expectations:
+    def load(cls, path: Path, *, allow_missing_reasons: bool = False) -> Expectations:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as error:
@@ -66,7 +71,7 @@ class Expectations:
             test, key, reason = item.get("test"), item.get("key"), item.get("reason")
             if not (isinstance(test, str) and isinstance(key, str) and test and key):
                 raise ExpectationsError(f"{path}: entry {number} needs 'test' and 'key'")
-            if not isinstance(reason, str) or not reason.strip():
+            if not isinstance(reason, str) or (not reason.strip() and not allow_missing_reasons):
                 raise ExpectationsError(
                     f"{path}: entry {number} ({test} / {key}) has no reason; write why this endpoint differs from AWS"
                 )

@@ -136,7 +136,10 @@ def pytest_configure(config: pytest.Config) -> None:
         reports_dir=Path(reports or "reports"),
     )
     config.stash[HARNESS_KEY] = harness
+    # Registered here, not in an ini file, so the suite runs with --strict-markers wherever it is installed.
     config.addinivalue_line("markers", "kind(name): the kind of check a test makes (shape, errors, semantics, ...)")
+    config.addinivalue_line("markers", "fact(source, confidence): the aws-behaviour.md fact a test rests on")
+    config.addinivalue_line("markers", "operation(name): the Cognito operation a test is about")
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -149,7 +152,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         harness.start()
         if harness.use_expectations:
             harness.expectations = Expectations.for_endpoint(
-                harness.endpoint.label, session.config.getoption("conformance_expectations")
+                harness.endpoint.label, session.config.getoption("conformance_expectations"),
+                updating=session.config.getoption("conformance_update"),
             )
     except (EndpointError, ExpectationsError) as error:
         harness.endpoint.stop()

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from conformance.reports.runs import OUTCOMES, Run, load_run
+from conformance.reports.runs import OUTCOMES, Run, is_hard_result, load_run
 
 #: Bumped when a summary's fields change meaning, so old lines can still be told apart.
 HISTORY_SCHEMA = 1
@@ -109,7 +109,11 @@ def append_run(run_dir: Path, history: Path) -> dict[str, Any]:
 
 def merge_history(history: list[dict[str, Any]], runs: list[Run]) -> list[dict[str, Any]]:
     """History plus the summaries of ``runs`` not yet in it, oldest first (deduplicated by run id)."""
-    by_id = {record["run_id"]: record for record in history if "run_id" in record}
+    by_id: dict[str, dict[str, Any]] = {}
+    for record in history:
+        # The same run may be in several history files (one per reports folder); keep one.
+        if "run_id" in record:
+            by_id.setdefault(record["run_id"], record)
     for run in runs:
         by_id.setdefault(run.run_id, summarize_run(run))
     return sorted(by_id.values(), key=lambda r: (r.get("started", 0), r.get("run_id", "")))
@@ -146,12 +150,9 @@ def summary_record(run: Run) -> dict[str, Any]:
     """The machine-readable summary of one run (see :func:`summary_line`)."""
     counts = run.counts()
     divergences = run.divergence_index()
-    # Unknown divergences on UNVERIFIED facts are reported, never a hard failure (developers' guide).
-    hard = {i for i, d in divergences.items() if not d.get("known") and d.get("confidence") != "unverified"}
-    hard_lines = [
-        r for r in run.results if r.get("outcome") == "divergence" and r.get("confidence") != "unverified"
-    ]
-    hard |= {str(i) for r in hard_lines for i in r.get("divergence_ids") or []}
+    index = run.divergence_index()
+    hard = run.hard_divergence_ids()
+    hard_lines = [r for r in run.results if is_hard_result(r, index)]
     failed = bool(hard or hard_lines) or counts["harness-error"] > 0
     return {
         "run_id": run.run_id,

@@ -20,7 +20,7 @@ import jinja2
 
 from conformance.redact import redact
 from conformance.reports.history import changes_since_previous, merge_history, read_history
-from conformance.reports.runs import KINDS, Run, load_runs
+from conformance.reports.runs import KINDS, Run, is_hard_result, load_runs
 
 #: The endpoints' column order (the issue's order); endpoints not named here follow, sorted.
 ENDPOINT_ORDER: tuple[str, ...] = ("moto", "moto-server", "cognito-local", "reference", "aws")
@@ -131,7 +131,7 @@ def build_cells(run: Run) -> dict[tuple[str, str], Cell]:
         cell = cells.setdefault(key, Cell(run.endpoint, *key))
         outcome = record.get("outcome", "harness-error")
         cell.counts[outcome] = cell.counts.get(outcome, 0) + 1
-        if outcome == "divergence" and record.get("confidence") != "unverified":
+        if is_hard_result(record, index):
             cell.hard += 1
         for divergence_id in record.get("divergence_ids") or []:
             divergence = index.get(str(divergence_id))
@@ -335,14 +335,24 @@ def render_matrix(runs: list[Run], history: list[dict[str, Any]]) -> str:
     )
 
 
+def find_histories(inputs: list[Path]) -> list[Path]:
+    """The ``history.jsonl`` files in or under the input folders (the plugin keeps one per reports folder)."""
+    found: list[Path] = []
+    for path in inputs:
+        candidates = sorted(path.rglob("history.jsonl")) if path.is_dir() else []
+        found.extend(c for c in candidates if c not in found)
+    return found
+
+
 def build_matrix(inputs: list[Path], out: Path, history: Path | None = None) -> Path:
     """Write the matrix page for the runs under ``inputs`` to ``out``.
 
     Args:
         inputs: run folders or files (see :func:`conformance.reports.runs.load_runs`).
         out: the HTML file to write (its folder is created).
-        history: the history file to draw the trend from; runs in ``inputs`` are added to it in
-            memory only (appending is :func:`conformance.reports.history.append_run`'s job).
+        history: a history file to draw the trend from, besides any ``history.jsonl`` found under
+            ``inputs``; runs in ``inputs`` missing from the history are added in memory only
+            (appending is :func:`conformance.reports.history.append_run`'s job).
 
     Returns:
         ``out``.
@@ -353,7 +363,15 @@ def build_matrix(inputs: list[Path], out: Path, history: Path | None = None) -> 
     runs = load_runs(inputs)
     if not runs:
         raise ValueError(f"no runs found under {', '.join(map(str, inputs))}")
-    page = render_matrix(runs, read_history(history) if history else [])
+    histories = find_histories(inputs)
+    if (
+        history is not None
+        and history.is_file()
+        and history.resolve() not in [h.resolve() for h in histories]
+    ):
+        histories.append(history)
+    records = [record for path in histories for record in read_history(path)]
+    page = render_matrix(runs, records)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     return out

@@ -76,12 +76,36 @@ class Run:
             ] += 1
         return {op: dict(sorted(counter.items())) for op, counter in sorted(per_operation.items())}
 
+    def hard_divergence_ids(self) -> set[str]:
+        """Ids of the divergences that fail the run (see :func:`is_hard_result`)."""
+        index = self.divergence_index()
+        hard = {i for i, d in index.items() if not d.get("known") and d.get("confidence") != "unverified"}
+        for result in self.results:
+            if is_hard_result(result, index):
+                hard |= {str(i) for i in result.get("divergence_ids") or [] if str(i) not in index}
+        return hard
+
     def divergence_index(self) -> dict[str, dict[str, Any]]:
         """Divergence records by id (a divergence seen by several tests is one id; the first record wins)."""
         index: dict[str, dict[str, Any]] = {}
         for record in self.divergences:
             index.setdefault(str(record.get("id")), record)
         return index
+
+
+def is_hard_result(result: dict[str, Any], index: dict[str, dict[str, Any]]) -> bool:
+    """Whether a results line fails the run: an unexpected divergence on a verified or documented fact.
+
+    The line's own ``confidence`` is the test's fact; each divergence carries its own, and that one
+    decides (a test on a documented fact may find a divergence on an UNVERIFIED one, which is
+    reported, never a hard failure). Without divergence records the line's confidence is used.
+    """
+    if result.get("outcome") != "divergence":
+        return False
+    records = [index[str(i)] for i in result.get("divergence_ids") or [] if str(i) in index]
+    if records:
+        return any(not r.get("known") and r.get("confidence") != "unverified" for r in records)
+    return result.get("confidence") != "unverified"
 
 
 def _epoch_from_run_id(run_id: str) -> float:

@@ -43,7 +43,9 @@ DIVERGENCES = SimpleNamespace(
     # moto: run 2 only (new), on an UNVERIFIED fact; its "actual" is an HTML injection attempt.
     user_exists_message=divergence_id("AdminCreateUser error.message $.message"),
     # cognito-local: both runs, verified.
-    pool_extra_member=divergence_id("CreateUserPool schema.additional-property $.UserPool.UsernameAttributes"),
+    pool_extra_member=divergence_id(
+        "CreateUserPool schema.additional-property $.UserPool.UsernameAttributes"
+    ),
     # cognito-local: run 2 only (new), expected for cognito-local.
     issuer_claim=divergence_id("InitiateAuth token.claim $.IdToken.payload.iss"),
     # cognito-local: run 1 only (fixed in run 2), verified.

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ALLURE = ROOT / ALLURE_BIN
 
 #: A test file run under pytester: what the plugin will do for each conformance test.
-LABELLED_TEST = '''
+LABELLED_TEST = """
 from pathlib import Path
 from conformance.reports.allure import attach_exchange, label_test, write_environment
 
@@ -44,7 +44,7 @@ def test_labelled(request):
     results = request.config.getoption("allure_report_dir", None)
     write_environment(Path(results) if results else None,
                       {"endpoint": "moto", "botocore.version": "1.44.8", "hypothesis.seed": 42})
-'''
+"""
 
 
 @pytest.fixture
@@ -134,8 +134,12 @@ needs_allure = pytest.mark.skipif(
 @needs_allure
 def test_generate_report_offline_single_file(labelled_run, pytester, tmp_path):
     labelled_run("--alluredir=allure-results").assert_outcomes(passed=1)
-    index = generate_report(pytester.path / "allure-results", tmp_path / "allure-report", allure_bin=ALLURE,
-                            history=tmp_path / "allure-history.jsonl")
+    index = generate_report(
+        pytester.path / "allure-results",
+        tmp_path / "allure-report",
+        allure_bin=ALLURE,
+        history=tmp_path / "allure-history.jsonl",
+    )
     assert index.stat().st_size > 100_000
     summary = json.loads((index.parent / "summary.json").read_text())
     assert summary["stats"]["total"] == 1 and summary["stats"]["passed"] == 1
@@ -161,8 +165,20 @@ def test_one_command_builds_both_reports(labelled_run, pytester, tmp_path):
     labelled_run("--alluredir=allure-results").assert_outcomes(passed=1)
     shutil.copytree(pytester.path / "allure-results", reports / "allure-results")
     done = subprocess.run(
-        [sys.executable, "-m", "conformance.reports", "build", "--reports", str(reports), "--allure-bin", str(ALLURE)],
-        capture_output=True, text=True, check=False, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "conformance.reports",
+            "build",
+            "--reports",
+            str(reports),
+            "--allure-bin",
+            str(ALLURE),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert done.returncode == 0, done.stderr

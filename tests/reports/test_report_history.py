@@ -20,7 +20,13 @@ def test_load_runs_groups_lines_by_run_oldest_first(runs_dir, ids):
     assert [r.run_id for r in runs] == [ids.moto_1, ids.local_1, ids.moto_2, ids.local_2]
     moto_2 = runs[2]
     assert moto_2.endpoint == "moto" and moto_2.endpoint_version == "moto 5.2.5"
-    assert moto_2.counts() == {"pass": 6, "divergence": 1, "expected-divergence": 1, "unsupported": 1, "harness-error": 0}
+    assert moto_2.counts() == {
+        "pass": 6,
+        "divergence": 1,
+        "expected-divergence": 1,
+        "unsupported": 1,
+        "harness-error": 0,
+    }
     assert set(moto_2.divergence_index()) == {ids.user_status, ids.user_exists_message}
 
 
@@ -154,3 +160,14 @@ def test_cli_history_append_and_summary(runs_dir, tmp_path, ids):
     assert json.loads(done.stdout)["status"] == "fail"
     done = _cli("summary", str(tmp_path / "empty"), cwd=tmp_path)
     assert done.returncode == 2 and "error:" in done.stderr
+
+
+def test_the_divergences_own_confidence_decides_not_the_tests(runs_dir, ids):
+    # A test on a documented fact may find a divergence on an UNVERIFIED one: reported, not failing.
+    results = runs_dir / ids.moto_2 / "results.jsonl"
+    results.write_text(results.read_text().replace('"confidence": "unverified"', '"confidence": "documented"'))
+    assert json.loads(summary_line(runs_dir / ids.moto_2))["status"] == "pass"
+    from conformance.reports.matrix import build_cells
+
+    cell = build_cells(load_run(runs_dir / ids.moto_2))[("AdminCreateUser", "errors")]
+    assert cell.status == "unverified"

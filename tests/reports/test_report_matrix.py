@@ -70,7 +70,11 @@ def test_a_referenced_divergence_without_record_is_still_shown(runs_dir, ids):
 
 def test_trend_draws_history_and_input_runs_per_endpoint(context, ids):
     series = {s["endpoint"]: s for s in context["trend"]["series"]}
-    assert [p["run_id"] for p in series["moto"]["points"]] == ["20261110T030000Z-moto-0", ids.moto_1, ids.moto_2]
+    assert [p["run_id"] for p in series["moto"]["points"]] == [
+        "20261110T030000Z-moto-0",
+        ids.moto_1,
+        ids.moto_2,
+    ]
     assert [p["share"] for p in series["moto"]["points"]] == [0.3333, 0.5556, 0.6667]
     assert [p["run_id"] for p in series["cognito-local"]["points"]] == [ids.local_1, ids.local_2]
     # Higher share is drawn higher (smaller y).
@@ -136,14 +140,41 @@ def test_page_redacts_a_secret_missed_upstream(runs_dir, history_file, ids):
 def test_cli_matrix(runs_dir, history_file, tmp_path):
     out = tmp_path / "page" / "index.html"
     done = subprocess.run(
-        [sys.executable, "-m", "conformance.reports", "matrix", str(runs_dir), "--out", str(out),
-         "--history", str(history_file)],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "conformance.reports",
+            "matrix",
+            str(runs_dir),
+            "--out",
+            str(out),
+            "--history",
+            str(history_file),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
     assert out.is_file() and "compatibility matrix" in out.read_text()
     done = subprocess.run(
         [sys.executable, "-m", "conformance.reports", "matrix", str(tmp_path / "empty"), "--out", str(out)],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
     assert done.returncode == 2 and "no such run file or folder" in done.stderr
+
+
+def test_histories_under_the_inputs_are_merged(runs_dir, tmp_path, ids):
+    # The plugin keeps a history.jsonl in each reports folder; runs in two of them are drawn once each.
+    from conformance.reports import append_run
+
+    for run_id in (ids.moto_1, ids.moto_2):
+        append_run(runs_dir / run_id, runs_dir / ids.moto_2 / "history.jsonl")
+    append_run(runs_dir / ids.moto_2, runs_dir / ids.local_2 / "history.jsonl")
+    out = build_matrix([runs_dir], tmp_path / "index.html")
+    assert out.read_text().count(f'data-run="{ids.moto_2}"') == 1
+    assert out.read_text().count(f'data-run="{ids.moto_1}"') == 1
