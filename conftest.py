@@ -10,7 +10,11 @@ from hypothesis import HealthCheck, settings
 
 # ci: fast and reproducible (derandomized, no example database written into the clone).
 settings.register_profile(
-    "ci", max_examples=50, derandomize=True, database=None, deadline=None,
+    "ci",
+    max_examples=50,
+    derandomize=True,
+    database=None,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 # nightly: thorough.

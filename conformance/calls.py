@@ -166,7 +166,9 @@ class Cognito:
     def operation_name(self, name: str) -> str:
         return self._to_api.get(name, name)
 
-    def call(self, operation: str, params: dict[str, Any] | None = None, *, invalid_request: bool = False) -> Response:
+    def call(
+        self, operation: str, params: dict[str, Any] | None = None, *, invalid_request: bool = False
+    ) -> Response:
         """Send one request; returns the Response (errors included)."""
         api_name = self.operation_name(operation)
         method = self._to_method.get(api_name)
@@ -265,7 +267,9 @@ class CallLog:
             lines += ["from moto import mock_aws", "mock_aws().start()"]
         url = f", endpoint_url={ep.url!r}" if ep.url else ""
         if ep.kind in ("reference", "miniature"):
-            lines.append("# in-process reference: serve it with `python -m conformance.reference --port 9300`")
+            lines.append(
+                "# in-process reference: serve it with `python -m conformance.reference --port 9300`"
+            )
             url = ", endpoint_url='http://127.0.0.1:9300'"
         lines += [
             f"client = boto3.client('cognito-idp', region_name={ep.region!r}{url}, "
@@ -284,7 +288,14 @@ class CallLog:
         return []
 
 
-_PASSWORD_KEYS = {"Password", "TemporaryPassword", "ProposedPassword", "PreviousPassword", "PASSWORD", "NEW_PASSWORD"}
+_PASSWORD_KEYS = {
+    "Password",
+    "TemporaryPassword",
+    "ProposedPassword",
+    "PreviousPassword",
+    "PASSWORD",
+    "NEW_PASSWORD",
+}
 
 
 def _expression(value: Any, known: dict[str, str], key: str | None = None) -> str:

@@ -45,8 +45,12 @@ SHAPE_MODEL = Fact("§0", "[BC service-2.json, via specs/]")
 #: (DescribeUserPool returns the attribute ``phone_number_verified``, 21 characters, where
 #: SchemaAttributeType.Name allows 20: aws-behaviour.md §9 [CLI create-user-pool]). On responses
 #: they are reported, never failing.
-SHAPE_MODEL_CONSTRAINT = Fact("§0, §9", "[BC constraint traits on a response member; AWS does not hold its "
-                              "answers to them, e.g. phone_number_verified]", Confidence.UNVERIFIED)
+SHAPE_MODEL_CONSTRAINT = Fact(
+    "§0, §9",
+    "[BC constraint traits on a response member; AWS does not hold its "
+    "answers to them, e.g. phone_number_verified]",
+    Confidence.UNVERIFIED,
+)
 _RESPONSE_CONSTRAINTS = frozenset({"length", "pattern", "range"})
 
 _UNSET = object()
@@ -184,7 +188,14 @@ class Recorder:
         return agrees
 
     def equal(
-        self, response: Response, path: str, expected: Any, fact: Fact, *, check: str = "value", note: str = ""
+        self,
+        response: Response,
+        path: str,
+        expected: Any,
+        fact: Fact,
+        *,
+        check: str = "value",
+        note: str = "",
     ) -> bool:
         """The member at ``path`` of the raw body equals ``expected`` (JSON equality)."""
         found, actual = get_path(response.body, path)
@@ -201,7 +212,14 @@ class Recorder:
         )
 
     def matches(
-        self, response: Response, path: str, pattern: str, fact: Fact, *, check: str = "format", note: str = ""
+        self,
+        response: Response,
+        path: str,
+        pattern: str,
+        fact: Fact,
+        *,
+        check: str = "format",
+        note: str = "",
     ) -> bool:
         """The member at ``path`` is a string matching ``pattern`` entirely."""
         found, actual = get_path(response.body, path)
@@ -217,7 +235,9 @@ class Recorder:
             note=note,
         )
 
-    def present(self, response: Response, path: str, fact: Fact, *, check: str = "member.present", note: str = "") -> bool:
+    def present(
+        self, response: Response, path: str, fact: Fact, *, check: str = "member.present", note: str = ""
+    ) -> bool:
         found, actual = get_path(response.body, path)
         return self.that(
             found and actual is not None,
@@ -231,7 +251,9 @@ class Recorder:
             note=note,
         )
 
-    def absent(self, response: Response, path: str, fact: Fact, *, check: str = "member.absent", note: str = "") -> bool:
+    def absent(
+        self, response: Response, path: str, fact: Fact, *, check: str = "member.absent", note: str = ""
+    ) -> bool:
         found, actual = get_path(response.body, path)
         return self.that(
             not found,
@@ -256,7 +278,9 @@ class Recorder:
             return
         for divergence in wire_divergences(exchange):
             self.add(divergence)
-        for divergence in schema_divergences(exchange, invalid_request=invalid_request, harness=self.harness_errors):
+        for divergence in schema_divergences(
+            exchange, invalid_request=invalid_request, harness=self.harness_errors
+        ):
             self.add(divergence)
 
 
@@ -288,44 +312,92 @@ def wire_divergences(exchange: Exchange) -> list[Divergence]:
     content_type = (exchange.header("content-type") or "").split(";")[0].strip().lower()
     if content_type != JSON_CONTENT_TYPE:
         found.append(
-            _wire(exchange, "wire.content-type", "headers.Content-Type", JSON_CONTENT_TYPE,
-                  exchange.header("content-type") or "<absent>", WIRE_CONTENT_TYPE)
+            _wire(
+                exchange,
+                "wire.content-type",
+                "headers.Content-Type",
+                JSON_CONTENT_TYPE,
+                exchange.header("content-type") or "<absent>",
+                WIRE_CONTENT_TYPE,
+            )
         )
     if not exchange.header("x-amzn-requestid"):
         found.append(
-            _wire(exchange, "wire.request-id", "headers.x-amzn-RequestId", "<present>", "<absent>", WIRE_REQUEST_ID)
+            _wire(
+                exchange,
+                "wire.request-id",
+                "headers.x-amzn-RequestId",
+                "<present>",
+                "<absent>",
+                WIRE_REQUEST_ID,
+            )
         )
     body = exchange.response_json()
     if exchange.is_error:
         error_type = exchange.error_type()
         if exchange.status != 400 and error_type != "InternalErrorException":
-            found.append(_wire(exchange, "wire.error-status", "status", 400, exchange.status, WIRE_ERROR_STATUS))
+            found.append(
+                _wire(exchange, "wire.error-status", "status", 400, exchange.status, WIRE_ERROR_STATUS)
+            )
         if not isinstance(body, dict) or not isinstance(body.get("__type"), str):
             found.append(
-                _wire(exchange, "wire.error-body", "$.__type", "<string __type>",
-                      exchange.response_body[:200].decode("utf-8", "replace"), WIRE_ERROR_BODY)
+                _wire(
+                    exchange,
+                    "wire.error-body",
+                    "$.__type",
+                    "<string __type>",
+                    exchange.response_body[:200].decode("utf-8", "replace"),
+                    WIRE_ERROR_BODY,
+                )
             )
         elif not isinstance(body.get("message"), str):
             # AWS writes a lowercase "message" (§7); "Message" is a different member on the wire.
             found.append(
-                _wire(exchange, "wire.error-body", "$.message", "<string message>",
-                      {k: v for k, v in body.items() if k != "__type"}, WIRE_ERROR_BODY)
+                _wire(
+                    exchange,
+                    "wire.error-body",
+                    "$.message",
+                    "<string message>",
+                    {k: v for k, v in body.items() if k != "__type"},
+                    WIRE_ERROR_BODY,
+                )
             )
         header = exchange.header("x-amzn-errortype")
         if not header or header.split(":")[0] != (error_type or ""):
             found.append(
-                _wire(exchange, "wire.error-header", "headers.x-amzn-ErrorType", f"{error_type}:", header or "<absent>",
-                      WIRE_ERROR_HEADER)
+                _wire(
+                    exchange,
+                    "wire.error-header",
+                    "headers.x-amzn-ErrorType",
+                    f"{error_type}:",
+                    header or "<absent>",
+                    WIRE_ERROR_HEADER,
+                )
             )
     elif not isinstance(body, dict):
         found.append(
-            _wire(exchange, "wire.body", "$", "a JSON object",
-                  exchange.response_body[:200].decode("utf-8", "replace"), WIRE_CONTENT_TYPE)
+            _wire(
+                exchange,
+                "wire.body",
+                "$",
+                "a JSON object",
+                exchange.response_body[:200].decode("utf-8", "replace"),
+                WIRE_CONTENT_TYPE,
+            )
         )
     else:
         for path, value in _timestamps(exchange.operation, body):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                found.append(_wire(exchange, "wire.timestamp", path, "epoch seconds (JSON number)", value, WIRE_TIMESTAMPS))
+                found.append(
+                    _wire(
+                        exchange,
+                        "wire.timestamp",
+                        path,
+                        "epoch seconds (JSON number)",
+                        value,
+                        WIRE_TIMESTAMPS,
+                    )
+                )
     return found
 
 
@@ -373,7 +445,11 @@ def _timestamps(operation: str, body: dict[str, Any]) -> list[tuple[str, Any]]:
                 continue
             key = keys[depth]
             if key == "*":
-                items = enumerate(value) if isinstance(value, list) else (value.items() if isinstance(value, dict) else ())
+                items = (
+                    enumerate(value)
+                    if isinstance(value, list)
+                    else (value.items() if isinstance(value, dict) else ())
+                )
                 for k, v in items:
                     stack.append((v, f"{path}[{k}]" if isinstance(k, int) else f"{path}.{k}", depth + 1))
             elif isinstance(value, dict) and key in value:
@@ -403,7 +479,9 @@ def schema_divergences(exchange: Exchange, *, invalid_request: bool, harness: li
         problems = specs.validate_response(exchange.operation, body)
     else:
         problems = []
-    timestamp_paths = {path for path, _ in _timestamps(exchange.operation, body)} if isinstance(body, dict) else set()
+    timestamp_paths = (
+        {path for path, _ in _timestamps(exchange.operation, body)} if isinstance(body, dict) else set()
+    )
     for problem in problems:
         if problem.kind == "type" and problem.path in timestamp_paths:
             continue  # already reported as wire.timestamp

@@ -133,7 +133,12 @@ class Endpoint:
             return json.loads(reference_get(self, f"/{user_pool_id}/.well-known/jwks.json"))
         if self.kind == "aws" and issuer:
             url = issuer.rstrip("/") + "/.well-known/jwks.json"
-        elif issuer and not issuer.startswith("https://cognito-idp.") and self.url and issuer.startswith(self.url):
+        elif (
+            issuer
+            and not issuer.startswith("https://cognito-idp.")
+            and self.url
+            and issuer.startswith(self.url)
+        ):
             url = issuer.rstrip("/") + "/.well-known/jwks.json"  # cognito-local: iss is the endpoint itself
         else:
             url = f"{self.url}/{user_pool_id}/.well-known/jwks.json"
@@ -172,7 +177,13 @@ def parse(spec: str, *, region: str | None = None, aws_account: str | None = Non
         if options or not port.isdigit() or not 0 <= int(port) < 65536:
             raise EndpointError(f"malformed endpoint {spec!r}: moto-server takes only port=N (0-65535)")
         return Endpoint(
-            spec, "moto-server", "moto-server", "moto", region=region, version=_moto_version(), requested_port=int(port)
+            spec,
+            "moto-server",
+            "moto-server",
+            "moto",
+            region=region,
+            version=_moto_version(),
+            requested_port=int(port),
         )
     if kind == "reference":
         if arg:
@@ -184,7 +195,9 @@ def parse(spec: str, *, region: str | None = None, aws_account: str | None = Non
         if arg not in miniatures.MINIATURES:
             names = ", ".join(sorted(miniatures.MINIATURES))
             raise EndpointError(f"unknown miniature {arg!r}; known miniatures: {names}")
-        return Endpoint(spec, "miniature", f"miniature:{arg}", f"miniature:{arg}", region=region, in_process=True)
+        return Endpoint(
+            spec, "miniature", f"miniature:{arg}", f"miniature:{arg}", region=region, in_process=True
+        )
     if kind == "aws":
         if arg:
             raise EndpointError(f"endpoint 'aws' takes no arguments (got {spec!r}); use --aws-region")
@@ -358,7 +371,9 @@ def caller_account(region: str) -> str:
         )
         return sts.get_caller_identity()["Account"]
     except Exception as error:  # noqa: BLE001 - any failure here means "not usable"
-        raise EndpointError(f"endpoint 'aws' refused: no usable AWS credentials ({type(error).__name__})") from None
+        raise EndpointError(
+            f"endpoint 'aws' refused: no usable AWS credentials ({type(error).__name__})"
+        ) from None
 
 
 _STARTERS: dict[str, Callable[[Endpoint], None]] = {

@@ -84,17 +84,25 @@ class Expectations:
     def tests(self) -> set[str]:
         return set(self.entries)
 
-    def write(self, observed: dict[str, list[Divergence]], *, header: str) -> Path:
-        """Rewrite the file from a run: ``observed`` maps test id -> its hard divergences."""
+    def write(self, observed: dict[str, list[Divergence]], *, keep: set[str], header: str) -> Path:
+        """Rewrite the file from a run.
+
+        Args:
+            observed: test id -> the hard divergences it showed in this run.
+            keep: test ids that did not run this time; their entries stay as they are.
+            header: comment lines for the top of the file.
+        """
         assert self.path is not None
+        rows: dict[str, dict[str, str]] = {test: dict(self.for_test(test)) for test in keep}
+        for test, divergences in observed.items():
+            rows[test] = {d.key(): self.for_test(test).get(d.key(), "") for d in divergences}
         lines = [f"# {line}".rstrip() for line in header.splitlines()] + [""]
-        for test in sorted(observed):
-            for divergence in sorted(observed[test], key=Divergence.key):
-                reason = self.for_test(test).get(divergence.key(), "")
+        for test in sorted(rows):
+            for key, reason in sorted(rows[test].items()):
                 lines += [
                     "[[divergence]]",
                     f"test = {_toml_str(test)}",
-                    f"key = {_toml_str(divergence.key())}",
+                    f"key = {_toml_str(key)}",
                     f"reason = {_toml_str(reason)}",
                     "",
                 ]

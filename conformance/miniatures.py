@@ -37,7 +37,9 @@ class Miniature:
 MINIATURES: dict[str, Miniature] = {}
 
 
-def miniature(name: str, broken: str, detects: str, test: str, base: str = "moto") -> Callable[[Mutation], Mutation]:
+def miniature(
+    name: str, broken: str, detects: str, test: str, base: str = "moto"
+) -> Callable[[Mutation], Mutation]:
     def register(mutate: Mutation) -> Mutation:
         MINIATURES[name] = Miniature(name, broken, detects, test, mutate, base)
         return mutate
@@ -64,27 +66,43 @@ def _put_json(response: dict[str, Any], body: Any) -> None:
     response["body"] = json.dumps(body).encode()
 
 
-@miniature("wrong-content-type", "answers with Content-Type application/json", "wire.content-type",
-           "test_user_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format")
+@miniature(
+    "wrong-content-type",
+    "answers with Content-Type application/json",
+    "wire.content-type",
+    "test_user_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format",
+)
 def _wrong_content_type(operation: str, response: dict[str, Any]) -> None:
     _set_header(response, "Content-Type", "application/json")
 
 
-@miniature("no-request-id", "sends no x-amzn-RequestId header", "wire.request-id",
-           "test_user_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format")
+@miniature(
+    "no-request-id",
+    "sends no x-amzn-RequestId header",
+    "wire.request-id",
+    "test_user_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format",
+)
 def _no_request_id(operation: str, response: dict[str, Any]) -> None:
     _set_header(response, "x-amzn-RequestId", None)
 
 
-@miniature("not-authorized-as-403", "answers client errors with HTTP 403", "wire.error-status",
-           "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found")
+@miniature(
+    "not-authorized-as-403",
+    "answers client errors with HTTP 403",
+    "wire.error-status",
+    "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
+)
 def _error_403(operation: str, response: dict[str, Any]) -> None:
     if response["status_code"] == 400:
         response["status_code"] = 403
 
 
-@miniature("error-without-type", "error bodies carry no __type", "wire.error-body",
-           "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found")
+@miniature(
+    "error-without-type",
+    "error bodies carry no __type",
+    "wire.error-body",
+    "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
+)
 def _error_without_type(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
     if response["status_code"] >= 400 and isinstance(body, dict):
@@ -92,15 +110,23 @@ def _error_without_type(operation: str, response: dict[str, Any]) -> None:
         _put_json(response, body)
 
 
-@miniature("error-header-missing", "errors lack the x-amzn-ErrorType header", "wire.error-header",
-           "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found")
+@miniature(
+    "error-header-missing",
+    "errors lack the x-amzn-ErrorType header",
+    "wire.error-header",
+    "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
+)
 def _error_header_missing(operation: str, response: dict[str, Any]) -> None:
     if response["status_code"] >= 400:
         _set_header(response, "x-amzn-ErrorType", None)
 
 
-@miniature("timestamps-as-strings", "renders timestamps as ISO 8601 strings", "wire.timestamp",
-           "test_user_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format")
+@miniature(
+    "timestamps-as-strings",
+    "renders timestamps as ISO 8601 strings",
+    "wire.timestamp",
+    "test_user_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format",
+)
 def _timestamps_as_strings(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
     if isinstance(body, dict) and isinstance(body.get("UserPool"), dict):
@@ -108,8 +134,12 @@ def _timestamps_as_strings(operation: str, response: dict[str, Any]) -> None:
         _put_json(response, body)
 
 
-@miniature("pool-id-wrong-format", "gives user pools ids without the region prefix", "format",
-           "test_user_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format")
+@miniature(
+    "pool-id-wrong-format",
+    "gives user pools ids without the region prefix",
+    "format",
+    "test_user_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format",
+)
 def _pool_id_wrong_format(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
     if operation == "CreateUserPool" and isinstance(body, dict) and "UserPool" in body:
@@ -117,8 +147,12 @@ def _pool_id_wrong_format(operation: str, response: dict[str, Any]) -> None:
         _put_json(response, body)
 
 
-@miniature("secret-without-generate", "returns a ClientSecret for clients created without GenerateSecret",
-           "member.absent", "test_app_clients.py::test_client_without_generate_secret_has_no_secret")
+@miniature(
+    "secret-without-generate",
+    "returns a ClientSecret for clients created without GenerateSecret",
+    "member.absent",
+    "test_app_clients.py::test_client_without_generate_secret_has_no_secret",
+)
 def _secret_without_generate(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
     if operation in ("CreateUserPoolClient", "DescribeUserPoolClient") and isinstance(body, dict):
@@ -128,8 +162,12 @@ def _secret_without_generate(operation: str, response: dict[str, Any]) -> None:
             _put_json(response, body)
 
 
-@miniature("wrong-error-code", "answers unknown pools with InvalidParameterException", "error.code",
-           "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found")
+@miniature(
+    "wrong-error-code",
+    "answers unknown pools with InvalidParameterException",
+    "error.code",
+    "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
+)
 def _wrong_error_code(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
     if isinstance(body, dict) and str(body.get("__type", "")).endswith("ResourceNotFoundException"):
@@ -138,8 +176,12 @@ def _wrong_error_code(operation: str, response: dict[str, Any]) -> None:
         _put_json(response, body)
 
 
-@miniature("wrong-error-message", "words the unknown-pool message differently", "error.message",
-           "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found")
+@miniature(
+    "wrong-error-message",
+    "words the unknown-pool message differently",
+    "error.message",
+    "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
+)
 def _wrong_error_message(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
     if isinstance(body, dict) and str(body.get("__type", "")).endswith("ResourceNotFoundException"):
@@ -147,8 +189,12 @@ def _wrong_error_message(operation: str, response: dict[str, Any]) -> None:
         _put_json(response, body)
 
 
-@miniature("extra-member", "adds an undocumented member to DescribeUserPool", "schema.additional-property",
-           "test_user_pools.py::test_describe_user_pool_returns_documented_defaults")
+@miniature(
+    "extra-member",
+    "adds an undocumented member to DescribeUserPool",
+    "schema.additional-property",
+    "test_user_pools.py::test_describe_user_pool_returns_documented_defaults",
+)
 def _extra_member(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
     if operation == "DescribeUserPool" and isinstance(body, dict) and "UserPool" in body:
@@ -156,8 +202,12 @@ def _extra_member(operation: str, response: dict[str, Any]) -> None:
         _put_json(response, body)
 
 
-@miniature("pagination-truncated", "ends ListUserPools after the first page (no NextToken)", "pagination.complete",
-           "test_user_pools.py::test_list_user_pools_pages_to_exhaustion")
+@miniature(
+    "pagination-truncated",
+    "ends ListUserPools after the first page (no NextToken)",
+    "pagination.complete",
+    "test_user_pools.py::test_list_user_pools_pages_to_exhaustion",
+)
 def _pagination_truncated(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
     if operation == "ListUserPools" and isinstance(body, dict) and "NextToken" in body:
@@ -165,8 +215,12 @@ def _pagination_truncated(operation: str, response: dict[str, Any]) -> None:
         _put_json(response, body)
 
 
-@miniature("describe-client-unimplemented", "answers DescribeUserPoolClient with an HTML 500 page", "unsupported",
-           "test_app_clients.py::test_describe_user_pool_client_returns_what_was_created")
+@miniature(
+    "describe-client-unimplemented",
+    "answers DescribeUserPoolClient with an HTML 500 page",
+    "unsupported",
+    "test_app_clients.py::test_describe_user_pool_client_returns_what_was_created",
+)
 def _describe_client_unimplemented(operation: str, response: dict[str, Any]) -> None:
     if operation == "DescribeUserPoolClient":
         response["status_code"] = 500

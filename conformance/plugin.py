@@ -52,22 +52,44 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "http(s)://HOST:PORT (any emulator), aws, miniature:NAME. Also $CONFORMANCE_ENDPOINT or the "
         f"'{ENDPOINT_INI}' ini key.",
     )
-    group.addoption(AWS_ACCOUNT_OPTION, dest="conformance_aws_account", default=None,
-                    help="for --endpoint=aws: the 12-digit account the credentials must belong to")
-    group.addoption(AWS_REGION_OPTION, dest="conformance_aws_region", default=None,
-                    help="for --endpoint=aws: the region (default: $AWS_REGION, then $AWS_DEFAULT_REGION)")
-    group.addoption(EXPECTATIONS_OPTION, dest="conformance_expectations", default=None,
-                    help="expectations file to use instead of conformance/expectations/<endpoint>.toml")
-    group.addoption(UPDATE_OPTION, dest="conformance_update", action="store_true", default=False,
-                    help="rewrite the endpoint's expectations file from this run (new entries need a reason)")
-    group.addoption(REPORTS_OPTION, dest="conformance_reports", default=None,
-                    help="where results.jsonl, divergences.jsonl and run.json go (default: reports/)")
+    group.addoption(
+        AWS_ACCOUNT_OPTION,
+        dest="conformance_aws_account",
+        default=None,
+        help="for --endpoint=aws: the 12-digit account the credentials must belong to",
+    )
+    group.addoption(
+        AWS_REGION_OPTION,
+        dest="conformance_aws_region",
+        default=None,
+        help="for --endpoint=aws: the region (default: $AWS_REGION, then $AWS_DEFAULT_REGION)",
+    )
+    group.addoption(
+        EXPECTATIONS_OPTION,
+        dest="conformance_expectations",
+        default=None,
+        help="expectations file to use instead of conformance/expectations/<endpoint>.toml",
+    )
+    group.addoption(
+        UPDATE_OPTION,
+        dest="conformance_update",
+        action="store_true",
+        default=False,
+        help="rewrite the endpoint's expectations file from this run (new entries need a reason)",
+    )
+    group.addoption(
+        REPORTS_OPTION,
+        dest="conformance_reports",
+        default=None,
+        help="where results.jsonl, divergences.jsonl and run.json go (default: reports/)",
+    )
     parser.addini(ENDPOINT_INI, "default endpoint when neither --endpoint nor $CONFORMANCE_ENDPOINT is set")
     parser.addini(REPORTS_INI, "reports folder (default: reports)")
 
 
-def option_with_source(config: pytest.Config, dest: str, env: str | None, ini: str | None,
-                       default: str | None) -> tuple[str | None, str]:
+def option_with_source(
+    config: pytest.Config, dest: str, env: str | None, ini: str | None, default: str | None
+) -> tuple[str | None, str]:
     """Resolve a setting: option, then environment, then ini, then default; with where it came from."""
     value = config.getoption(dest)
     if value:
@@ -117,13 +139,16 @@ class Harness:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    spec, source = option_with_source(config, "conformance_endpoint", ENDPOINT_ENV, ENDPOINT_INI, DEFAULT_ENDPOINT)
+    spec, source = option_with_source(
+        config, "conformance_endpoint", ENDPOINT_ENV, ENDPOINT_INI, DEFAULT_ENDPOINT
+    )
     region = config.getoption("conformance_aws_region")
     if spec == "aws" and not region:
         region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     try:
-        endpoint = parse(spec or DEFAULT_ENDPOINT, region=region,
-                         aws_account=config.getoption("conformance_aws_account"))
+        endpoint = parse(
+            spec or DEFAULT_ENDPOINT, region=region, aws_account=config.getoption("conformance_aws_account")
+        )
     except EndpointError as error:
         raise pytest.UsageError(str(error)) from None
     reports, _ = option_with_source(config, "conformance_reports", None, REPORTS_INI, "reports")
@@ -137,7 +162,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.stash[HARNESS_KEY] = harness
     # Registered here, not in an ini file, so the suite runs with --strict-markers wherever it is installed.
-    config.addinivalue_line("markers", "kind(name): the kind of check a test makes (shape, errors, semantics, ...)")
+    config.addinivalue_line(
+        "markers", "kind(name): the kind of check a test makes (shape, errors, semantics, ...)"
+    )
     config.addinivalue_line("markers", "fact(source, confidence): the aws-behaviour.md fact a test rests on")
     config.addinivalue_line("markers", "operation(name): the Cognito operation a test is about")
 
@@ -152,7 +179,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         harness.start()
         if harness.use_expectations:
             harness.expectations = Expectations.for_endpoint(
-                harness.endpoint.label, session.config.getoption("conformance_expectations"),
+                harness.endpoint.label,
+                session.config.getoption("conformance_expectations"),
                 updating=session.config.getoption("conformance_update"),
             )
     except (EndpointError, ExpectationsError) as error:
@@ -168,8 +196,10 @@ def _uses_endpoint(item: pytest.Item) -> bool:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     harness = config.stash[HARNESS_KEY]
     ep = harness.endpoint
-    return [f"conformance: endpoint={ep.spec} (from {harness.source}), region {ep.region}, "
-            f"reports={harness.reports_dir}/, harness {__version__}"]
+    return [
+        f"conformance: endpoint={ep.spec} (from {harness.source}), region {ep.region}, "
+        f"reports={harness.reports_dir}/, harness {__version__}"
+    ]
 
 
 def _announce(session: pytest.Session, harness: Harness) -> None:
@@ -278,12 +308,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if excinfo is not None and excinfo.errisinstance(Unsupported):
         error = excinfo.value
         report.outcome = "skipped"
-        report.longrepr = (str(item.path), item.location[1] or 0, f"unsupported by {harness.endpoint.label}: {error}")
+        report.longrepr = (
+            str(item.path),
+            item.location[1] or 0,
+            f"unsupported by {harness.endpoint.label}: {error}",
+        )
         report.user_properties.append(("conformance_outcome", str(Outcome.UNSUPPORTED)))
         _write_results(harness, item, recorder, None, Outcome.UNSUPPORTED, str(error), call.duration)
         return
     # A fixture that skips because the endpoint failed a step has recorded why: judge it like a call.
     skipped = excinfo is not None and excinfo.errisinstance(pytest.skip.Exception)
+    hard = [d for d in recorder.divergences if d.confidence.is_hard]
+    if recorder.harness_errors and hard and excinfo is None:
+        # An invalid request built from an endpoint's wrong answer (an id in the wrong format sent
+        # back) follows from that divergence: report the divergence, with the request problem as context.
+        recorder.harness_errors.clear()
     if (excinfo is not None and not skipped) or recorder.harness_errors:
         reason = "; ".join(recorder.harness_errors) or (excinfo.exconly() if excinfo else "")
         if excinfo is not None and not excinfo.errisinstance(HarnessError) and not recorder.harness_errors:
@@ -297,11 +336,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return
     if report.when != "call" and not skipped:
         return
-    verdict = judge(recorder.divergences, harness.expectations.for_test(test_id),
-                    use_expectations=harness.use_expectations)
+    verdict = judge(
+        recorder.divergences,
+        harness.expectations.for_test(test_id),
+        use_expectations=harness.use_expectations,
+    )
     item.stash[VERDICT_KEY] = verdict
     harness.completed.add(test_id)
-    hard = [d for d in recorder.divergences if d.confidence.is_hard]
     if hard:
         harness.observed[test_id] = hard
     harness.soft += len(verdict.soft)
@@ -313,7 +354,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     _write_results(harness, item, recorder, verdict, None, "", call.duration + time.perf_counter() - started)
 
 
-def render_verdict(verdict: Verdict, harness: Harness, item: pytest.Item, *, failing_only: bool = True) -> str:
+def render_verdict(
+    verdict: Verdict, harness: Harness, item: pytest.Item, *, failing_only: bool = True
+) -> str:
     """The failure text: one fixed block per divergence, then expectations that no longer hold."""
     ep = f"{harness.endpoint.label} (from {harness.source})"
     cognito = harness.cognito
@@ -337,8 +380,15 @@ def render_verdict(verdict: Verdict, harness: Harness, item: pytest.Item, *, fai
     return redact_text("\n\n".join(blocks))
 
 
-def _write_results(harness: Harness, item: pytest.Item, recorder: Recorder, verdict: Verdict | None,
-                   forced: Outcome | None, message: str, duration_s: float) -> None:
+def _write_results(
+    harness: Harness,
+    item: pytest.Item,
+    recorder: Recorder,
+    verdict: Verdict | None,
+    forced: Outcome | None,
+    message: str,
+    duration_s: float,
+) -> None:
     record = harness.run_record()
     test_id = recorder.test_id
     kind = _test_kind(item)
@@ -346,8 +396,11 @@ def _write_results(harness: Harness, item: pytest.Item, recorder: Recorder, verd
     reasons = {d.key(): r for d, r in verdict.known} if verdict else {}
     for divergence in recorder.divergences:
         record.divergence(
-            divergence.to_json(endpoint=harness.endpoint.label, test_id=test_id,
-                               expected_reason=reasons.get(divergence.key()))
+            divergence.to_json(
+                endpoint=harness.endpoint.label,
+                test_id=test_id,
+                expected_reason=reasons.get(divergence.key()),
+            )
             | {"reproducer": reproducer}
         )
     _allure(item, recorder, kind)
@@ -368,9 +421,15 @@ def _write_results(harness: Harness, item: pytest.Item, recorder: Recorder, verd
             else:
                 outcome = Outcome.PASS
             record.result(
-                test_id=test_id, operation=operation, kind=check_kind, outcome=outcome,
-                divergence_ids=[d.fingerprint() for d in mine], confidence=confidence, source=source,
-                duration_ms=duration_s * 1000.0, message=message,
+                test_id=test_id,
+                operation=operation,
+                kind=check_kind,
+                outcome=outcome,
+                divergence_ids=[d.fingerprint() for d in mine],
+                confidence=confidence,
+                source=source,
+                duration_ms=duration_s * 1000.0,
+                message=message,
             )
 
 
@@ -407,17 +466,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             history.append_run(harness.reports_dir, harness.reports_dir / "history.jsonl")
         except ImportError:
             pass
-    if session.config.getoption("conformance_update") and harness.use_expectations and harness.expectations.path:
-        observed = {t: d for t, d in harness.observed.items()}
-        # Tests that did not run this time keep their entries.
-        for test, entries in harness.expectations.entries.items():
-            if test not in harness.completed:
-                observed.setdefault(test, [])
+    if (
+        session.config.getoption("conformance_update")
+        and harness.use_expectations
+        and harness.expectations.path
+    ):
         path = harness.expectations.write(
-            {t: d for t, d in observed.items() if d},
-            header=(f"Known divergences of {harness.endpoint.label} ({harness.endpoint.version}) from AWS.\n"
-                    "Each entry: the test, the divergence key, and why (the AWS fact with its source, and what\n"
-                    "this endpoint does instead). Written by --update-expectations; reasons are written by hand."),
+            harness.observed,
+            keep=harness.expectations.tests() - harness.completed,
+            header=(
+                f"Known divergences of {harness.endpoint.label} ({harness.endpoint.version}) from AWS.\n"
+                "Each entry: the test, the divergence key, and why (the AWS fact with its source, and what\n"
+                "this endpoint does instead). Written by --update-expectations; reasons are written by hand."
+            ),
         )
         harness.failures.append(f"expectations rewritten: {path} (write a reason for every new entry)")
 
@@ -430,7 +491,10 @@ def _run_meta(harness: Harness) -> dict[str, Any]:
         from conformance import specs as specs_module
 
         manifest = specs_module.manifest()
-        specs = {"botocore_version": manifest.get("botocore_version"), "model_sha256": manifest.get("model_sha256")}
+        specs = {
+            "botocore_version": manifest.get("botocore_version"),
+            "model_sha256": manifest.get("model_sha256"),
+        }
     except (ImportError, OSError, ValueError):
         pass
     seed = harness.config.getoption("hypothesis_seed", default=None)

@@ -110,7 +110,14 @@ def summary_table(per_operation: dict[str, Counter[str]]) -> list[str]:
     for operation in sorted(per_operation):
         counts = per_operation[operation]
         totals.update(counts)
-        lines.append(f"{operation:<{width}}  " + "  ".join(f"{counts.get(str(o), 0):>11}" for _, o in columns))
+        lines.append(
+            f"{operation:<{width}}  " + "  ".join(f"{counts.get(str(o), 0):>11}" for _, o in columns)
+        )
     lines.append("-" * len(header))
     lines.append(f"{'total':<{width}}  " + "  ".join(f"{totals.get(str(o), 0):>11}" for _, o in columns))
     return lines
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The records of a JSON Lines file written by a run."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

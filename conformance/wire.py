@@ -107,7 +107,9 @@ class Exchange:
                 "response": {
                     "status": self.status,
                     "headers": dict(self.response_headers),
-                    "body": response if response is not None else self.response_body.decode("utf-8", "replace"),
+                    "body": response
+                    if response is not None
+                    else self.response_body.decode("utf-8", "replace"),
                 },
                 "elapsed_ms": round(self.elapsed_ms, 3),
                 "retries": self.retries,

@@ -16,8 +16,18 @@ _FILTER = re.compile(r'\s*([\w:]+)\s*(\^=|=)\s*"((?:[^"\\]|\\.)*)"\s*')
 
 #: Searchable attributes [BC ListUsers Filter doc; DG].
 SEARCHABLE = frozenset(
-    {"username", "email", "phone_number", "name", "given_name", "family_name", "preferred_username",
-     "cognito:user_status", "status", "sub"}
+    {
+        "username",
+        "email",
+        "phone_number",
+        "name",
+        "given_name",
+        "family_name",
+        "preferred_username",
+        "cognito:user_status",
+        "status",
+        "sub",
+    }
 )
 #: Case-sensitive per the model docs: username and status; cognito:user_status is documented
 #: case-insensitive. For the others the docs conflict (§9: UNVERIFIED); the reference picks

@@ -20,17 +20,29 @@ from conformance.reference.errors import CognitoError
 
 #: category -> (requests per second, operations) [DG quotas], for the operations the reference serves.
 CATEGORIES: dict[str, tuple[int, tuple[str, ...]]] = {
-    "UserAuthentication": (120, ("InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge",
-                                 "AdminRespondToAuthChallenge")),
+    "UserAuthentication": (
+        120,
+        ("InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge", "AdminRespondToAuthChallenge"),
+    ),
     "UserCreation": (50, ("SignUp", "ConfirmSignUp", "AdminCreateUser", "AdminConfirmSignUp")),
     "UserAccountRecovery": (30, ("ChangePassword", "AdminSetUserPassword")),
     "UserRead": (120, ("AdminGetUser", "GetUser")),
-    "UserUpdate": (25, ("AdminDeleteUser", "AdminDisableUser", "AdminEnableUser", "AdminUserGlobalSignOut",
-                        "GlobalSignOut")),
+    "UserUpdate": (
+        25,
+        ("AdminDeleteUser", "AdminDisableUser", "AdminEnableUser", "AdminUserGlobalSignOut", "GlobalSignOut"),
+    ),
     "UserToken": (120, ("RevokeToken",)),
     "UserResourceRead": (50, ("AdminGetDevice", "AdminListDevices", "GetDevice", "ListDevices")),
-    "UserResourceUpdate": (25, ("ConfirmDevice", "ForgetDevice", "AdminForgetDevice", "UpdateDeviceStatus",
-                                "AdminUpdateDeviceStatus")),
+    "UserResourceUpdate": (
+        25,
+        (
+            "ConfirmDevice",
+            "ForgetDevice",
+            "AdminForgetDevice",
+            "UpdateDeviceStatus",
+            "AdminUpdateDeviceStatus",
+        ),
+    ),
     "UserList": (30, ("ListUsers",)),
     "UserPoolRead": (15, ("DescribeUserPool", "ListUserPools")),
     "UserPoolUpdate": (15, ("CreateUserPool", "UpdateUserPool", "DeleteUserPool")),
@@ -53,7 +65,9 @@ class QuotaLimiter:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self._windows: dict[tuple[Any, ...], collections.deque[float]] = collections.defaultdict(collections.deque)
+        self._windows: dict[tuple[Any, ...], collections.deque[float]] = collections.defaultdict(
+            collections.deque
+        )
         self._lock = threading.Lock()
 
     def reset(self) -> None:
@@ -72,8 +86,10 @@ class QuotaLimiter:
     @staticmethod
     def category(operation: str, body: dict[str, Any]) -> str | None:
         """The quota category a call counts toward (None for operations outside the table)."""
-        if operation in ("RespondToAuthChallenge", "AdminRespondToAuthChallenge") and \
-                body.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+        if (
+            operation in ("RespondToAuthChallenge", "AdminRespondToAuthChallenge")
+            and body.get("ChallengeName") == "NEW_PASSWORD_REQUIRED"
+        ):
             return "UserAccountRecovery"
         return CATEGORY_OF.get(operation)
 

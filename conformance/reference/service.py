@@ -48,30 +48,85 @@ from conformance.reference.tokens import new_refresh_token, new_secret_block, ne
 OPERATIONS: dict[str, str] = {
     name: re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
     for name in (
-        "CreateUserPool", "DescribeUserPool", "UpdateUserPool", "DeleteUserPool", "ListUserPools",
-        "CreateUserPoolClient", "DescribeUserPoolClient", "UpdateUserPoolClient", "DeleteUserPoolClient",
-        "ListUserPoolClients", "SignUp", "ConfirmSignUp", "AdminConfirmSignUp", "AdminCreateUser",
-        "AdminSetUserPassword", "AdminGetUser", "AdminEnableUser", "AdminDisableUser", "AdminDeleteUser",
-        "ListUsers", "GetUser", "ChangePassword", "InitiateAuth", "AdminInitiateAuth",
-        "RespondToAuthChallenge", "AdminRespondToAuthChallenge", "GlobalSignOut", "AdminUserGlobalSignOut",
-        "RevokeToken", "ConfirmDevice", "GetDevice", "AdminGetDevice", "ListDevices", "AdminListDevices",
-        "UpdateDeviceStatus", "AdminUpdateDeviceStatus", "ForgetDevice", "AdminForgetDevice",
+        "CreateUserPool",
+        "DescribeUserPool",
+        "UpdateUserPool",
+        "DeleteUserPool",
+        "ListUserPools",
+        "CreateUserPoolClient",
+        "DescribeUserPoolClient",
+        "UpdateUserPoolClient",
+        "DeleteUserPoolClient",
+        "ListUserPoolClients",
+        "SignUp",
+        "ConfirmSignUp",
+        "AdminConfirmSignUp",
+        "AdminCreateUser",
+        "AdminSetUserPassword",
+        "AdminGetUser",
+        "AdminEnableUser",
+        "AdminDisableUser",
+        "AdminDeleteUser",
+        "ListUsers",
+        "GetUser",
+        "ChangePassword",
+        "InitiateAuth",
+        "AdminInitiateAuth",
+        "RespondToAuthChallenge",
+        "AdminRespondToAuthChallenge",
+        "GlobalSignOut",
+        "AdminUserGlobalSignOut",
+        "RevokeToken",
+        "ConfirmDevice",
+        "GetDevice",
+        "AdminGetDevice",
+        "ListDevices",
+        "AdminListDevices",
+        "UpdateDeviceStatus",
+        "AdminUpdateDeviceStatus",
+        "ForgetDevice",
+        "AdminForgetDevice",
     )
 }
 
 #: The one-behaviour seams for miniatures (see the module docstring).
 HOOKS = (
-    "shape_result", "password_matches", "verify_password_claim", "verify_device_claim",
-    "ensure_enabled", "revoke_families", "find_device", "forget_device_record", "consume_session",
-    "refresh_issues_refresh_token", "filter_users", "page_size", "access_token_claims", "id_token_claims",
-    "check_secret_hash", "flow_error",
+    "shape_result",
+    "password_matches",
+    "verify_password_claim",
+    "verify_device_claim",
+    "ensure_enabled",
+    "revoke_families",
+    "find_device",
+    "forget_device_record",
+    "consume_session",
+    "refresh_issues_refresh_token",
+    "filter_users",
+    "page_size",
+    "access_token_claims",
+    "id_token_claims",
+    "check_secret_hash",
+    "flow_error",
 )
 
 SCOPE = "aws.cognito.signin.user.admin"
-USER_FLOW_OPS = {"USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "USER_PASSWORD_AUTH",
-                 "USER_AUTH"}
-ADMIN_FLOW_OPS = {"USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH",
-                  "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH"}
+USER_FLOW_OPS = {
+    "USER_SRP_AUTH",
+    "REFRESH_TOKEN_AUTH",
+    "REFRESH_TOKEN",
+    "CUSTOM_AUTH",
+    "USER_PASSWORD_AUTH",
+    "USER_AUTH",
+}
+ADMIN_FLOW_OPS = {
+    "USER_SRP_AUTH",
+    "REFRESH_TOKEN_AUTH",
+    "REFRESH_TOKEN",
+    "CUSTOM_AUTH",
+    "ADMIN_NO_SRP_AUTH",
+    "ADMIN_USER_PASSWORD_AUTH",
+    "USER_AUTH",
+}
 LEGACY_FLOWS = {"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"}
 
 #: aws-behaviour.md §4 flow -> (the ALLOW_ value that enables it, AWS's message when it is off).
@@ -89,18 +144,44 @@ FLOW_RULES: dict[str, tuple[str, str]] = {
 }
 
 #: Default SchemaAttributes in AWS's order (§9 [CLI create-user-pool; 2024 describe adds identities]).
-_STRING = {"AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True, "Required": False,
-           "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "2048"}}
-_BOOLEAN = {"AttributeDataType": "Boolean", "DeveloperOnlyAttribute": False, "Mutable": True, "Required": False}
+_STRING = {
+    "AttributeDataType": "String",
+    "DeveloperOnlyAttribute": False,
+    "Mutable": True,
+    "Required": False,
+    "StringAttributeConstraints": {"MinLength": "0", "MaxLength": "2048"},
+}
+_BOOLEAN = {
+    "AttributeDataType": "Boolean",
+    "DeveloperOnlyAttribute": False,
+    "Mutable": True,
+    "Required": False,
+}
 
 
 def _default_schema() -> list[dict[str, Any]]:
     schema: list[dict[str, Any]] = [
-        {"Name": "sub", "AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": False,
-         "Required": True, "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "2048"}}
+        {
+            "Name": "sub",
+            "AttributeDataType": "String",
+            "DeveloperOnlyAttribute": False,
+            "Mutable": False,
+            "Required": True,
+            "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "2048"},
+        }
     ]
-    for name in ("name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile",
-                 "picture", "website", "email"):
+    for name in (
+        "name",
+        "given_name",
+        "family_name",
+        "middle_name",
+        "nickname",
+        "preferred_username",
+        "profile",
+        "picture",
+        "website",
+        "email",
+    ):
         schema.append({"Name": name, **json.loads(json.dumps(_STRING))})
     schema.append({"Name": "email_verified", **_BOOLEAN})
     schema.append({"Name": "gender", **json.loads(json.dumps(_STRING))})
@@ -111,30 +192,75 @@ def _default_schema() -> list[dict[str, Any]]:
         schema.append({"Name": name, **json.loads(json.dumps(_STRING))})
     schema.append({"Name": "phone_number_verified", **_BOOLEAN})
     schema.append({"Name": "address", **json.loads(json.dumps(_STRING))})
-    schema.append({"Name": "updated_at", "AttributeDataType": "Number", "DeveloperOnlyAttribute": False,
-                   "Mutable": True, "Required": False, "NumberAttributeConstraints": {"MinValue": "0"}})
-    schema.append({"Name": "identities", "AttributeDataType": "String", "DeveloperOnlyAttribute": False,
-                   "Mutable": True, "Required": False, "StringAttributeConstraints": {}})
+    schema.append(
+        {
+            "Name": "updated_at",
+            "AttributeDataType": "Number",
+            "DeveloperOnlyAttribute": False,
+            "Mutable": True,
+            "Required": False,
+            "NumberAttributeConstraints": {"MinValue": "0"},
+        }
+    )
+    schema.append(
+        {
+            "Name": "identities",
+            "AttributeDataType": "String",
+            "DeveloperOnlyAttribute": False,
+            "Mutable": True,
+            "Required": False,
+            "StringAttributeConstraints": {},
+        }
+    )
     return schema
 
 
 #: CreateUserPool members UpdateUserPool can change; UpdateUserPool resets every omitted one (§9).
 POOL_UPDATABLE = (
-    "Policies", "DeletionProtection", "LambdaConfig", "AutoVerifiedAttributes", "SmsVerificationMessage",
-    "EmailVerificationMessage", "EmailVerificationSubject", "VerificationMessageTemplate",
-    "SmsAuthenticationMessage", "UserAttributeUpdateSettings", "MfaConfiguration", "DeviceConfiguration",
-    "EmailConfiguration", "SmsConfiguration", "UserPoolTags", "AdminCreateUserConfig", "UserPoolAddOns",
-    "AccountRecoverySetting", "UserPoolTier",
+    "Policies",
+    "DeletionProtection",
+    "LambdaConfig",
+    "AutoVerifiedAttributes",
+    "SmsVerificationMessage",
+    "EmailVerificationMessage",
+    "EmailVerificationSubject",
+    "VerificationMessageTemplate",
+    "SmsAuthenticationMessage",
+    "UserAttributeUpdateSettings",
+    "MfaConfiguration",
+    "DeviceConfiguration",
+    "EmailConfiguration",
+    "SmsConfiguration",
+    "UserPoolTags",
+    "AdminCreateUserConfig",
+    "UserPoolAddOns",
+    "AccountRecoverySetting",
+    "UserPoolTier",
 )
 #: Members fixed at creation.
 POOL_FIXED = ("UsernameAttributes", "AliasAttributes", "UsernameConfiguration")
 #: CreateUserPoolClient members UpdateUserPoolClient can change (all reset when omitted, §9).
 CLIENT_UPDATABLE = (
-    "RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity", "TokenValidityUnits", "ReadAttributes",
-    "WriteAttributes", "ExplicitAuthFlows", "SupportedIdentityProviders", "CallbackURLs", "LogoutURLs",
-    "DefaultRedirectURI", "AllowedOAuthFlows", "AllowedOAuthScopes", "AllowedOAuthFlowsUserPoolClient",
-    "AnalyticsConfiguration", "PreventUserExistenceErrors", "EnableTokenRevocation",
-    "EnablePropagateAdditionalUserContextData", "AuthSessionValidity", "RefreshTokenRotation",
+    "RefreshTokenValidity",
+    "AccessTokenValidity",
+    "IdTokenValidity",
+    "TokenValidityUnits",
+    "ReadAttributes",
+    "WriteAttributes",
+    "ExplicitAuthFlows",
+    "SupportedIdentityProviders",
+    "CallbackURLs",
+    "LogoutURLs",
+    "DefaultRedirectURI",
+    "AllowedOAuthFlows",
+    "AllowedOAuthScopes",
+    "AllowedOAuthFlowsUserPoolClient",
+    "AnalyticsConfiguration",
+    "PreventUserExistenceErrors",
+    "EnableTokenRevocation",
+    "EnablePropagateAdditionalUserContextData",
+    "AuthSessionValidity",
+    "RefreshTokenRotation",
 )
 _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
@@ -197,20 +323,28 @@ class CognitoService:
 
     def verify_password_claim(self, exchange: SrpExchange, responses: dict[str, str], pool: Pool) -> None:
         """Check a PASSWORD_VERIFIER signature (a miniature skips this); raises SrpRejected."""
-        from conformance.crypto.srp import pool_name
+        from conformance.crypto.srp import decode_secret_block, pool_name
 
         exchange.server.verify(
-            srp_a_hex=exchange.srp_a, pool_name=pool_name(pool.pool_id), username=exchange.user_id_for_srp,
-            secret_block=base64.b64decode(responses["PASSWORD_CLAIM_SECRET_BLOCK"]),
-            timestamp=responses["TIMESTAMP"], signature_b64=responses["PASSWORD_CLAIM_SIGNATURE"],
+            srp_a_hex=exchange.srp_a,
+            pool_name=pool_name(pool.pool_id),
+            username=exchange.user_id_for_srp,
+            secret_block=decode_secret_block(responses["PASSWORD_CLAIM_SECRET_BLOCK"]),
+            timestamp=responses["TIMESTAMP"],
+            signature_b64=responses["PASSWORD_CLAIM_SIGNATURE"],
         )
 
     def verify_device_claim(self, session: AuthSession, device: Device, responses: dict[str, str]) -> None:
         """Check a DEVICE_PASSWORD_VERIFIER signature (§2 steps 5-6); raises SrpRejected."""
+        from conformance.crypto.srp import decode_secret_block
+
         session.srp_server.verify(
-            srp_a_hex=session.srp_a or "", pool_name=device.group_key, username=device.key,
-            secret_block=base64.b64decode(responses["PASSWORD_CLAIM_SECRET_BLOCK"]),
-            timestamp=responses["TIMESTAMP"], signature_b64=responses["PASSWORD_CLAIM_SIGNATURE"],
+            srp_a_hex=session.srp_a or "",
+            pool_name=device.group_key,
+            username=device.key,
+            secret_block=decode_secret_block(responses["PASSWORD_CLAIM_SECRET_BLOCK"]),
+            timestamp=responses["TIMESTAMP"],
+            signature_b64=responses["PASSWORD_CLAIM_SIGNATURE"],
         )
 
     def ensure_enabled(self, user: User) -> None:
@@ -253,36 +387,63 @@ class CognitoService:
         """How many items a page holds for a requested Limit (a miniature returns more)."""
         return default if not limit else limit
 
-    def access_token_claims(self, pool: Pool, client: AppClient, user: User, family: TokenFamily,
-                            now: int, lifetime: int) -> dict[str, Any]:
+    def access_token_claims(
+        self, pool: Pool, client: AppClient, user: User, family: TokenFamily, now: int, lifetime: int
+    ) -> dict[str, Any]:
         """Access-token claims (§5): no ``aud``, no email; ``username`` is the internal username."""
         claims: dict[str, Any] = {"sub": user.sub}
         if family.device_key:
             claims["device_key"] = family.device_key
-        claims.update({
-            "iss": self.issuer(pool.pool_id), "client_id": client.client_id, "origin_jti": family.origin_jti,
-            "event_id": str(uuid.uuid4()), "token_use": "access", "scope": SCOPE, "auth_time": family.auth_time,
-            "exp": now + lifetime, "iat": now, "jti": str(uuid.uuid4()), "username": user.username,
-        })
+        claims.update(
+            {
+                "iss": self.issuer(pool.pool_id),
+                "client_id": client.client_id,
+                "origin_jti": family.origin_jti,
+                "event_id": str(uuid.uuid4()),
+                "token_use": "access",
+                "scope": SCOPE,
+                "auth_time": family.auth_time,
+                "exp": now + lifetime,
+                "iat": now,
+                "jti": str(uuid.uuid4()),
+                "username": user.username,
+            }
+        )
         return claims
 
-    def id_token_claims(self, pool: Pool, client: AppClient, user: User, family: TokenFamily,
-                        now: int, lifetime: int) -> dict[str, Any]:
+    def id_token_claims(
+        self, pool: Pool, client: AppClient, user: User, family: TokenFamily, now: int, lifetime: int
+    ) -> dict[str, Any]:
         """ID-token claims (§5): attributes (booleans as JSON booleans, custom ones as strings)."""
         claims: dict[str, Any] = {"sub": user.sub}
         for name, value in user.attributes.items():
             if name == "sub" or name.startswith("dev:"):
                 continue
             claims[name] = (value == "true") if name in _BOOLEAN_CLAIMS else value
-        claims.update({
-            "iss": self.issuer(pool.pool_id), "cognito:username": user.username, "origin_jti": family.origin_jti,
-            "aud": client.client_id, "event_id": str(uuid.uuid4()), "token_use": "id",
-            "auth_time": family.auth_time, "exp": now + lifetime, "iat": now, "jti": str(uuid.uuid4()),
-        })
+        claims.update(
+            {
+                "iss": self.issuer(pool.pool_id),
+                "cognito:username": user.username,
+                "origin_jti": family.origin_jti,
+                "aud": client.client_id,
+                "event_id": str(uuid.uuid4()),
+                "token_use": "id",
+                "auth_time": family.auth_time,
+                "exp": now + lifetime,
+                "iat": now,
+                "jti": str(uuid.uuid4()),
+            }
+        )
         return claims
 
-    def check_secret_hash(self, client: AppClient, supplied: str | None, usernames: Iterable[str | None],
-                          *, refresh: bool = False) -> None:
+    def check_secret_hash(
+        self,
+        client: AppClient,
+        supplied: str | None,
+        usernames: Iterable[str | None],
+        *,
+        refresh: bool = False,
+    ) -> None:
         """Enforce SECRET_HASH for a client with a secret (§1, §12.2).
 
         Args:
@@ -301,7 +462,9 @@ class CognitoService:
         for name in usernames:
             if name is None:
                 continue
-            digest = hmac.new(client.secret.encode(), (name + client.client_id).encode(), hashlib.sha256).digest()
+            digest = hmac.new(
+                client.secret.encode(), (name + client.client_id).encode(), hashlib.sha256
+            ).digest()
             if hmac.compare_digest(base64.b64encode(digest).decode(), supplied):
                 return
         if refresh:
@@ -316,8 +479,11 @@ class CognitoService:
             # §4 [BC]: unset means ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH and ALLOW_CUSTOM_AUTH.
             allowed = {"ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"}
         elif legacy:
-            if "CUSTOM_AUTH_FLOW_ONLY" in legacy and flow not in ("CUSTOM_AUTH", "REFRESH_TOKEN_AUTH",
-                                                                  "REFRESH_TOKEN"):
+            if "CUSTOM_AUTH_FLOW_ONLY" in legacy and flow not in (
+                "CUSTOM_AUTH",
+                "REFRESH_TOKEN_AUTH",
+                "REFRESH_TOKEN",
+            ):
                 # §12.3 (likely) [ISS aws-amplify/amplify-js#3379].
                 return "Only custom auth (lambda driven) is enabled for this client."
             # §4 (verified, MOTO-V): legacy lists implicitly allow SRP and refresh. Custom auth too:
@@ -403,8 +569,9 @@ class CognitoService:
             return user.sub
         return user.attributes.get(attribute)
 
-    def _page(self, scope: tuple[Any, ...], items: list[Any], token: str | None, size: int
-              ) -> tuple[list[Any], str | None]:
+    def _page(
+        self, scope: tuple[Any, ...], items: list[Any], token: str | None, size: int
+    ) -> tuple[list[Any], str | None]:
         """One page of ``items`` and the token of the next (opaque, server side, 1 hour: §9)."""
         now = self.clock.now()
         offset = 0
@@ -414,7 +581,7 @@ class CognitoService:
                 # UNVERIFIED text; AWS expires tokens after an hour (§9 [DG]).
                 raise invalid_parameter("Invalid pagination token.")
             offset = cursor.offset
-        page = items[offset:offset + size]
+        page = items[offset : offset + size]
         next_token = None
         if offset + size < len(items):
             next_token = ids.pagination_token()
@@ -450,8 +617,9 @@ class CognitoService:
         mode = (settings.get("UserPoolAddOns") or {}).get("AdvancedSecurityMode", "OFF")
         if mode in ("AUDIT", "ENFORCED") and tier != "PLUS":
             # §11.3 [DG plans]: advanced security needs PLUS. Exception text UNVERIFIED.
-            raise CognitoError("FeatureUnavailableInTierException",
-                               "Threat protection requires the Plus feature plan.")
+            raise CognitoError(
+                "FeatureUnavailableInTierException", "Threat protection requires the Plus feature plan."
+            )
 
     def _build_schema(self, request_schema: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
         schema = _default_schema()
@@ -490,7 +658,9 @@ class CognitoService:
             "Name": pool.name,
             "Policies": {
                 "PasswordPolicy": self._password_policy(s),
-                "SignInPolicy": (s.get("Policies") or {}).get("SignInPolicy", {"AllowedFirstAuthFactors": ["PASSWORD"]}),
+                "SignInPolicy": (s.get("Policies") or {}).get(
+                    "SignInPolicy", {"AllowedFirstAuthFactors": ["PASSWORD"]}
+                ),
             },
             # §11.3 [DG delprot]: off by default through the API.
             "DeletionProtection": s.get("DeletionProtection", "INACTIVE"),
@@ -503,45 +673,71 @@ class CognitoService:
             value = s.get(key, pool.fixed.get(key))
             if value:
                 description[key] = value
-        for key in ("SmsVerificationMessage", "EmailVerificationMessage", "EmailVerificationSubject",
-                    "SmsAuthenticationMessage", "SmsConfiguration", "UserPoolTags", "UserPoolAddOns"):
+        for key in (
+            "SmsVerificationMessage",
+            "EmailVerificationMessage",
+            "EmailVerificationSubject",
+            "SmsAuthenticationMessage",
+            "SmsConfiguration",
+            "UserPoolTags",
+            "UserPoolAddOns",
+        ):
             if key in s:
                 description[key] = s[key]
         description["VerificationMessageTemplate"] = s.get(
-            "VerificationMessageTemplate", {"DefaultEmailOption": "CONFIRM_WITH_CODE"})
+            "VerificationMessageTemplate", {"DefaultEmailOption": "CONFIRM_WITH_CODE"}
+        )
         description["UserAttributeUpdateSettings"] = s.get(
-            "UserAttributeUpdateSettings", {"AttributesRequireVerificationBeforeUpdate": []})
+            "UserAttributeUpdateSettings", {"AttributesRequireVerificationBeforeUpdate": []}
+        )
         description["MfaConfiguration"] = s.get("MfaConfiguration", "OFF")
         if s.get("DeviceConfiguration") is not None:
             # §2: DescribeUserPool returns null for DeviceConfiguration unless remembering is on.
             description["DeviceConfiguration"] = {
-                "ChallengeRequiredOnNewDevice": s["DeviceConfiguration"].get("ChallengeRequiredOnNewDevice", False),
+                "ChallengeRequiredOnNewDevice": s["DeviceConfiguration"].get(
+                    "ChallengeRequiredOnNewDevice", False
+                ),
                 "DeviceOnlyRememberedOnUserPrompt": s["DeviceConfiguration"].get(
-                    "DeviceOnlyRememberedOnUserPrompt", False),
+                    "DeviceOnlyRememberedOnUserPrompt", False
+                ),
             }
         description["EstimatedNumberOfUsers"] = len(pool.users)
-        description["EmailConfiguration"] = s.get("EmailConfiguration", {"EmailSendingAccount": "COGNITO_DEFAULT"})
+        description["EmailConfiguration"] = s.get(
+            "EmailConfiguration", {"EmailSendingAccount": "COGNITO_DEFAULT"}
+        )
         if "UsernameConfiguration" in pool.fixed:
             description["UsernameConfiguration"] = pool.fixed["UsernameConfiguration"]
         description["AdminCreateUserConfig"] = admin_config
         description["Arn"] = pool.arn
-        description["AccountRecoverySetting"] = s.get("AccountRecoverySetting", {
-            "RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"},
-                                   {"Priority": 2, "Name": "verified_phone_number"}]})
+        description["AccountRecoverySetting"] = s.get(
+            "AccountRecoverySetting",
+            {
+                "RecoveryMechanisms": [
+                    {"Priority": 1, "Name": "verified_email"},
+                    {"Priority": 2, "Name": "verified_phone_number"},
+                ]
+            },
+        )
         description["UserPoolTier"] = s.get("UserPoolTier", "ESSENTIALS")
         return description
 
     def create_user_pool(self, req: dict[str, Any]) -> dict[str, Any]:
         if req.get("UsernameAttributes") and req.get("AliasAttributes"):
             # UNVERIFIED text; the model docs say the two are exclusive.
-            raise invalid_parameter("Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.")
+            raise invalid_parameter(
+                "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool."
+            )
         now = self.clock.now()
         pool_id = ids.user_pool_id(self.region)
         pool = Pool(
-            pool_id=pool_id, name=req["PoolName"],
+            pool_id=pool_id,
+            name=req["PoolName"],
             arn=f"arn:aws:cognito-idp:{self.region}:{self.account_id}:userpool/{pool_id}",
-            created=now, modified=now, settings=self._pool_settings(req),
-            fixed={k: req[k] for k in POOL_FIXED if k in req}, schema=self._build_schema(req.get("Schema")),
+            created=now,
+            modified=now,
+            settings=self._pool_settings(req),
+            fixed={k: req[k] for k in POOL_FIXED if k in req},
+            schema=self._build_schema(req.get("Schema")),
         )
         self.pools[pool_id] = pool
         return {"UserPool": self.describe_pool(pool)}
@@ -562,16 +758,27 @@ class CognitoService:
         pool = self.pool(req["UserPoolId"])
         if pool.settings.get("DeletionProtection") == "ACTIVE":
             # §9, §11.3: InvalidParameterException; the text is UNVERIFIED.
-            raise invalid_parameter("The user pool cannot be deleted because deletion protection is activated.")
+            raise invalid_parameter(
+                "The user pool cannot be deleted because deletion protection is activated."
+            )
         del self.pools[pool.pool_id]
         return {}
 
     def list_user_pools(self, req: dict[str, Any]) -> dict[str, Any]:
         pools = list(self.pools.values())
         page, token = self._page(("pools",), pools, req.get("NextToken"), req["MaxResults"])
-        result: dict[str, Any] = {"UserPools": [
-            {"Id": p.pool_id, "Name": p.name, "LambdaConfig": p.settings.get("LambdaConfig", {}),
-             "LastModifiedDate": _ms(p.modified), "CreationDate": _ms(p.created)} for p in page]}
+        result: dict[str, Any] = {
+            "UserPools": [
+                {
+                    "Id": p.pool_id,
+                    "Name": p.name,
+                    "LambdaConfig": p.settings.get("LambdaConfig", {}),
+                    "LastModifiedDate": _ms(p.modified),
+                    "CreationDate": _ms(p.created),
+                }
+                for p in page
+            ]
+        }
         if token:
             result["NextToken"] = token
         return result
@@ -589,16 +796,30 @@ class CognitoService:
     def describe_client(self, pool: Pool, client: AppClient) -> dict[str, Any]:
         """The UserPoolClientType (§12.5, settled: what an API-created client returns)."""
         s = client.settings
-        result: dict[str, Any] = {"UserPoolId": pool.pool_id, "ClientName": client.name,
-                                  "ClientId": client.client_id}
+        result: dict[str, Any] = {
+            "UserPoolId": pool.pool_id,
+            "ClientName": client.name,
+            "ClientId": client.client_id,
+        }
         if client.secret is not None:
             result["ClientSecret"] = client.secret
         result["LastModifiedDate"] = _ms(client.modified)
         result["CreationDate"] = _ms(client.created)
         result["RefreshTokenValidity"] = s.get("RefreshTokenValidity", 30)
-        for key in ("AccessTokenValidity", "IdTokenValidity", "TokenValidityUnits", "ReadAttributes",
-                    "WriteAttributes", "ExplicitAuthFlows", "SupportedIdentityProviders", "CallbackURLs",
-                    "LogoutURLs", "DefaultRedirectURI", "AllowedOAuthFlows", "AllowedOAuthScopes"):
+        for key in (
+            "AccessTokenValidity",
+            "IdTokenValidity",
+            "TokenValidityUnits",
+            "ReadAttributes",
+            "WriteAttributes",
+            "ExplicitAuthFlows",
+            "SupportedIdentityProviders",
+            "CallbackURLs",
+            "LogoutURLs",
+            "DefaultRedirectURI",
+            "AllowedOAuthFlows",
+            "AllowedOAuthScopes",
+        ):
             if s.get(key) is not None:
                 result[key] = s[key]
         result["AllowedOAuthFlowsUserPoolClient"] = s.get("AllowedOAuthFlowsUserPoolClient", False)
@@ -607,7 +828,9 @@ class CognitoService:
         if "PreventUserExistenceErrors" in s:
             result["PreventUserExistenceErrors"] = s["PreventUserExistenceErrors"]
         result["EnableTokenRevocation"] = s.get("EnableTokenRevocation", True)
-        result["EnablePropagateAdditionalUserContextData"] = s.get("EnablePropagateAdditionalUserContextData", False)
+        result["EnablePropagateAdditionalUserContextData"] = s.get(
+            "EnablePropagateAdditionalUserContextData", False
+        )
         result["AuthSessionValidity"] = s.get("AuthSessionValidity", 3)
         return result
 
@@ -645,10 +868,14 @@ class CognitoService:
     def list_user_pool_clients(self, req: dict[str, Any]) -> dict[str, Any]:
         pool = self.pool(req["UserPoolId"])
         clients = list(pool.clients.values())
-        page, token = self._page(("clients", pool.pool_id), clients, req.get("NextToken"),
-                                 req.get("MaxResults") or 60)
-        result: dict[str, Any] = {"UserPoolClients": [
-            {"ClientId": c.client_id, "UserPoolId": pool.pool_id, "ClientName": c.name} for c in page]}
+        page, token = self._page(
+            ("clients", pool.pool_id), clients, req.get("NextToken"), req.get("MaxResults") or 60
+        )
+        result: dict[str, Any] = {
+            "UserPoolClients": [
+                {"ClientId": c.client_id, "UserPoolId": pool.pool_id, "ClientName": c.name} for c in page
+            ]
+        }
         if token:
             result["NextToken"] = token
         return result
@@ -670,11 +897,15 @@ class CognitoService:
             result[name] = attr.get("Value", "")
         if unknown:
             # §8: moto's text, UNVERIFIED.
-            raise invalid_parameter("Invalid user attributes: " + "".join(
-                f"user.{name}: Attribute does not exist in the schema.\n" for name in unknown))
+            raise invalid_parameter(
+                "Invalid user attributes: "
+                + "".join(f"user.{name}: Attribute does not exist in the schema.\n" for name in unknown)
+            )
         return result
 
-    def _username_for_new_user(self, pool: Pool, username: str, attributes: dict[str, str]) -> tuple[str, str]:
+    def _username_for_new_user(
+        self, pool: Pool, username: str, attributes: dict[str, str]
+    ) -> tuple[str, str]:
         """(internal username, sub) for a new user, applying UsernameAttributes and aliases (§8)."""
         sub = ids.user_sub()
         username_attrs = pool.fixed.get("UsernameAttributes") or []
@@ -693,34 +924,45 @@ class CognitoService:
             for user in pool.users.values():
                 if user.attributes.get(attribute, "").lower() == username.lower():
                     # UNVERIFIED text for a taken e-mail username.
-                    raise CognitoError("UsernameExistsException", f"An account with the given {attribute} already exists.")
+                    raise CognitoError(
+                        "UsernameExistsException", f"An account with the given {attribute} already exists."
+                    )
             attributes[attribute] = username
             # §8 [DG]: the internal username is a UUID equal to the sub.
             return sub, sub
         alias_attrs = pool.fixed.get("AliasAttributes") or []
         if "email" in alias_attrs and _EMAIL.fullmatch(username):
             # §8 [DG]: "doesn't accept a user name that matches a valid email address format"; text UNVERIFIED.
-            raise invalid_parameter("Username cannot be of email format, since user pool is configured for email alias.")
+            raise invalid_parameter(
+                "Username cannot be of email format, since user pool is configured for email alias."
+            )
         if "phone_number" in alias_attrs and _PHONE.fullmatch(username):
             raise invalid_parameter(
-                "Username cannot be of phone number format, since user pool is configured for phone number alias.")
+                "Username cannot be of phone number format, since user pool is configured for phone number alias."
+            )
         return username, sub
 
     def _check_required_attributes(self, pool: Pool, attributes: dict[str, str]) -> None:
-        missing = [a["Name"] for a in pool.schema if a.get("Required") and a["Name"] != "sub"
-                   and a["Name"] not in attributes]
+        missing = [
+            a["Name"]
+            for a in pool.schema
+            if a.get("Required") and a["Name"] != "sub" and a["Name"] not in attributes
+        ]
         if missing:
             # UNVERIFIED text.
-            raise invalid_parameter("Attributes did not conform to the schema: " + "".join(
-                f"{name}: The attribute is required\n" for name in missing))
+            raise invalid_parameter(
+                "Attributes did not conform to the schema: "
+                + "".join(f"{name}: The attribute is required\n" for name in missing)
+            )
 
     def _username_taken(self, pool: Pool, username: str) -> bool:
         return self.find_user(pool, username) is not None and (
             username in pool.users or any(u.username.lower() == username.lower() for u in pool.users.values())
         )
 
-    def user_record(self, user: User, *, attributes_key: str = "Attributes",
-                    names: Iterable[str] | None = None) -> dict[str, Any]:
+    def user_record(
+        self, user: User, *, attributes_key: str = "Attributes", names: Iterable[str] | None = None
+    ) -> dict[str, Any]:
         """A UserType / AdminGetUser body (§8, §9). Unconfigured MFA members are omitted (§8 [MOTO-V])."""
         return {
             "Username": user.username,
@@ -753,8 +995,9 @@ class CognitoService:
         check_password(req["Password"], self._password_policy(pool.settings))
         self._check_required_attributes(pool, attributes)
         now = self.clock.now()
-        user = User(username=username, sub=sub, attributes=attributes, status="UNCONFIRMED", created=now,
-                    modified=now)
+        user = User(
+            username=username, sub=sub, attributes=attributes, status="UNCONFIRMED", created=now, modified=now
+        )
         self._set_password(pool, user, req["Password"], temporary=False)
         user.confirmation_code = ids.confirmation_code()
         # UNVERIFIED: confirmation codes last 24 hours.
@@ -764,11 +1007,17 @@ class CognitoService:
         auto = pool.settings.get("AutoVerifiedAttributes") or []
         if "email" in auto and "email" in attributes:
             # §8 [MOTO-V test_sign_up*]: only when the pool auto-verifies a provided e-mail.
-            result["CodeDeliveryDetails"] = {"Destination": _mask_email(attributes["email"]),
-                                             "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+            result["CodeDeliveryDetails"] = {
+                "Destination": _mask_email(attributes["email"]),
+                "DeliveryMedium": "EMAIL",
+                "AttributeName": "email",
+            }
         elif "phone_number" in auto and "phone_number" in attributes:
-            result["CodeDeliveryDetails"] = {"Destination": "+*******" + attributes["phone_number"][-4:],
-                                             "DeliveryMedium": "SMS", "AttributeName": "phone_number"}
+            result["CodeDeliveryDetails"] = {
+                "Destination": "+*******" + attributes["phone_number"][-4:],
+                "DeliveryMedium": "SMS",
+                "AttributeName": "phone_number",
+            }
         result["UserSub"] = sub
         return result
 
@@ -779,7 +1028,9 @@ class CognitoService:
         prevent = client.settings.get("PreventUserExistenceErrors") == "ENABLED"
         if user is None:
             if prevent:
-                raise CognitoError("CodeMismatchException", "Invalid verification code provided, please try again.")
+                raise CognitoError(
+                    "CodeMismatchException", "Invalid verification code provided, please try again."
+                )
             # §7 [3P:70839519046; MOTO].
             raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
         if user.status != "UNCONFIRMED":
@@ -788,7 +1039,9 @@ class CognitoService:
         if user.confirmation_code is None or user.confirmation_code_expires < self.clock.now():
             raise CognitoError("ExpiredCodeException", "Invalid code provided, please request a code again.")
         if not hmac.compare_digest(user.confirmation_code, req["ConfirmationCode"]):
-            raise CognitoError("CodeMismatchException", "Invalid verification code provided, please try again.")
+            raise CognitoError(
+                "CodeMismatchException", "Invalid verification code provided, please try again."
+            )
         self._confirm(pool, user)
         return {}
 
@@ -829,8 +1082,14 @@ class CognitoService:
             temporary = self._generated_password(policy)
         now = self.clock.now()
         # §8 [BC; CLI]: AdminCreateUser -> FORCE_CHANGE_PASSWORD, Enabled true, sub in Attributes.
-        user = User(username=username, sub=sub, attributes=attributes, status="FORCE_CHANGE_PASSWORD",
-                    created=now, modified=now)
+        user = User(
+            username=username,
+            sub=sub,
+            attributes=attributes,
+            status="FORCE_CHANGE_PASSWORD",
+            created=now,
+            modified=now,
+        )
         self._set_password(pool, user, temporary, temporary=True)
         pool.users[username] = user
         # MessageAction SUPPRESS sends nothing; the reference never delivers messages anyway.
@@ -897,8 +1156,9 @@ class CognitoService:
                 if any(name not in user.attributes for name in wanted):
                     # §12.6 (likely) [ISS aws/aws-sdk-js#2570]; API ListUsers doc.
                     raise invalid_parameter("One or more requested attributes do not exist.")
-        result: dict[str, Any] = {"Users": [self.user_record(u, names=wanted) if wanted else self.user_record(u)
-                                            for u in page]}
+        result: dict[str, Any] = {
+            "Users": [self.user_record(u, names=wanted) if wanted else self.user_record(u) for u in page]
+        }
         if wanted:
             for record in result["Users"]:
                 record["Attributes"] = [a for a in record["Attributes"] if a["Name"] != "sub"]
@@ -938,8 +1198,10 @@ class CognitoService:
 
     def get_user(self, req: dict[str, Any]) -> dict[str, Any]:
         _, user, _, _ = self.access_context(req["AccessToken"])
-        return {"Username": user.username,
-                "UserAttributes": _attributes_list({"sub": user.sub, **user.attributes})}
+        return {
+            "Username": user.username,
+            "UserAttributes": _attributes_list({"sub": user.sub, **user.attributes}),
+        }
 
     def change_password(self, req: dict[str, Any]) -> dict[str, Any]:
         pool, user, _, _ = self.access_context(req["AccessToken"])
@@ -970,10 +1232,14 @@ class CognitoService:
             pool, client = self.client_anywhere(req["ClientId"])
         except CognitoError:
             raise CognitoError("UnauthorizedException", "Invalid client id or client secret.") from None
-        if client.secret is not None and not hmac.compare_digest(client.secret, req.get("ClientSecret") or ""):
+        if client.secret is not None and not hmac.compare_digest(
+            client.secret, req.get("ClientSecret") or ""
+        ):
             raise CognitoError("UnauthorizedException", "Invalid client id or client secret.")
         if not client.settings.get("EnableTokenRevocation", True):
-            raise CognitoError("UnsupportedOperationException", "Token revocation is not enabled for this client.")
+            raise CognitoError(
+                "UnsupportedOperationException", "Token revocation is not enabled for this client."
+            )
         token = req["Token"]
         origin = self.refresh_tokens.get(token)
         if origin is None:
@@ -1072,29 +1338,39 @@ class CognitoService:
             user.locked_until = now + min(2 ** (user.failed_attempts - 5), 900)
         raise not_authorized(INCORRECT_CREDENTIALS)
 
-    def _after_password(self, pool: Pool, client: AppClient, user: User, device_key: str | None,
-                        admin: bool) -> dict[str, Any]:
+    def _after_password(
+        self, pool: Pool, client: AppClient, user: User, device_key: str | None, admin: bool
+    ) -> dict[str, Any]:
         if user.status == "FORCE_CHANGE_PASSWORD":
-            if user.temporary_password_expires is not None and user.temporary_password_expires < self.clock.now():
+            if (
+                user.temporary_password_expires is not None
+                and user.temporary_password_expires < self.clock.now()
+            ):
                 # §8: the text is UNVERIFIED.
                 raise not_authorized("Temporary password has expired and must be reset by an administrator.")
             return self._new_password_challenge(pool, client, user, device_key, admin)
         return self._finish_sign_in(pool, client, user, device_key, admin)
 
-    def _new_session(self, challenge: str, pool: Pool, client: AppClient, user: User, admin: bool,
-                     **extra: Any) -> str:
+    def _new_session(
+        self, challenge: str, pool: Pool, client: AppClient, user: User, admin: bool, **extra: Any
+    ) -> str:
         token = new_session()
         now = self.clock.now()
         # §3: AuthSessionValidity minutes (3..15), 3 by default.
         lifetime = 60 * int(client.settings.get("AuthSessionValidity", 3))
-        self.sessions[token] = AuthSession(challenge, pool.pool_id, client.client_id, user.username, now,
-                                           now + lifetime, admin, **extra)
+        self.sessions[token] = AuthSession(
+            challenge, pool.pool_id, client.client_id, user.username, now, now + lifetime, admin, **extra
+        )
         return token
 
-    def _new_password_challenge(self, pool: Pool, client: AppClient, user: User, device_key: str | None,
-                                admin: bool) -> dict[str, Any]:
-        required = [f"userAttributes.{a['Name']}" for a in pool.schema
-                    if a.get("Required") and a["Name"] != "sub" and a["Name"] not in user.attributes]
+    def _new_password_challenge(
+        self, pool: Pool, client: AppClient, user: User, device_key: str | None, admin: bool
+    ) -> dict[str, Any]:
+        required = [
+            f"userAttributes.{a['Name']}"
+            for a in pool.schema
+            if a.get("Required") and a["Name"] != "sub" and a["Name"] not in user.attributes
+        ]
         session = self._new_session("NEW_PASSWORD_REQUIRED", pool, client, user, admin, device_key=device_key)
         # §3: both are JSON-encoded strings inside the string map; captures had no sub in userAttributes.
         return {
@@ -1107,8 +1383,9 @@ class CognitoService:
             },
         }
 
-    def _finish_sign_in(self, pool: Pool, client: AppClient, user: User, device_key: str | None,
-                        admin: bool) -> dict[str, Any]:
+    def _finish_sign_in(
+        self, pool: Pool, client: AppClient, user: User, device_key: str | None, admin: bool
+    ) -> dict[str, Any]:
         """Device tracking after the password step (§2, §12.1), then tokens."""
         if pool.settings.get("DeviceConfiguration") is None:
             return self._tokens(pool, client, user, device_key=None, new_device=None)
@@ -1120,7 +1397,9 @@ class CognitoService:
             if device.remembered and device.verifier is not None:
                 # §12.1 (settled for remembered devices): DEVICE_SRP_AUTH follows. Its parameters are
                 # still UNVERIFIED ({} or {"USERNAME"}); the reference sends {}.
-                session = self._new_session("DEVICE_SRP_AUTH", pool, client, user, admin, device_key=device.key)
+                session = self._new_session(
+                    "DEVICE_SRP_AUTH", pool, client, user, admin, device_key=device.key
+                )
                 return {"ChallengeName": "DEVICE_SRP_AUTH", "Session": session, "ChallengeParameters": {}}
             # A confirmed but not remembered device signs in without device SRP (§12.1: "still
             # UNVERIFIED" whether Cognito issues DEVICE_SRP_AUTH here), keeping its key.
@@ -1135,8 +1414,14 @@ class CognitoService:
             # UNVERIFIED: one device group per user.
             user.device_group_key = ids.device_group_key()
         now = self.clock.now()
-        device = Device(key=ids.device_key(self.region), group_key=user.device_group_key, created=now,
-                        modified=now, last_authenticated=float(int(now)), last_ip=self.source_ip)
+        device = Device(
+            key=ids.device_key(self.region),
+            group_key=user.device_group_key,
+            created=now,
+            modified=now,
+            last_authenticated=float(int(now)),
+            last_ip=self.source_ip,
+        )
         user.devices[device.key] = device
         return device
 
@@ -1147,17 +1432,32 @@ class CognitoService:
             value, unit = default_value, default_unit
         return int(value) * _UNIT_SECONDS[unit]
 
-    def _tokens(self, pool: Pool, client: AppClient, user: User, *, device_key: str | None,
-                new_device: Device | None, family: TokenFamily | None = None) -> dict[str, Any]:
+    def _tokens(
+        self,
+        pool: Pool,
+        client: AppClient,
+        user: User,
+        *,
+        device_key: str | None,
+        new_device: Device | None,
+        family: TokenFamily | None = None,
+    ) -> dict[str, Any]:
         """An AuthenticationResult (§5): ID and access tokens, a RefreshToken on a new sign-in."""
         now = int(self.clock.now())
         new_sign_in = family is None
         if family is None:
             refresh_lifetime = self._lifetime(client, "RefreshToken", 30, "days")
-            family = TokenFamily(origin_jti=str(uuid.uuid4()), pool_id=pool.pool_id, client_id=client.client_id,
-                                 username=user.username, sub=user.sub, auth_time=now,
-                                 refresh_token=new_refresh_token(), refresh_expires=now + refresh_lifetime,
-                                 device_key=device_key)
+            family = TokenFamily(
+                origin_jti=str(uuid.uuid4()),
+                pool_id=pool.pool_id,
+                client_id=client.client_id,
+                username=user.username,
+                sub=user.sub,
+                auth_time=now,
+                refresh_token=new_refresh_token(),
+                refresh_expires=now + refresh_lifetime,
+                device_key=device_key,
+            )
             self.families[family.origin_jti] = family
             self.refresh_tokens[family.refresh_token] = family.origin_jti
             user.families.append(family.origin_jti)
@@ -1165,7 +1465,8 @@ class CognitoService:
         id_lifetime = self._lifetime(client, "IdToken", 1, "hours")
         result: dict[str, Any] = {
             "AccessToken": pool.keys.access_key.sign(
-                self.access_token_claims(pool, client, user, family, now, access_lifetime)),
+                self.access_token_claims(pool, client, user, family, now, access_lifetime)
+            ),
             "ExpiresIn": access_lifetime,
             "TokenType": "Bearer",
         }
@@ -1175,9 +1476,14 @@ class CognitoService:
             rotated = new_refresh_token()
             self.refresh_tokens[rotated] = family.origin_jti
             result["RefreshToken"] = rotated
-        result["IdToken"] = pool.keys.id_key.sign(self.id_token_claims(pool, client, user, family, now, id_lifetime))
+        result["IdToken"] = pool.keys.id_key.sign(
+            self.id_token_claims(pool, client, user, family, now, id_lifetime)
+        )
         if new_device is not None:
-            result["NewDeviceMetadata"] = {"DeviceKey": new_device.key, "DeviceGroupKey": new_device.group_key}
+            result["NewDeviceMetadata"] = {
+                "DeviceKey": new_device.key,
+                "DeviceGroupKey": new_device.group_key,
+            }
         # §3: a completed sign-in carries an empty ChallengeParameters map (likely) and no Session.
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
@@ -1200,7 +1506,10 @@ class CognitoService:
         self.ensure_enabled(user)
         if family.device_key is not None and pool.settings.get("DeviceConfiguration") is not None:
             # §2: without the sign-in's confirmed device key, "Invalid Refresh Token" [3P].
-            if params.get("DEVICE_KEY") != family.device_key or self.find_device(user, family.device_key) is None:
+            if (
+                params.get("DEVICE_KEY") != family.device_key
+                or self.find_device(user, family.device_key) is None
+            ):
                 raise not_authorized("Invalid Refresh Token")
         return self._tokens(pool, client, user, device_key=family.device_key, new_device=None, family=family)
 
@@ -1237,16 +1546,21 @@ class CognitoService:
 
         info = REJECTION_REASONS.get(rejected.reason, {})
         # bad-srp-a: AWS's text is UNVERIFIED (§1); the reference names the parameter.
-        return CognitoError(info.get("error", "NotAuthorizedException"),
-                            info.get("message") or "Invalid SRP_A value.")
+        return CognitoError(
+            info.get("error", "NotAuthorizedException"), info.get("message") or "Invalid SRP_A value."
+        )
 
-    def _srp_challenge(self, pool: Pool, client: AppClient, user: User, srp_a: str, admin: bool) -> dict[str, Any]:
+    def _srp_challenge(
+        self, pool: Pool, client: AppClient, user: User, srp_a: str, admin: bool
+    ) -> dict[str, Any]:
         salt, verifier = self._user_verifier(pool, user)
-        return self._password_verifier(pool, client, user.username, user.username, salt, verifier, srp_a,
-                                       admin, simulated=False)
+        return self._password_verifier(
+            pool, client, user.username, user.username, salt, verifier, srp_a, admin, simulated=False
+        )
 
-    def _simulated_srp_challenge(self, pool: Pool, client: AppClient, username: str, srp_a: str,
-                                 admin: bool) -> dict[str, Any]:
+    def _simulated_srp_challenge(
+        self, pool: Pool, client: AppClient, username: str, srp_a: str, admin: bool
+    ) -> dict[str, Any]:
         """§1 [DG managing-errors]: "the same salt and an internal user ID in UUID format for the same
         user name and user pool combination", then NotAuthorizedException at the verifier step."""
         from conformance.crypto.srp import compute_verifier, pool_name
@@ -1255,24 +1569,51 @@ class CognitoService:
         salt = bytes([seed[0] % 0x7F + 1]) + seed[1:16]
         user_id = str(uuid.UUID(bytes=seed[16:32], version=4))
         verifier = compute_verifier(pool_name(pool.pool_id), user_id, secrets.token_hex(16), salt)
-        return self._password_verifier(pool, client, user_id, user_id, salt, verifier, srp_a, admin,
-                                       simulated=True)
+        return self._password_verifier(
+            pool, client, user_id, user_id, salt, verifier, srp_a, admin, simulated=True
+        )
 
-    def _password_verifier(self, pool: Pool, client: AppClient, username: str, user_id: str, salt: bytes,
-                           verifier: int, srp_a: str, admin: bool, *, simulated: bool) -> dict[str, Any]:
+    def _password_verifier(
+        self,
+        pool: Pool,
+        client: AppClient,
+        username: str,
+        user_id: str,
+        salt: bytes,
+        verifier: int,
+        srp_a: str,
+        admin: bool,
+        *,
+        simulated: bool,
+    ) -> dict[str, Any]:
         server = self._srp_server(verifier, srp_a)
         block = new_secret_block()
         now = self.clock.now()
         # §1: "respond to this challenge within a few seconds"; the window is not documented, the
         # reference allows the app client's session validity.
         lifetime = 60 * int(client.settings.get("AuthSessionValidity", 3))
-        self.srp_exchanges[block] = SrpExchange(pool.pool_id, client.client_id, username, user_id, srp_a, server,
-                                                now, now + lifetime, admin, simulated=simulated)
+        self.srp_exchanges[block] = SrpExchange(
+            pool.pool_id,
+            client.client_id,
+            username,
+            user_id,
+            srp_a,
+            server,
+            now,
+            now + lifetime,
+            admin,
+            simulated=simulated,
+        )
         # §1, §12.2 (likely): no Session; USERNAME and USER_ID_FOR_SRP are the internal username.
         return {
             "ChallengeName": "PASSWORD_VERIFIER",
-            "ChallengeParameters": {"SALT": salt.hex(), "SECRET_BLOCK": block, "SRP_B": server.srp_b_hex(),
-                                    "USERNAME": user_id, "USER_ID_FOR_SRP": user_id},
+            "ChallengeParameters": {
+                "SALT": salt.hex(),
+                "SECRET_BLOCK": block,
+                "SRP_B": server.srp_b_hex(),
+                "USERNAME": user_id,
+                "USER_ID_FOR_SRP": user_id,
+            },
         }
 
     # ------------------------------------------------------------------ challenge answers (§3)
@@ -1298,7 +1639,9 @@ class CognitoService:
         if handler is None:
             if name == "ADMIN_NO_SRP_AUTH" and not admin:
                 # §3 [BC]: "You can't respond to an ADMIN_NO_SRP_AUTH challenge with this operation." (text UNVERIFIED)
-                raise invalid_parameter("ADMIN_NO_SRP_AUTH challenge cannot be answered with RespondToAuthChallenge.")
+                raise invalid_parameter(
+                    "ADMIN_NO_SRP_AUTH challenge cannot be answered with RespondToAuthChallenge."
+                )
             # The reference never issues other challenges, so no session can be valid for them.
             raise not_authorized("Invalid session for the user.")
         return handler(pool, client, responses, req.get("Session"), admin)
@@ -1306,8 +1649,12 @@ class CognitoService:
     def _session(self, token: str | None, challenge: str, pool: Pool, client: AppClient) -> AuthSession:
         """The live session behind ``token`` (§3 texts, settled in §12.4)."""
         session = self.sessions.get(token or "")
-        if session is None or session.pool_id != pool.pool_id or session.client_id != client.client_id \
-                or session.challenge != challenge:
+        if (
+            session is None
+            or session.pool_id != pool.pool_id
+            or session.client_id != client.client_id
+            or session.challenge != challenge
+        ):
             raise not_authorized("Invalid session for the user.")
         if session.used:
             raise not_authorized("Invalid session for the user, session can only be used once.")
@@ -1315,8 +1662,9 @@ class CognitoService:
             raise not_authorized("Invalid session for the user, session is expired.")
         return session
 
-    def _session_user(self, pool: Pool, client: AppClient, session: AuthSession,
-                      responses: dict[str, Any]) -> User:
+    def _session_user(
+        self, pool: Pool, client: AppClient, session: AuthSession, responses: dict[str, Any]
+    ) -> User:
         typed = self._require(responses, "USERNAME")
         user = pool.users.get(session.username)
         if user is None or self.find_user(pool, typed) is not user:
@@ -1325,8 +1673,9 @@ class CognitoService:
         self.check_secret_hash(client, responses.get("SECRET_HASH"), [typed, user.username])
         return user
 
-    def _answer_password_verifier(self, pool: Pool, client: AppClient, responses: dict[str, Any],
-                                  _session: str | None, admin: bool) -> dict[str, Any]:
+    def _answer_password_verifier(
+        self, pool: Pool, client: AppClient, responses: dict[str, Any], _session: str | None, admin: bool
+    ) -> dict[str, Any]:
         from conformance.crypto.srp import SrpRejected
 
         # §1, §12.2 (likely): no Session is needed; the state travels in SECRET_BLOCK.
@@ -1356,17 +1705,29 @@ class CognitoService:
         self._check_status(client, user)
         return self._after_password(pool, client, user, responses.get("DEVICE_KEY"), admin)
 
-    def _answer_new_password(self, pool: Pool, client: AppClient, responses: dict[str, Any],
-                             token: str | None, admin: bool) -> dict[str, Any]:
+    def _answer_new_password(
+        self, pool: Pool, client: AppClient, responses: dict[str, Any], token: str | None, admin: bool
+    ) -> dict[str, Any]:
         session = self._session(token, "NEW_PASSWORD_REQUIRED", pool, client)
         user = self._session_user(pool, client, session, responses)
         new_password = self._require(responses, "NEW_PASSWORD")
         check_password(new_password, self._password_policy(pool.settings))
-        updates = self._checked_attributes(pool, [
-            {"Name": key[len("userAttributes."):], "Value": value}
-            for key, value in responses.items() if key.startswith("userAttributes.")])
-        missing = [a["Name"] for a in pool.schema if a.get("Required") and a["Name"] != "sub"
-                   and a["Name"] not in user.attributes and a["Name"] not in updates]
+        updates = self._checked_attributes(
+            pool,
+            [
+                {"Name": key[len("userAttributes.") :], "Value": value}
+                for key, value in responses.items()
+                if key.startswith("userAttributes.")
+            ],
+        )
+        missing = [
+            a["Name"]
+            for a in pool.schema
+            if a.get("Required")
+            and a["Name"] != "sub"
+            and a["Name"] not in user.attributes
+            and a["Name"] not in updates
+        ]
         if missing:
             # UNVERIFIED text.
             raise invalid_parameter(f"Invalid attributes given, {missing[0]} is missing")
@@ -1379,30 +1740,51 @@ class CognitoService:
         user.modified = self.clock.now()
         return self._finish_sign_in(pool, client, user, session.device_key, admin)
 
-    def _answer_device_srp_auth(self, pool: Pool, client: AppClient, responses: dict[str, Any],
-                                token: str | None, admin: bool) -> dict[str, Any]:
+    def _answer_device_srp_auth(
+        self, pool: Pool, client: AppClient, responses: dict[str, Any], token: str | None, admin: bool
+    ) -> dict[str, Any]:
         session = self._session(token, "DEVICE_SRP_AUTH", pool, client)
         user = self._session_user(pool, client, session, responses)
         device_key = self._require(responses, "DEVICE_KEY")
         srp_a = self._require(responses, "SRP_A")
         device = self.find_device(user, device_key)
-        if device is None or device.key != session.device_key or device.verifier is None or device.salt is None:
+        if (
+            device is None
+            or device.key != session.device_key
+            or device.verifier is None
+            or device.salt is None
+        ):
             raise device_not_found()
         server = self._srp_server(device.verifier, srp_a)
         self.consume_session(session)
         block = new_secret_block()
-        next_session = self._new_session("DEVICE_PASSWORD_VERIFIER", pool, client, user, admin, device_key=device.key,
-                                         srp_server=server, srp_a=srp_a, secret_block=block)
+        next_session = self._new_session(
+            "DEVICE_PASSWORD_VERIFIER",
+            pool,
+            client,
+            user,
+            admin,
+            device_key=device.key,
+            srp_server=server,
+            srp_a=srp_a,
+            secret_block=block,
+        )
         # §12.1 (settled): at least SRP_B, SALT (hex), SECRET_BLOCK, USERNAME and DEVICE_KEY.
         return {
             "ChallengeName": "DEVICE_PASSWORD_VERIFIER",
             "Session": next_session,
-            "ChallengeParameters": {"DEVICE_KEY": device.key, "SALT": device.salt.hex(), "SECRET_BLOCK": block,
-                                    "SRP_B": server.srp_b_hex(), "USERNAME": user.username},
+            "ChallengeParameters": {
+                "DEVICE_KEY": device.key,
+                "SALT": device.salt.hex(),
+                "SECRET_BLOCK": block,
+                "SRP_B": server.srp_b_hex(),
+                "USERNAME": user.username,
+            },
         }
 
-    def _answer_device_password_verifier(self, pool: Pool, client: AppClient, responses: dict[str, Any],
-                                         token: str | None, admin: bool) -> dict[str, Any]:
+    def _answer_device_password_verifier(
+        self, pool: Pool, client: AppClient, responses: dict[str, Any], token: str | None, admin: bool
+    ) -> dict[str, Any]:
         from conformance.crypto.srp import SrpRejected
 
         session = self._session(token, "DEVICE_PASSWORD_VERIFIER", pool, client)
@@ -1441,11 +1823,15 @@ class CognitoService:
         if detailed:
             owner = f"{user.username}.{pool.pool_id}"
             attributes += [
-                {"Name": "dev:device_arn",
-                 "Value": f"arn:aws:cognito-idp:{self.region}:{self.account_id}:owner/{owner}/device/{device.key}"},
+                {
+                    "Name": "dev:device_arn",
+                    "Value": f"arn:aws:cognito-idp:{self.region}:{self.account_id}:owner/{owner}/device/{device.key}",
+                },
                 {"Name": "dev:device_owner", "Value": owner},
-                {"Name": "dev:device_remembered_status",
-                 "Value": "remembered" if device.remembered else "not_remembered"},
+                {
+                    "Name": "dev:device_remembered_status",
+                    "Value": "remembered" if device.remembered else "not_remembered",
+                },
                 {"Name": "dev:device_sdk", "Value": "aws-sdk"},
             ]
         if device.last_ip is not None:
@@ -1509,21 +1895,31 @@ class CognitoService:
 
     def get_device(self, req: dict[str, Any]) -> dict[str, Any]:
         pool, user, _ = self._token_user(req["AccessToken"])
-        return {"Device": self.device_record(pool, user, self._existing_device(user, req["DeviceKey"]),
-                                             detailed=True)}
+        return {
+            "Device": self.device_record(
+                pool, user, self._existing_device(user, req["DeviceKey"]), detailed=True
+            )
+        }
 
     def admin_get_device(self, req: dict[str, Any]) -> dict[str, Any]:
         pool, user = self._admin_device_user(req)
-        return {"Device": self.device_record(pool, user, self._existing_device(user, req["DeviceKey"]),
-                                             detailed=True)}
+        return {
+            "Device": self.device_record(
+                pool, user, self._existing_device(user, req["DeviceKey"]), detailed=True
+            )
+        }
 
     def _list_devices(self, pool: Pool, user: User, req: dict[str, Any]) -> dict[str, Any]:
         # §12.1 (settled): only remembered devices are listed.
         devices = [d for d in user.devices.values() if self.find_device(user, d.key) is d and d.remembered]
         # Default Limit and Limit=0 are still UNVERIFIED; AWS clients always send 60 (§12.1).
         size = self.page_size(req.get("Limit"), 60)
-        page, token = self._page(("devices", pool.pool_id, user.username), devices, req.get("PaginationToken"), size)
-        result: dict[str, Any] = {"Devices": [self.device_record(pool, user, d, detailed=False) for d in page]}
+        page, token = self._page(
+            ("devices", pool.pool_id, user.username), devices, req.get("PaginationToken"), size
+        )
+        result: dict[str, Any] = {
+            "Devices": [self.device_record(pool, user, d, detailed=False) for d in page]
+        }
         if token:
             result["PaginationToken"] = token
         return result
@@ -1556,8 +1952,10 @@ class CognitoService:
             _, user, _ = self._token_user(req["AccessToken"])
         else:
             # §2 [BC ForgetDeviceRequest]: AccessToken is optional; the key alone names the device.
-            user = next((u for p in self.pools.values() for u in p.users.values() if req["DeviceKey"] in u.devices),
-                        None)
+            user = next(
+                (u for p in self.pools.values() for u in p.users.values() if req["DeviceKey"] in u.devices),
+                None,
+            )
             if user is None:
                 raise device_not_found()
         self.forget_device_record(user, self._existing_device(user, req["DeviceKey"]))

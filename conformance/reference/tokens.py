@@ -76,8 +76,14 @@ class SigningKey:
 
     def jwk(self) -> dict[str, str]:
         numbers = self.private.public_key().public_numbers()
-        return {"alg": "RS256", "e": _int_b64(numbers.e), "kid": self.kid, "kty": "RSA",
-                "n": _int_b64(numbers.n), "use": "sig"}
+        return {
+            "alg": "RS256",
+            "e": _int_b64(numbers.e),
+            "kid": self.kid,
+            "kty": "RSA",
+            "n": _int_b64(numbers.n),
+            "use": "sig",
+        }
 
     def sign(self, claims: dict[str, Any]) -> str:
         header = b64url(json.dumps({"kid": self.kid, "alg": "RS256"}, separators=(",", ":")).encode())
@@ -115,7 +121,9 @@ class PoolKeys:
             if self._id is None:
                 # kids look like AWS's: base64 of a 32-byte value (44 chars with padding).
                 self._id = SigningKey(base64.b64encode(secrets.token_bytes(32)).decode(), _MATERIAL.take())
-                self._access = SigningKey(base64.b64encode(secrets.token_bytes(32)).decode(), _MATERIAL.take())
+                self._access = SigningKey(
+                    base64.b64encode(secrets.token_bytes(32)).decode(), _MATERIAL.take()
+                )
 
     @property
     def id_key(self) -> SigningKey:
@@ -148,8 +156,13 @@ def unverified_claims(token: str) -> dict[str, Any] | None:
 def new_refresh_token() -> str:
     """An opaque refresh token shaped like AWS's JWE compact form (5 parts, ~1785 chars)."""
     return ".".join(
-        (REFRESH_TOKEN_HEADER, b64url(secrets.token_bytes(256)), b64url(secrets.token_bytes(12)),
-         b64url(secrets.token_bytes(1000)), b64url(secrets.token_bytes(16)))
+        (
+            REFRESH_TOKEN_HEADER,
+            b64url(secrets.token_bytes(256)),
+            b64url(secrets.token_bytes(12)),
+            b64url(secrets.token_bytes(1000)),
+            b64url(secrets.token_bytes(16)),
+        )
     )
 
 

@@ -164,8 +164,9 @@ class RequestValidator:
                 raise WrongType(f"Expected a map at '{path}'")
             self._length(len(value), meta, fail)
             for key, item in value.items():
-                if not isinstance(key, str) or (item is not None and shape.value.type_name == "string"
-                                                and not isinstance(item, str)):
+                if not isinstance(key, str) or (
+                    item is not None and shape.value.type_name == "string" and not isinstance(item, str)
+                ):
                     raise WrongType(f"Expected string keys and values at '{path}'")
         elif kind == "timestamp":
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):

@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     shot.add_argument("--out", type=Path, default=Path("docs/matrix-screenshot.png"))
     shot.add_argument("--width", type=int, default=1280)
     shot.add_argument("--height", type=int, default=1000)
+    shot.add_argument(
+        "--wait-ms", type=int, default=0, help="virtual time for a script-rendered page (Allure: 10000)"
+    )
 
     build = commands.add_parser(
         "build", help="both reports from reports/: the Allure report and the matrix page"
@@ -102,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             from conformance.reports.browser import screenshot
 
             print(
-                f"screenshot: {screenshot(args.page.resolve().as_uri(), args.out, width=args.width, height=args.height)}"
+                f"screenshot: {screenshot(args.page.resolve().as_uri(), args.out, width=args.width, height=args.height, wait_ms=args.wait_ms)}"
             )
             return 0
         reports = args.reports

@@ -9,6 +9,7 @@ own generator, the pinned npm package ``allure@3.18.0`` (tools/npm), which works
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,6 +27,15 @@ SEVERITY_BY_CONFIDENCE: dict[str, allure.severity_level] = {
     "documented": allure.severity_level.NORMAL,
     "unverified": allure.severity_level.MINOR,
 }
+
+#: Allure 3's HTML templates always include a Google Analytics tag (``analyticsEnable: true`` is
+#: hard-coded in @allurereport/plugin-awesome 3.18.0, dist/generators.js); a conformance report
+#: must not phone home when someone opens it, so the generated page has it cut out.
+_ANALYTICS = re.compile(
+    r'<script async src="https://www\.googletagmanager\.com/gtag/js\?id=[^"]*"></script>\s*'
+    r"<script>\s*window\.dataLayer.*?</script>",
+    re.DOTALL,
+)
 
 #: The pinned generator, relative to the repository root (installed by ``npm ci --prefix tools/npm``).
 ALLURE_BIN = Path("tools/npm/node_modules/.bin/allure")
@@ -156,20 +166,53 @@ def write_properties(path: Path, info: dict[str, Any]) -> Path:
     return path
 
 
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t"}
+
+
+def read_properties(path: Path) -> dict[str, str]:
+    """Read a properties file written by :func:`write_properties` (its escapes undone)."""
+
+    def unescape(text: str) -> str:
+        return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
+
+    properties = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith(("#", "!")):
+            continue
+        # The separator is the first "=" not escaped by a backslash.
+        match = re.match(r"((?:[^=\\]|\\.)*)=(.*)", line)
+        if match:
+            properties[unescape(match.group(1))] = unescape(match.group(2))
+    return properties
+
+
 def write_environment(results_dir: Path | None, info: dict[str, Any]) -> Path | None:
-    """Write ``environment.properties`` into Allure's results folder (no-op without an active listener).
+    """Add the run's environment to ``environment.properties`` in Allure's results folder.
+
+    Runs against several endpoints often share one results folder (one report for all), so the
+    file is merged, not replaced: each run's values are keyed by its endpoint (``moto.botocore.version``)
+    and ``endpoints`` lists them all. No-op without an active allure-pytest listener.
 
     Args:
         results_dir: the ``--alluredir`` folder.
-        info: property names to values, e.g. :func:`environment_info` of the run; values are
-            redacted (a seed or version is no secret, but this is an artifact).
+        info: property names to values, e.g. :func:`environment_info` of the run, with an
+            ``endpoint`` entry; values are redacted (a seed or version is no secret, but this is an
+            artifact).
 
     Returns:
         The file written, or None when Allure is not recording.
     """
     if results_dir is None or not listener_active():
         return None
-    return write_properties(Path(results_dir) / "environment.properties", redact(dict(info)))
+    path = Path(results_dir) / "environment.properties"
+    properties = read_properties(path) if path.is_file() else {}
+    info = {str(k): str(v) for k, v in redact(dict(info)).items() if v not in (None, "")}
+    endpoint = info.pop("endpoint", "")
+    if endpoint:
+        endpoints = [e for e in properties.get("endpoints", "").split(",") if e]
+        properties["endpoints"] = ",".join(sorted({*endpoints, endpoint}))
+    properties.update({f"{endpoint}.{key}" if endpoint else key: value for key, value in info.items()})
+    return write_properties(path, properties)
 
 
 def generate_report(
@@ -238,4 +281,20 @@ def generate_report(
     index = out / "index.html"
     if not index.is_file():
         raise FileNotFoundError(f"allure generate wrote no {index}")
+    strip_analytics(index)
     return index
+
+
+def strip_analytics(index: Path) -> None:
+    """Cut Allure's Google Analytics tag out of a generated report page.
+
+    Raises:
+        RuntimeError: a tracker reference is left after cutting (a new Allure version changed the
+            tag); the page is not left looking clean when it is not.
+    """
+    html = index.read_text(encoding="utf-8")
+    cleaned = _ANALYTICS.sub("", html)
+    if "googletagmanager" in cleaned:
+        raise RuntimeError(f"{index}: Allure's analytics tag changed form; update allure.py's _ANALYTICS")
+    if cleaned != html:
+        index.write_text(cleaned, encoding="utf-8")

@@ -66,8 +66,15 @@ def _run(binary: str, extra: list[str], url: str, timeout: float) -> subprocess.
         )
 
 
-def load_page(url: str, *, chromium: str | None = None, timeout: float = 60) -> PageLoad:
+def load_page(url: str, *, chromium: str | None = None, timeout: float = 60, wait_ms: int = 0) -> PageLoad:
     """Load ``url`` in headless Chromium and return its DOM and console messages.
+
+    Args:
+        url: the page, e.g. ``Path(...).as_uri()``.
+        chromium: the executable (default: :func:`find_chromium`).
+        timeout: seconds before Chromium is killed.
+        wait_ms: virtual time to let the page's asynchronous work finish (a single-page app such
+            as Allure's report renders after load); 0 dumps right after the load event.
 
     Raises:
         FileNotFoundError: no Chromium is installed.
@@ -76,7 +83,10 @@ def load_page(url: str, *, chromium: str | None = None, timeout: float = 60) -> 
     binary = chromium or find_chromium()
     if binary is None:
         raise FileNotFoundError("chromium not found (Debian: apt-get install -y chromium)")
-    done = _run(binary, ["--enable-logging=stderr", "--v=0", "--dump-dom"], url, timeout)
+    extra = ["--enable-logging=stderr", "--v=0", "--dump-dom"]
+    if wait_ms:
+        extra.append(f"--virtual-time-budget={wait_ms}")
+    done = _run(binary, extra, url, timeout)
     if done.returncode != 0:
         raise RuntimeError(f"chromium exited {done.returncode}: {done.stderr[-2000:]}")
     console = [m.group("message") for m in map(_CONSOLE.search, done.stderr.splitlines()) if m]
@@ -84,15 +94,24 @@ def load_page(url: str, *, chromium: str | None = None, timeout: float = 60) -> 
 
 
 def screenshot(
-    url: str, out: Path, *, width: int = 1280, height: int = 1000, chromium: str | None = None
+    url: str,
+    out: Path,
+    *,
+    width: int = 1280,
+    height: int = 1000,
+    chromium: str | None = None,
+    wait_ms: int = 0,
 ) -> Path:
-    """Save a PNG of ``url`` as rendered at ``width`` x ``height``."""
+    """Save a PNG of ``url`` as rendered at ``width`` x ``height`` (``wait_ms`` as in :func:`load_page`)."""
     binary = chromium or find_chromium()
     if binary is None:
         raise FileNotFoundError("chromium not found (Debian: apt-get install -y chromium)")
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    done = _run(binary, [f"--window-size={width},{height}", f"--screenshot={out}"], url, 60)
+    extra = [f"--window-size={width},{height}", f"--screenshot={out}"]
+    if wait_ms:
+        extra.append(f"--virtual-time-budget={wait_ms}")
+    done = _run(binary, extra, url, 120)
     if done.returncode != 0 or not out.is_file():
         raise RuntimeError(f"chromium wrote no screenshot ({done.returncode}): {done.stderr[-2000:]}")
     return out

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Problem",
+    "compiled_schema",
     "error_schema",
     "manifest",
     "operations",
@@ -158,6 +159,19 @@ def _validator(relative: str) -> CompiledSchema:
                 validator = compile_validator(_schema_file(relative))
                 _validators[relative] = validator
     return validator
+
+
+def compiled_schema(operation: str, side: str) -> CompiledSchema:
+    """The compiled validator of ``operation``'s ``"request"`` or ``"response"`` schema (cached).
+
+    Raises:
+        KeyError: ``operation`` is not in the model.
+        ValueError: ``side`` is neither "request" nor "response".
+    """
+    _check_operation(operation)
+    if side not in ("request", "response"):
+        raise ValueError(f"side must be 'request' or 'response', not {side!r}")
+    return _validator(f"operations/{operation}.{side}.json")
 
 
 def validate_request(operation: str, body: Any) -> list[Problem]:

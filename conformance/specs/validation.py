@@ -51,7 +51,8 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
                     raise ValueError(f"recursive shape {name}: cannot inline")
                 target = resolve(defs[name], (*trail, name))
                 rest = {k: resolve(v, trail) for k, v in node.items() if k != "$ref"}
-                return {**target, **rest}
+                # The shape's own title wins, so messages name the model shape.
+                return {**rest, **target}
             return {k: resolve(v, trail) for k, v in node.items() if k != "$defs"}
         if isinstance(node, list):
             return [resolve(v, trail) for v in node]

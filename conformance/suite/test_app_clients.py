@@ -16,10 +16,16 @@ pytestmark = pytest.mark.kind("semantics")
 CLIENT_ID = Fact("§9", "[CLI 3n4b5urk1ft4fl3mg5e62d9ado; DG 57cbishk4j24pabc1234567890: 26 chars [a-z0-9]]")
 SECRET_ONLY_WHEN_GENERATED = Fact("§9", "[BC CreateUserPoolClientRequest.GenerateSecret, ClientSecret]")
 SECRET_FORM = Fact("§9", "[BC ClientSecretType [\\w+]+; generated length UNVERIFIED]", Confidence.UNVERIFIED)
-CLIENT_DEFAULTS = Fact("§12.5", "[TFAWS TestAccCognitoIDPUserPoolClient_basic, run against AWS]", Confidence.VERIFIED)
+CLIENT_DEFAULTS = Fact(
+    "§12.5", "[TFAWS TestAccCognitoIDPUserPoolClient_basic, run against AWS]", Confidence.VERIFIED
+)
 NO_IMPLICIT_FLOWS = Fact("§12.5", "[TFAWS TestAccCognitoIDPUserPoolClient_nulls]", Confidence.VERIFIED)
-LEGACY_FLOWS_VERBATIM = Fact("§12.3", "[TFAWS allFields, basic; CLI create-user-pool-client]", Confidence.VERIFIED)
-UPDATE_RESETS = Fact("§9", "[DG authentication-flow: UpdateUserPoolClient must include all existing properties]")
+LEGACY_FLOWS_VERBATIM = Fact(
+    "§12.3", "[TFAWS allFields, basic; CLI create-user-pool-client]", Confidence.VERIFIED
+)
+UPDATE_RESETS = Fact(
+    "§9", "[DG authentication-flow: UpdateUserPoolClient must include all existing properties]"
+)
 UNKNOWN_CLIENT = Fact("§7", "[3P:12010190822: User pool client <clientId> does not exist.]")
 UNKNOWN_POOL = Fact("§7", "[3P:32394350676 real-AWS snapshot: User pool <poolId> does not exist.]")
 SECRET_AND_GENERATE = Fact("§9", "[BC: a custom ClientSecret and GenerateSecret can't both be given]")
@@ -55,8 +61,9 @@ def test_client_without_generate_secret_has_no_secret(cognito, check, pool_id):
     if not check.succeeded(created, SECRET_ONLY_WHEN_GENERATED):
         return
     check.absent(created, "$.UserPoolClient.ClientSecret", SECRET_ONLY_WHEN_GENERATED)
-    described = cognito.describe_user_pool_client(UserPoolId=pool_id,
-                                                  ClientId=created.body["UserPoolClient"]["ClientId"])
+    described = cognito.describe_user_pool_client(
+        UserPoolId=pool_id, ClientId=created.body["UserPoolClient"]["ClientId"]
+    )
     if check.succeeded(described, SECRET_ONLY_WHEN_GENERATED):
         check.absent(described, "$.UserPoolClient.ClientSecret", SECRET_ONLY_WHEN_GENERATED)
 
@@ -64,41 +71,63 @@ def test_client_without_generate_secret_has_no_secret(cognito, check, pool_id):
 @pytest.mark.fact("§9 [BC; MOTO-V reads it via describe]", "documented")
 def test_client_with_generate_secret_returns_secret(cognito, check, pool_id):
     """§9: GenerateSecret=true gives a ClientSecret in create and describe."""
-    created = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=unique_name("client"),
-                                              GenerateSecret=True)
+    created = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName=unique_name("client"), GenerateSecret=True
+    )
     if not check.succeeded(created, SECRET_ONLY_WHEN_GENERATED):
         return
     if check.present(created, "$.UserPoolClient.ClientSecret", SECRET_ONLY_WHEN_GENERATED):
         check.matches(created, "$.UserPoolClient.ClientSecret", r"[\w+]{24,64}", SECRET_FORM)
-    described = cognito.describe_user_pool_client(UserPoolId=pool_id,
-                                                  ClientId=created.body["UserPoolClient"]["ClientId"])
+    described = cognito.describe_user_pool_client(
+        UserPoolId=pool_id, ClientId=created.body["UserPoolClient"]["ClientId"]
+    )
     if check.succeeded(described, SECRET_ONLY_WHEN_GENERATED):
-        check.equal(described, "$.UserPoolClient.ClientSecret", created.body["UserPoolClient"].get("ClientSecret"),
-                    SECRET_ONLY_WHEN_GENERATED, check="echo")
+        check.equal(
+            described,
+            "$.UserPoolClient.ClientSecret",
+            created.body["UserPoolClient"].get("ClientSecret"),
+            SECRET_ONLY_WHEN_GENERATED,
+            check="echo",
+        )
 
 
 @pytest.mark.fact("§12.5 [TFAWS]", "verified")
 def test_describe_user_pool_client_returns_what_was_created(cognito, check, pool_id):
     """§12.5: a client created with a name and ``ADMIN_NO_SRP_AUTH`` describes with AWS's settled defaults."""
-    created = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=unique_name("client"),
-                                              ExplicitAuthFlows=["ADMIN_NO_SRP_AUTH"])
+    created = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName=unique_name("client"), ExplicitAuthFlows=["ADMIN_NO_SRP_AUTH"]
+    )
     if not check.succeeded(created, CLIENT_DEFAULTS):
         return
-    described = cognito.describe_user_pool_client(UserPoolId=pool_id,
-                                                  ClientId=created.body["UserPoolClient"]["ClientId"])
+    described = cognito.describe_user_pool_client(
+        UserPoolId=pool_id, ClientId=created.body["UserPoolClient"]["ClientId"]
+    )
     if not check.succeeded(described, CLIENT_DEFAULTS):
         return
     client = "$.UserPoolClient"
-    check.equal(described, f"{client}.ExplicitAuthFlows", ["ADMIN_NO_SRP_AUTH"], LEGACY_FLOWS_VERBATIM,
-                check="echo")
+    check.equal(
+        described, f"{client}.ExplicitAuthFlows", ["ADMIN_NO_SRP_AUTH"], LEGACY_FLOWS_VERBATIM, check="echo"
+    )
     check.equal(described, f"{client}.AuthSessionValidity", 3, CLIENT_DEFAULTS, check="default")
     check.equal(described, f"{client}.RefreshTokenValidity", 30, CLIENT_DEFAULTS, check="default")
     check.equal(described, f"{client}.EnableTokenRevocation", True, CLIENT_DEFAULTS, check="default")
-    check.equal(described, f"{client}.EnablePropagateAdditionalUserContextData", False, CLIENT_DEFAULTS,
-                check="default")
-    check.equal(described, f"{client}.AllowedOAuthFlowsUserPoolClient", False, CLIENT_DEFAULTS, check="default")
-    for member in ("AccessTokenValidity", "IdTokenValidity", "PreventUserExistenceErrors", "TokenValidityUnits",
-                   "ClientSecret"):
+    check.equal(
+        described,
+        f"{client}.EnablePropagateAdditionalUserContextData",
+        False,
+        CLIENT_DEFAULTS,
+        check="default",
+    )
+    check.equal(
+        described, f"{client}.AllowedOAuthFlowsUserPoolClient", False, CLIENT_DEFAULTS, check="default"
+    )
+    for member in (
+        "AccessTokenValidity",
+        "IdTokenValidity",
+        "PreventUserExistenceErrors",
+        "TokenValidityUnits",
+        "ClientSecret",
+    ):
         check.absent(described, f"{client}.{member}", CLIENT_DEFAULTS)
 
 
@@ -108,8 +137,9 @@ def test_client_created_without_flows_lists_none(cognito, check, pool_id):
     created = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=unique_name("client"))
     if not check.succeeded(created, NO_IMPLICIT_FLOWS):
         return
-    described = cognito.describe_user_pool_client(UserPoolId=pool_id,
-                                                  ClientId=created.body["UserPoolClient"]["ClientId"])
+    described = cognito.describe_user_pool_client(
+        UserPoolId=pool_id, ClientId=created.body["UserPoolClient"]["ClientId"]
+    )
     if check.succeeded(described, NO_IMPLICIT_FLOWS):
         check.absent(described, "$.UserPoolClient.ExplicitAuthFlows", NO_IMPLICIT_FLOWS)
 
@@ -117,8 +147,9 @@ def test_client_created_without_flows_lists_none(cognito, check, pool_id):
 @pytest.mark.fact("§9 [DG authentication-flow]", "documented")
 def test_update_user_pool_client_resets_omitted_settings(cognito, check, pool_id):
     """§9: UpdateUserPoolClient resets what the request omits (here RefreshTokenValidity back to 30)."""
-    created = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=unique_name("client"),
-                                              RefreshTokenValidity=10)
+    created = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName=unique_name("client"), RefreshTokenValidity=10
+    )
     if not check.succeeded(created, UPDATE_RESETS):
         return
     client_id = created.body["UserPoolClient"]["ClientId"]
@@ -129,8 +160,13 @@ def test_update_user_pool_client_resets_omitted_settings(cognito, check, pool_id
     check.equal(updated, "$.UserPoolClient.ClientName", renamed, UPDATE_RESETS, check="update.applied")
     described = cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
     if check.succeeded(described, UPDATE_RESETS):
-        check.equal(described, "$.UserPoolClient.RefreshTokenValidity", 30, UPDATE_RESETS,
-                    check="update.resets-omitted")
+        check.equal(
+            described,
+            "$.UserPoolClient.RefreshTokenValidity",
+            30,
+            UPDATE_RESETS,
+            check="update.resets-omitted",
+        )
 
 
 @pytest.mark.kind("errors")
@@ -139,8 +175,12 @@ def test_describe_unknown_client_is_resource_not_found(cognito, check, pool_id):
     """§7: an unknown ClientId gives ResourceNotFoundException "User pool client <clientId> does not exist."."""
     client_id = "0" * 26
     described = cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
-    check.error(described, "ResourceNotFoundException", UNKNOWN_CLIENT,
-                message=f"User pool client {client_id} does not exist.")
+    check.error(
+        described,
+        "ResourceNotFoundException",
+        UNKNOWN_CLIENT,
+        message=f"User pool client {client_id} does not exist.",
+    )
 
 
 @pytest.mark.kind("errors")
@@ -149,13 +189,16 @@ def test_create_client_in_unknown_pool_is_resource_not_found(cognito, check, end
     """§7: a client in an unknown pool gives ResourceNotFoundException "User pool <poolId> does not exist."."""
     pool_id = f"{endpoint.region}_NoSuchPl0"
     created = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=unique_name("client"))
-    check.error(created, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist.")
+    check.error(
+        created, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist."
+    )
 
 
 @pytest.mark.kind("errors")
 @pytest.mark.fact("§9 [BC]", "documented")
 def test_custom_secret_with_generate_secret_is_invalid(cognito, check, pool_id):
     """§9: a custom ClientSecret together with GenerateSecret=true is an InvalidParameterException."""
-    created = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=unique_name("client"),
-                                              GenerateSecret=True, ClientSecret="s" * 32)
+    created = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName=unique_name("client"), GenerateSecret=True, ClientSecret="s" * 32
+    )
     check.error(created, "InvalidParameterException", SECRET_AND_GENERATE)

@@ -21,31 +21,36 @@ POOL_DEFAULTS_CLI = Fact("§9", "[CLI create-user-pool minimal example]")
 POOL_DEFAULTS_TF = Fact("§12.7", "[TFAWS TestAccCognitoIDPUserPool_basic]")
 DEVICE_CONFIG_NULL = Fact("§2", "[API_DeviceConfigurationType: null when not configured]")
 SCHEMA_DEFAULTS = Fact("§9", "[CLI create-user-pool: default SchemaAttributes]")
-DELETION_PROTECTION_DEFAULT = Fact("§9, §11.3", "[DG delprot: off via the API; default value UNVERIFIED]",
-                                   Confidence.UNVERIFIED)
+DELETION_PROTECTION_DEFAULT = Fact(
+    "§9, §11.3", "[DG delprot: off via the API; default value UNVERIFIED]", Confidence.UNVERIFIED
+)
 UNKNOWN_POOL = Fact("§7", "[3P:32394350676 real-AWS snapshot: User pool <poolId> does not exist.]")
 UPDATE_RESETS = Fact("§9", "[3P:67291308035 runbook: UpdateUserPool resets every parameter you omit]")
 MAX_RESULTS = Fact("§9, §7", "[BC PoolQueryLimitType 1..60, required; Coral validation message form]")
-VALIDATION_TEXT = Fact("§7", "[Coral 'Member must not be null' wording for a missing member: UNVERIFIED]",
-                       Confidence.UNVERIFIED)
+VALIDATION_TEXT = Fact(
+    "§7", "[Coral 'Member must not be null' wording for a missing member: UNVERIFIED]", Confidence.UNVERIFIED
+)
 LIST_ITEMS = Fact("§9", "[BC UserPoolDescriptionType; CLI list-user-pools]")
 PAGINATION = Fact("§9", "[BC ListUserPools NextToken; PoolQueryLimitType max]")
 
 
 @pytest.mark.fact("§9 [CLI]", "documented")
-def test_create_user_pool_returns_id_and_arn_in_aws_format(cognito, check, endpoint):
+def test_create_user_pool_returns_id_and_arn_in_aws_format(check, endpoint, make_user_pool):
     """§9: Id is ``{region}_{9 chars [0-9A-Za-z]}``; Arn is ``arn:aws:cognito-idp:{region}:{account}:userpool/{Id}``."""
     name = unique_name("pool")
-    created = cognito.create_user_pool(PoolName=name)
+    created = make_user_pool(PoolName=name)
     if not check.succeeded(created, POOL_ID):
         return
     region = re.escape(endpoint.region)
     check.matches(created, "$.UserPool.Id", rf"{region}_[0-9A-Za-z]{{9}}", POOL_ID)
     pool_id = created.body["UserPool"].get("Id", "")
-    check.matches(created, "$.UserPool.Arn", rf"arn:aws:cognito-idp:{region}:\d{{12}}:userpool/{re.escape(pool_id)}",
-                  POOL_ARN)
+    check.matches(
+        created,
+        "$.UserPool.Arn",
+        rf"arn:aws:cognito-idp:{region}:\d{{12}}:userpool/{re.escape(pool_id)}",
+        POOL_ARN,
+    )
     check.equal(created, "$.UserPool.Name", name, POOL_ID, check="echo")
-    cognito.delete_user_pool(UserPoolId=pool_id)
 
 
 @pytest.mark.fact("§9 [CLI create-user-pool]; §12.7 [TFAWS]", "documented")
@@ -65,13 +70,25 @@ def test_describe_user_pool_returns_documented_defaults(cognito, check, make_use
     for flag in ("RequireUppercase", "RequireLowercase", "RequireNumbers", "RequireSymbols"):
         check.equal(described, f"{policy}.{flag}", True, POOL_DEFAULTS_CLI, check="default")
     check.equal(described, f"{policy}.TemporaryPasswordValidityDays", 7, POOL_DEFAULTS_TF, check="default")
-    check.equal(described, f"{pool}.AdminCreateUserConfig.AllowAdminCreateUserOnly", False, POOL_DEFAULTS_CLI,
-                check="default")
+    check.equal(
+        described,
+        f"{pool}.AdminCreateUserConfig.AllowAdminCreateUserOnly",
+        False,
+        POOL_DEFAULTS_CLI,
+        check="default",
+    )
     check.equal(described, f"{pool}.UserPoolTier", "ESSENTIALS", POOL_DEFAULTS_TF, check="default")
-    check.equal(described, f"{pool}.EmailConfiguration.EmailSendingAccount", "COGNITO_DEFAULT", POOL_DEFAULTS_TF,
-                check="default")
+    check.equal(
+        described,
+        f"{pool}.EmailConfiguration.EmailSendingAccount",
+        "COGNITO_DEFAULT",
+        POOL_DEFAULTS_TF,
+        check="default",
+    )
     check.absent(described, f"{pool}.DeviceConfiguration", DEVICE_CONFIG_NULL)
-    check.equal(described, f"{pool}.DeletionProtection", "INACTIVE", DELETION_PROTECTION_DEFAULT, check="default")
+    check.equal(
+        described, f"{pool}.DeletionProtection", "INACTIVE", DELETION_PROTECTION_DEFAULT, check="default"
+    )
     check.present(described, f"{pool}.CreationDate", POOL_DEFAULTS_CLI)
     check.present(described, f"{pool}.LastModifiedDate", POOL_DEFAULTS_CLI)
     check.equal(
@@ -89,9 +106,16 @@ def test_describe_user_pool_returns_documented_defaults(cognito, check, make_use
         check="default",
     )
     # email_verified comes twelfth (after sub and the ten String attributes up to email), a Boolean.
-    check.equal(described, f"{pool}.SchemaAttributes[11].Name", "email_verified", SCHEMA_DEFAULTS, check="default")
-    check.equal(described, f"{pool}.SchemaAttributes[11].AttributeDataType", "Boolean", SCHEMA_DEFAULTS,
-                check="default")
+    check.equal(
+        described, f"{pool}.SchemaAttributes[11].Name", "email_verified", SCHEMA_DEFAULTS, check="default"
+    )
+    check.equal(
+        described,
+        f"{pool}.SchemaAttributes[11].AttributeDataType",
+        "Boolean",
+        SCHEMA_DEFAULTS,
+        check="default",
+    )
 
 
 @pytest.mark.fact("§7 [3P:32394350676]", "documented")
@@ -99,15 +123,24 @@ def test_describe_unknown_user_pool_is_resource_not_found(cognito, check, endpoi
     """§7: an unknown pool id gives ResourceNotFoundException "User pool <poolId> does not exist."."""
     pool_id = f"{endpoint.region}_NoSuchPl0"
     described = cognito.describe_user_pool(UserPoolId=pool_id)
-    check.error(described, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist.")
+    check.error(
+        described, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist."
+    )
 
 
 @pytest.mark.fact("§9 [3P:67291308035]", "documented")
 def test_update_user_pool_resets_omitted_settings(cognito, check, make_user_pool):
     """§9: UpdateUserPool resets every parameter the request omits to its default."""
     created = make_user_pool(
-        Policies={"PasswordPolicy": {"MinimumLength": 12, "RequireUppercase": False, "RequireLowercase": True,
-                                     "RequireNumbers": True, "RequireSymbols": False}},
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": 12,
+                "RequireUppercase": False,
+                "RequireLowercase": True,
+                "RequireNumbers": True,
+                "RequireSymbols": False,
+            }
+        },
         MfaConfiguration="OFF",
     )
     if not check.succeeded(created, UPDATE_RESETS):
@@ -119,11 +152,23 @@ def test_update_user_pool_resets_omitted_settings(cognito, check, make_user_pool
     described = cognito.describe_user_pool(UserPoolId=pool_id)
     if not check.succeeded(described, UPDATE_RESETS):
         return
-    check.equal(described, "$.UserPool.AutoVerifiedAttributes", ["email"], UPDATE_RESETS, check="update.applied")
-    check.equal(described, "$.UserPool.Policies.PasswordPolicy.MinimumLength", 8, UPDATE_RESETS,
-                check="update.resets-omitted")
-    check.equal(described, "$.UserPool.Policies.PasswordPolicy.RequireUppercase", True, UPDATE_RESETS,
-                check="update.resets-omitted")
+    check.equal(
+        described, "$.UserPool.AutoVerifiedAttributes", ["email"], UPDATE_RESETS, check="update.applied"
+    )
+    check.equal(
+        described,
+        "$.UserPool.Policies.PasswordPolicy.MinimumLength",
+        8,
+        UPDATE_RESETS,
+        check="update.resets-omitted",
+    )
+    check.equal(
+        described,
+        "$.UserPool.Policies.PasswordPolicy.RequireUppercase",
+        True,
+        UPDATE_RESETS,
+        check="update.resets-omitted",
+    )
 
 
 @pytest.mark.kind("errors")
@@ -140,8 +185,10 @@ def test_list_user_pools_max_results_out_of_range_is_invalid(cognito, check, max
         listed,
         "InvalidParameterException",
         MAX_RESULTS,
-        message=(f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to satisfy "
-                 f"constraint: Member must have value {constraint}"),
+        message=(
+            f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to satisfy "
+            f"constraint: Member must have value {constraint}"
+        ),
     )
 
 
@@ -154,8 +201,10 @@ def test_list_user_pools_without_max_results_is_invalid(cognito, check):
         listed,
         "InvalidParameterException",
         MAX_RESULTS,
-        message=("1 validation error detected: Value null at 'maxResults' failed to satisfy constraint: "
-                 "Member must not be null"),
+        message=(
+            "1 validation error detected: Value null at 'maxResults' failed to satisfy constraint: "
+            "Member must not be null"
+        ),
         message_fact=VALIDATION_TEXT,
     )
 
@@ -177,19 +226,40 @@ def test_list_user_pools_pages_to_exhaustion(cognito, check, make_user_pool):
         if not check.succeeded(page, PAGINATION):
             return
         pools = page.body.get("UserPools", [])
-        check.that(len(pools) <= 1, operation="ListUserPools", check="pagination.page-size", path="$.UserPools",
-                   expected="at most MaxResults (1) items", actual=len(pools), fact=PAGINATION,
-                   evidence=page.exchange)
+        check.that(
+            len(pools) <= 1,
+            operation="ListUserPools",
+            check="pagination.page-size",
+            path="$.UserPools",
+            expected="at most MaxResults (1) items",
+            actual=len(pools),
+            fact=PAGINATION,
+            evidence=page.exchange,
+        )
         seen.extend(p.get("Id") for p in pools)
         token = page.body.get("NextToken")
         if not token:
             break
-    check.that(mine <= set(seen), operation="ListUserPools", check="pagination.complete", path="$.UserPools[*].Id",
-               expected=sorted(mine), actual=sorted(mine & set(seen)), fact=PAGINATION,
-               note="three pools created, then listed with MaxResults=1 following NextToken to the end")
+    check.that(
+        mine <= set(seen),
+        operation="ListUserPools",
+        check="pagination.complete",
+        path="$.UserPools[*].Id",
+        expected=sorted(mine),
+        actual=sorted(mine & set(seen)),
+        fact=PAGINATION,
+        note="three pools created, then listed with MaxResults=1 following NextToken to the end",
+    )
     duplicates = sorted({i for i in seen if seen.count(i) > 1})
-    check.that(not duplicates, operation="ListUserPools", check="pagination.no-duplicates", path="$.UserPools[*].Id",
-               expected=[], actual=duplicates, fact=PAGINATION)
+    check.that(
+        not duplicates,
+        operation="ListUserPools",
+        check="pagination.no-duplicates",
+        path="$.UserPools[*].Id",
+        expected=[],
+        actual=duplicates,
+        fact=PAGINATION,
+    )
 
 
 @pytest.mark.fact("§9 [BC UserPoolDescriptionType; CLI list-user-pools]", "documented")
@@ -212,5 +282,12 @@ def test_list_user_pools_items_have_documented_members(cognito, check, make_user
         token = page.body.get("NextToken")
         if not token:
             break
-    check.that(False, operation="ListUserPools", check="list.contains-created", path="$.UserPools[*].Id",
-               expected=pool_id, actual="<not listed>", fact=LIST_ITEMS)
+    check.that(
+        False,
+        operation="ListUserPools",
+        check="list.contains-created",
+        path="$.UserPools[*].Id",
+        expected=pool_id,
+        actual="<not listed>",
+        fact=LIST_ITEMS,
+    )

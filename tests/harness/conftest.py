@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -18,13 +17,17 @@ def run_suite(pytester: pytest.Pytester):
 
     def run(*args: str, target: str = "", inprocess: bool = False) -> tuple[pytest.RunResult, Path]:
         reports = pytester.path / "reports"
-        argv = [str(SUITE / target) if target else str(SUITE), f"--reports-dir={reports}", "-p", "no:cacheprovider",
-                *args]
+        argv = [
+            str(SUITE / target) if target else str(SUITE),
+            f"--reports-dir={reports}",
+            "-p",
+            "no:cacheprovider",
+            # in-process runs import the already-loaded package: nothing to rewrite, nothing to warn about
+            "-W",
+            "ignore::pytest.PytestAssertRewriteWarning",
+            *args,
+        ]
         runner = pytester.runpytest_inprocess if inprocess else pytester.runpytest_subprocess
         return runner(*argv), reports
 
     return run
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]

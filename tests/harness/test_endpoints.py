@@ -88,8 +88,14 @@ def test_aws_starts_when_the_account_matches(monkeypatch):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--endpoint=bogus"], "ERROR: unknown endpoint kind 'bogus'; known kinds: moto, moto-server, reference"),
-        (["--endpoint=http://127.0.0.1:{port}"], "ERROR: endpoint http://127.0.0.1:{port} does not answer within 3 s"),
+        (
+            ["--endpoint=bogus"],
+            "ERROR: unknown endpoint kind 'bogus'; known kinds: moto, moto-server, reference",
+        ),
+        (
+            ["--endpoint=http://127.0.0.1:{port}"],
+            "ERROR: endpoint http://127.0.0.1:{port} does not answer within 3 s",
+        ),
         (["--endpoint=http//nohost"], "ERROR: unknown endpoint kind 'http//nohost'"),
         (["--endpoint=aws"], "ERROR: endpoint 'aws' refuses to start without --aws-account"),
     ],

@@ -18,7 +18,11 @@ def _divergence(check: str, confidence: Confidence = Confidence.DOCUMENTED) -> D
 
 
 def test_judge_sorts_unexpected_known_vanished_and_soft():
-    observed = [_divergence("error.code"), _divergence("error.message"), _divergence("soft", Confidence.UNVERIFIED)]
+    observed = [
+        _divergence("error.code"),
+        _divergence("error.message"),
+        _divergence("soft", Confidence.UNVERIFIED),
+    ]
     expected = {
         "DescribeUserPool error.message $.__type": "reason one",
         "DescribeUserPool gone $.x": "reason two",
@@ -37,7 +41,9 @@ def test_unverified_divergences_never_fail():
 
 
 def test_aws_ignores_expectations():
-    verdict = judge([_divergence("error.code")], {"DescribeUserPool error.code $.__type": "r"}, use_expectations=False)
+    verdict = judge(
+        [_divergence("error.code")], {"DescribeUserPool error.code $.__type": "r"}, use_expectations=False
+    )
     assert verdict.unexpected and not verdict.known and not verdict.vanished
 
 
@@ -55,8 +61,12 @@ def test_an_entry_without_reason_is_refused(tmp_path):
 def test_round_trip_of_the_file_format(tmp_path):
     path = tmp_path / "e.toml"
     expectations = Expectations(path, {"t.py::t": {_divergence("error.code").key(): 'quoted "reason"'}})
-    expectations.write({"t.py::t": [_divergence("error.code")]}, header="header line")
-    assert Expectations.load(path).entries == {"t.py::t": {"DescribeUserPool error.code $.__type": 'quoted "reason"'}}
+    expectations.entries["other.py::t"] = {"Op c $": "kept"}
+    expectations.write({"t.py::t": [_divergence("error.code")]}, keep={"other.py::t"}, header="header line")
+    assert Expectations.load(path).entries == {
+        "t.py::t": {"DescribeUserPool error.code $.__type": 'quoted "reason"'},
+        "other.py::t": {"Op c $": "kept"},
+    }
 
 
 def test_update_then_known_then_vanished(run_suite, tmp_path):
@@ -67,8 +77,12 @@ def test_update_then_known_then_vanished(run_suite, tmp_path):
     # 1. unexpected: fails, and says how to record it
     result, _ = run_suite(*wrong[:1], target=TARGET)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["Divergence            : error.code (errors, documented)",
-                                 "Expectation key       : DescribeUserPool error.code $.__type"])
+    result.stdout.fnmatch_lines(
+        [
+            "Divergence            : error.code (errors, documented)",
+            "Expectation key       : DescribeUserPool error.code $.__type",
+        ]
+    )
 
     # 2. --update-expectations writes the entry with an empty reason, which a later run refuses
     result, _ = run_suite(*wrong, "--update-expectations", target=TARGET)
@@ -78,13 +92,21 @@ def test_update_then_known_then_vanished(run_suite, tmp_path):
     result.stderr.fnmatch_lines(["ERROR: *has no reason*"])
 
     # 3. with a reason: the divergence is known and the run passes
-    file.write_text(file.read_text().replace('reason = ""', 'reason = "this miniature answers with the wrong code"'))
+    file.write_text(
+        file.read_text().replace('reason = ""', 'reason = "this miniature answers with the wrong code"')
+    )
     result, reports = run_suite(*wrong, target=TARGET)
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()
-    assert '"known": true' in (reports / "divergences.jsonl").read_text().replace('"known":true', '"known": true')
+    assert '"known": true' in (reports / "divergences.jsonl").read_text().replace(
+        '"known":true', '"known": true'
+    )
 
     # 4. against an endpoint without that divergence: the entry has vanished, and the run fails
     result, _ = run_suite("--endpoint=moto", f"--expectations={file}", target=TARGET)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["Expected divergence no longer happens",
-                                 "Expectation key       : DescribeUserPool error.code $.__type"])
+    result.stdout.fnmatch_lines(
+        [
+            "Expected divergence no longer happens",
+            "Expectation key       : DescribeUserPool error.code $.__type",
+        ]
+    )

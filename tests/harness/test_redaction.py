@@ -11,16 +11,29 @@ from conformance import redact
 
 
 def test_secret_keys_are_redacted_at_any_depth():
-    value = {"A": [{"ChallengeResponses": {"PASSWORD_CLAIM_SIGNATURE": "sig", "USERNAME": "u"}}], "Session": "s" * 30}
+    value = {
+        "A": [{"ChallengeResponses": {"PASSWORD_CLAIM_SIGNATURE": "sig", "USERNAME": "u"}}],
+        "Session": "s" * 30,
+    }
     assert redact.redact(value) == {
-        "A": [{"ChallengeResponses": {"PASSWORD_CLAIM_SIGNATURE": "<redacted:PASSWORD_CLAIM_SIGNATURE>", "USERNAME": "u"}}],
+        "A": [
+            {
+                "ChallengeResponses": {
+                    "PASSWORD_CLAIM_SIGNATURE": "<redacted:PASSWORD_CLAIM_SIGNATURE>",
+                    "USERNAME": "u",
+                }
+            }
+        ],
         "Session": "<redacted:Session>",
     }
 
 
 def test_registered_values_are_cut_out_of_free_text():
     redact.register("Hunter2-Pa55word!")
-    assert redact.redact_text("message: password Hunter2-Pa55word! rejected") == "message: password <redacted> rejected"
+    assert (
+        redact.redact_text("message: password Hunter2-Pa55word! rejected")
+        == "message: password <redacted> rejected"
+    )
 
 
 def test_token_shaped_strings_are_redacted():
@@ -35,8 +48,9 @@ def test_short_values_are_not_registered():
 
 def test_no_secret_of_a_run_lands_under_reports(run_suite):
     """Run the client checks (generated secrets, a custom secret) in-process and grep every artifact."""
-    result, reports = run_suite("--endpoint=miniature:secret-without-generate", target="test_app_clients.py",
-                                inprocess=True)
+    result, reports = run_suite(
+        "--endpoint=miniature:secret-without-generate", target="test_app_clients.py", inprocess=True
+    )
     secrets = sorted(redact._secrets)
     assert any(len(s) >= 24 for s in secrets), "the run should have produced client secrets"
     artifacts = [p for p in Path(reports).rglob("*") if p.is_file()]

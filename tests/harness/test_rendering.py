@@ -53,26 +53,35 @@ def test_block_is_pinned():
 
 
 def test_json_record_redacts_request_and_response_secrets():
-    divergence = Divergence("AdminInitiateAuth", "x", "$", 1, 2, Confidence.DOCUMENTED, "s", CheckKind.WIRE,
-                            evidence=_exchange())
+    divergence = Divergence(
+        "AdminInitiateAuth", "x", "$", 1, 2, Confidence.DOCUMENTED, "s", CheckKind.WIRE, evidence=_exchange()
+    )
     record = divergence.to_json(endpoint="moto", test_id="t.py::t")
     text = repr(record)
     assert "Sup3r-Secret!" not in text and "eyJzdWIiOiJ4In0" not in text
     assert record["evidence"]["request"]["body"]["AuthParameters"]["PASSWORD"] == "<redacted:PASSWORD>"
-    assert record["evidence"]["response"]["body"]["AuthenticationResult"]["AccessToken"] == "<redacted:AccessToken>"
+    assert (
+        record["evidence"]["response"]["body"]["AuthenticationResult"]["AccessToken"]
+        == "<redacted:AccessToken>"
+    )
 
 
 def test_fingerprint_is_stable_and_follows_the_key():
     a = Divergence("Op", "c", "$.a", 1, 2, Confidence.DOCUMENTED, "s", CheckKind.SHAPE)
     b = Divergence("Op", "c", "$.a", 3, 4, Confidence.VERIFIED, "t", CheckKind.SHAPE)
     assert a.fingerprint() == b.fingerprint() and len(a.fingerprint()) == 12
-    assert a.fingerprint() != Divergence("Op", "c", "$.b", 1, 2, Confidence.DOCUMENTED, "s", CheckKind.SHAPE).fingerprint()
+    assert (
+        a.fingerprint()
+        != Divergence("Op", "c", "$.b", 1, 2, Confidence.DOCUMENTED, "s", CheckKind.SHAPE).fingerprint()
+    )
 
 
 def test_summary_table_counts_per_operation():
     from collections import Counter
 
-    lines = summary_table({"CreateUserPool": Counter({"pass": 2, "divergence": 1}), "ListDevices": Counter({"unsupported": 1})})
+    lines = summary_table(
+        {"CreateUserPool": Counter({"pass": 2, "divergence": 1}), "ListDevices": Counter({"unsupported": 1})}
+    )
     assert lines[0].split() == ["operation", "pass", "divergent", "known", "unsupported", "harness"]
     assert lines[2].split() == ["CreateUserPool", "2", "1", "0", "0", "0"]
     assert lines[3].split() == ["ListDevices", "0", "0", "0", "1", "0"]

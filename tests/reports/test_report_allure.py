@@ -17,6 +17,8 @@ from conformance.reports.allure import (
     environment_info,
     generate_report,
     listener_active,
+    read_properties,
+    strip_analytics,
     write_properties,
 )
 
@@ -25,6 +27,7 @@ ALLURE = ROOT / ALLURE_BIN
 
 #: A test file run under pytester: what the plugin will do for each conformance test.
 LABELLED_TEST = """
+import os
 from pathlib import Path
 from conformance.reports.allure import attach_exchange, label_test, write_environment
 
@@ -39,11 +42,13 @@ EXCHANGE = {
 }
 
 def test_labelled(request):
-    label_test(operation="AdminInitiateAuth", kind="tokens", confidence="verified", area=None, endpoint="moto")
+    label_test(operation="AdminInitiateAuth", kind="tokens", confidence="verified", area=None,
+               endpoint=os.environ.get("TEST_ENDPOINT", "moto"))
     attach_exchange(EXCHANGE)
     results = request.config.getoption("allure_report_dir", None)
     write_environment(Path(results) if results else None,
-                      {"endpoint": "moto", "botocore.version": "1.44.8", "hypothesis.seed": 42})
+                      {"endpoint": os.environ.get("TEST_ENDPOINT", "moto"), "botocore.version": "1.44.8",
+                       "hypothesis.seed": 42})
 """
 
 
@@ -84,7 +89,7 @@ def test_labels_steps_and_environment_with_alluredir(labelled_run, pytester):
     assert "Hunter2-secret!" not in "".join(attachments.values())
     assert "abc.def.ghi" not in "".join(attachments.values())
     assert (folder / "environment.properties").read_text() == (
-        "botocore.version=1.44.8\nendpoint=moto\nhypothesis.seed=42\n"
+        "endpoints=moto\nmoto.botocore.version=1.44.8\nmoto.hypothesis.seed=42\n"
     )
 
 
@@ -112,9 +117,32 @@ def test_api_area(operation, area):
     assert api_area(operation) == area
 
 
-def test_environment_properties_are_escaped(tmp_path):
-    path = write_properties(tmp_path / "environment.properties", {"a key=1": "line\nbreak", "seed": 7})
-    assert path.read_text() == "a\\ key\\=1=line\\nbreak\nseed=7\n"
+def test_environment_properties_are_escaped_and_read_back(tmp_path):
+    values = {"a key=1": "line\nbreak", "seed": "7", "path": "C:\\x=y"}
+    path = write_properties(tmp_path / "environment.properties", values)
+    assert path.read_text() == "a\\ key\\=1=line\\nbreak\npath=C:\\\\x=y\nseed=7\n"
+    assert read_properties(path) == values
+
+
+def test_two_endpoints_share_one_environment_file(pytester):
+    # Two runs into one results folder (one Allure report for both): neither overwrites the other.
+    pytester.makepyfile(
+        test_env="""
+from pathlib import Path
+from conformance.reports.allure import write_environment
+
+def test_env(request):
+    results = Path(request.config.getoption("allure_report_dir"))
+    write_environment(results, {"endpoint": "moto", "endpoint.version": "moto 5.2.5"})
+    write_environment(results, {"endpoint": "cognito-local", "endpoint.version": "cognito-local 5.3.0"})
+"""
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider", "--alluredir=res").assert_outcomes(passed=1)
+    assert read_properties(pytester.path / "res" / "environment.properties") == {
+        "endpoints": "cognito-local,moto",
+        "moto.endpoint.version": "moto 5.2.5",
+        "cognito-local.endpoint.version": "cognito-local 5.3.0",
+    }
 
 
 def test_environment_info_from_run_json():
@@ -145,6 +173,10 @@ def test_generate_report_offline_single_file(labelled_run, pytester, tmp_path):
     assert summary["stats"]["total"] == 1 and summary["stats"]["passed"] == 1
     assert summary["meta"]["singleFile"] is True
     assert (tmp_path / "allure-history.jsonl").is_file()
+    # Allure's analytics tag is cut out: opening the report contacts no one.
+    html = index.read_text()
+    assert "googletagmanager" not in html and "gtag(" not in html
+    assert "allureReportData" in html  # and the report's data is still there
 
 
 @pytest.mark.needs_node
@@ -158,12 +190,13 @@ def test_generate_report_errors(tmp_path):
 
 @pytest.mark.needs_node
 @needs_allure
-def test_one_command_builds_both_reports(labelled_run, pytester, tmp_path):
+def test_one_command_builds_both_reports(labelled_run, tmp_path, monkeypatch):
     # The issue's "done when": after runs against two endpoints, one command builds both reports.
     reports = tmp_path / "reports"
     shutil.copytree(Path(__file__).parent / "fixtures" / "runs", reports / "runs")
-    labelled_run("--alluredir=allure-results").assert_outcomes(passed=1)
-    shutil.copytree(pytester.path / "allure-results", reports / "allure-results")
+    for endpoint in ("moto", "cognito-local"):
+        monkeypatch.setenv("TEST_ENDPOINT", endpoint)
+        labelled_run(f"--alluredir={reports / 'allure-results'}").assert_outcomes(passed=1)
     done = subprocess.run(
         [
             sys.executable,
@@ -184,3 +217,19 @@ def test_one_command_builds_both_reports(labelled_run, pytester, tmp_path):
     assert done.returncode == 0, done.stderr
     assert (reports / "matrix" / "index.html").is_file()
     assert (reports / "allure-report" / "index.html").is_file()
+    # The same test against two endpoints is two results, not one retried (the endpoint parameter).
+    stats = json.loads((reports / "allure-report" / "summary.json").read_text())["stats"]
+    assert stats["total"] == 2 and stats.get("retries", 0) == 0
+
+
+def test_strip_analytics_refuses_a_tag_it_cannot_cut(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text(
+        '<body><script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>'
+        "<script>\n window.dataLayer = []; gtag('config', 'G-1');</script><div id=app></div></body>"
+    )
+    strip_analytics(page)
+    assert page.read_text() == "<body><div id=app></div></body>"
+    page.write_text('<script src="https://www.googletagmanager.com/gtm.js?id=G-2"></script>')
+    with pytest.raises(RuntimeError, match="analytics tag changed form"):
+        strip_analytics(page)

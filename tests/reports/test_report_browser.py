@@ -137,3 +137,22 @@ def test_console_errors_and_broken_links_are_caught(chromium, tmp_path):
 def test_screenshot(chromium, page, tmp_path):
     shot = screenshot(page.as_uri(), tmp_path / "shot.png", width=800, height=600, chromium=chromium)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+ALLURE = Path(__file__).resolve().parents[2] / "tools/npm/node_modules/.bin/allure"
+
+
+@pytest.mark.needs_node
+@pytest.mark.skipif(not ALLURE.exists(), reason="npm ci --prefix tools/npm not run")
+def test_allure_report_renders_offline_in_chromium(chromium, pytester, tmp_path):
+    # Allure's single-file report opens from file:// with no server and no network.
+    from conformance.reports.allure import generate_report
+
+    pytester.makepyfile(test_shown="def test_shown_in_allure():\n    pass\n")
+    pytester.runpytest_subprocess("-p", "no:cacheprovider", "--alluredir=res").assert_outcomes(passed=1)
+    index = generate_report(pytester.path / "res", tmp_path / "allure-report", allure_bin=ALLURE)
+    loaded = load_page(index.as_uri(), chromium=chromium, wait_ms=10_000)
+    assert loaded.console == []
+    # Rendered by the report's scripts from its inlined data (the tree shows the test file).
+    assert "test_shown.py" in loaded.dom and "Powered by" in loaded.dom
+    assert not re.search(r"<script[^>]+src=\"https?:", loaded.dom)  # nothing fetched from a network

@@ -165,7 +165,9 @@ def test_cli_history_append_and_summary(runs_dir, tmp_path, ids):
 def test_the_divergences_own_confidence_decides_not_the_tests(runs_dir, ids):
     # A test on a documented fact may find a divergence on an UNVERIFIED one: reported, not failing.
     results = runs_dir / ids.moto_2 / "results.jsonl"
-    results.write_text(results.read_text().replace('"confidence": "unverified"', '"confidence": "documented"'))
+    results.write_text(
+        results.read_text().replace('"confidence": "unverified"', '"confidence": "documented"')
+    )
     assert json.loads(summary_line(runs_dir / ids.moto_2))["status"] == "pass"
     from conformance.reports.matrix import build_cells
 

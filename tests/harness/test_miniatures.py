@@ -1,0 +1,49 @@
+"""Every kind of check can fail: each miniature (one behaviour broken) is reported by the right check.
+
+Run: ``pytest tests/harness/test_miniatures.py -k wrong-error-code``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.miniatures import MINIATURES
+from conformance.results import read_jsonl
+
+
+@pytest.mark.parametrize("name", sorted(MINIATURES))
+def test_miniature_is_reported_by_its_check(run_suite, name):
+    miniature = MINIATURES[name]
+    result, reports = run_suite(f"--endpoint=miniature:{name}", target=miniature.test, inprocess=True)
+    results = read_jsonl(reports / "results.jsonl")
+    if miniature.detects == "unsupported":
+        assert result.ret == pytest.ExitCode.OK
+        assert {r["outcome"] for r in results} == {"unsupported"}
+        result.stdout.fnmatch_lines(["*1 skipped*"])
+        return
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    checks = {d["check"] for d in read_jsonl(reports / "divergences.jsonl")}
+    assert miniature.detects in checks
+    result.stdout.fnmatch_lines([f"Divergence            : {miniature.detects} (*"])
+
+
+def test_every_check_kind_of_the_first_checks_has_a_miniature():
+    detected = {m.detects for m in MINIATURES.values()}
+    wire = {
+        "wire.content-type",
+        "wire.request-id",
+        "wire.error-status",
+        "wire.error-body",
+        "wire.error-header",
+        "wire.timestamp",
+    }
+    assert wire <= detected
+    assert {
+        "error.code",
+        "error.message",
+        "format",
+        "member.absent",
+        "schema.additional-property",
+        "pagination.complete",
+        "unsupported",
+    } <= detected

@@ -1,0 +1,199 @@
+"""Users: sign-up, admin creation, statuses, password policy, ListUsers (aws-behaviour.md §7-§9).
+
+Run: ``/tmp/venv/bin/pytest tests/reference/test_users.py -q``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from reference_support import PASSWORD
+
+from conformance.reference import ReferenceApp
+
+
+def error_of(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
+    return caught.value.response["Error"]["Code"], caught.value.response["Error"]["Message"]
+
+
+def test_sign_up_then_confirm(app: ReferenceApp, cognito: Any, pool_id: str, client_id: str) -> None:
+    response = cognito.sign_up(ClientId=client_id, Username="carol", Password=PASSWORD)
+    assert response["UserConfirmed"] is False and "CodeDeliveryDetails" not in response
+    assert cognito.admin_get_user(UserPoolId=pool_id, Username="carol")["UserStatus"] == "UNCONFIRMED"
+    with pytest.raises(ClientError) as caught:
+        cognito.confirm_sign_up(ClientId=client_id, Username="carol", ConfirmationCode="000000x")
+    assert error_of(caught) == (
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
+    )
+    code = app.confirmation_code(pool_id, "carol")
+    assert code is not None
+    cognito.confirm_sign_up(ClientId=client_id, Username="carol", ConfirmationCode=code)
+    assert cognito.admin_get_user(UserPoolId=pool_id, Username="carol")["UserStatus"] == "CONFIRMED"
+    with pytest.raises(ClientError) as caught:
+        cognito.admin_confirm_sign_up(UserPoolId=pool_id, Username="carol")
+    assert error_of(caught) == (
+        "NotAuthorizedException",
+        "User cannot be confirmed. Current status is CONFIRMED",
+    )
+
+
+def test_sign_up_with_auto_verified_email_masks_destination(cognito: Any) -> None:
+    pool_id = cognito.create_user_pool(PoolName="p", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="c")["UserPoolClient"][
+        "ClientId"
+    ]
+    response = cognito.sign_up(
+        ClientId=client_id,
+        Username="dave",
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": "test@test.com"}],
+    )
+    assert response["CodeDeliveryDetails"] == {
+        "Destination": "t***@t***",
+        "DeliveryMedium": "EMAIL",
+        "AttributeName": "email",
+    }
+
+
+def test_duplicate_usernames(cognito: Any, pool_id: str, client_id: str, confirmed_user: str) -> None:
+    with pytest.raises(ClientError) as caught:
+        cognito.sign_up(ClientId=client_id, Username=confirmed_user, Password=PASSWORD)
+    assert error_of(caught) == ("UsernameExistsException", "User already exists")
+    with pytest.raises(ClientError) as caught:
+        cognito.admin_create_user(UserPoolId=pool_id, Username=confirmed_user)
+    assert error_of(caught) == ("UsernameExistsException", "User account already exists")
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("Ab1!", "Password not long enough"),
+        ("abcdefg1!", "Password must have uppercase characters"),
+        ("ABCDEFG1!", "Password must have lowercase characters"),
+        ("Abcdefgh!", "Password must have numeric characters"),
+        ("Abcdefgh1", "Password must have symbol characters"),
+    ],
+)
+def test_password_policy_messages(cognito: Any, client_id: str, password: str, reason: str) -> None:
+    with pytest.raises(ClientError) as caught:
+        cognito.sign_up(ClientId=client_id, Username="erin", Password=password)
+    assert error_of(caught) == ("InvalidPasswordException", f"Password did not conform with policy: {reason}")
+
+
+def test_admin_create_user_shape(cognito: Any, pool_id: str) -> None:
+    user = cognito.admin_create_user(
+        UserPoolId=pool_id,
+        Username="frank",
+        TemporaryPassword="Temp-0rary!",
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": "f@example.com"}],
+    )["User"]
+    assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD" and user["Enabled"] is True
+    assert user["Attributes"][0]["Name"] == "sub"
+    assert {"Name": "email", "Value": "f@example.com"} in user["Attributes"]
+    got = cognito.admin_get_user(UserPoolId=pool_id, Username="frank")
+    assert "UserMFASettingList" not in got and "PreferredMfaSetting" not in got
+
+
+def test_unknown_attribute_is_refused(cognito: Any, pool_id: str) -> None:
+    with pytest.raises(ClientError) as caught:
+        cognito.admin_create_user(
+            UserPoolId=pool_id, Username="gina", UserAttributes=[{"Name": "custom:nothere", "Value": "x"}]
+        )
+    assert caught.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+def test_email_username_pool_uses_sub_as_username(cognito: Any) -> None:
+    pool_id = cognito.create_user_pool(PoolName="p", UsernameAttributes=["email"])["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="c")["UserPoolClient"][
+        "ClientId"
+    ]
+    with pytest.raises(ClientError) as caught:
+        cognito.sign_up(ClientId=client_id, Username="not-an-email", Password=PASSWORD)
+    assert error_of(caught) == ("InvalidParameterException", "Username should be an email.")
+    sub = cognito.sign_up(ClientId=client_id, Username="h@example.com", Password=PASSWORD)["UserSub"]
+    got = cognito.admin_get_user(UserPoolId=pool_id, Username="h@example.com")
+    assert got["Username"] == sub
+    assert {"Name": "email", "Value": "h@example.com"} in got["UserAttributes"]
+
+
+def test_enable_disable_delete(cognito: Any, pool_id: str, confirmed_user: str) -> None:
+    cognito.admin_disable_user(UserPoolId=pool_id, Username=confirmed_user)
+    assert cognito.admin_get_user(UserPoolId=pool_id, Username=confirmed_user)["Enabled"] is False
+    cognito.admin_enable_user(UserPoolId=pool_id, Username=confirmed_user)
+    assert cognito.admin_get_user(UserPoolId=pool_id, Username=confirmed_user)["Enabled"] is True
+    cognito.admin_delete_user(UserPoolId=pool_id, Username=confirmed_user)
+    with pytest.raises(ClientError) as caught:
+        cognito.admin_get_user(UserPoolId=pool_id, Username=confirmed_user)
+    assert error_of(caught) == ("UserNotFoundException", "User does not exist.")
+
+
+@pytest.fixture
+def populated(cognito: Any, pool_id: str) -> str:
+    for index, (name, given) in enumerate([("ann", "Jon"), ("bea", "Jonas"), ("cal", "Kim"), ("dan", "jon")]):
+        cognito.admin_create_user(
+            UserPoolId=pool_id,
+            Username=name,
+            MessageAction="SUPPRESS",
+            UserAttributes=[
+                {"Name": "given_name", "Value": given},
+                {"Name": "email", "Value": f"{name}@example.com"},
+            ],
+        )
+        if index % 2:
+            cognito.admin_disable_user(UserPoolId=pool_id, Username=name)
+    return pool_id
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('given_name = "Jon"', ["ann", "dan"]),
+        ('given_name ^= "Jon"', ["ann", "bea", "dan"]),
+        ('username="bea"', ["bea"]),
+        ('username = "BEA"', []),
+        ('status = "Disabled"', ["bea", "dan"]),
+        ('cognito:user_status = "force_change_password"', ["ann", "bea", "cal", "dan"]),
+        ('email ^= "c"', ["cal"]),
+        ("", ["ann", "bea", "cal", "dan"]),
+    ],
+)
+def test_list_users_filters(cognito: Any, populated: str, expression: str, expected: list[str]) -> None:
+    users = cognito.list_users(UserPoolId=populated, Filter=expression)["Users"]
+    assert [u["Username"] for u in users] == expected
+
+
+@pytest.mark.parametrize("expression", ["given_name = Jon", 'given_name == "Jon"', 'a = "b" and c = "d"'])
+def test_list_users_filter_parse_error(cognito: Any, populated: str, expression: str) -> None:
+    with pytest.raises(ClientError) as caught:
+        cognito.list_users(UserPoolId=populated, Filter=expression)
+    assert error_of(caught) == ("InvalidParameterException", "Error while parsing filter.")
+
+
+def test_list_users_pages_respect_limit(cognito: Any, populated: str) -> None:
+    seen: list[str] = []
+    token = None
+    while True:
+        page = cognito.list_users(
+            UserPoolId=populated, Limit=3, **({"PaginationToken": token} if token else {})
+        )
+        assert len(page["Users"]) <= 3
+        seen += [u["Username"] for u in page["Users"]]
+        token = page.get("PaginationToken")
+        if not token:
+            break
+    assert seen == ["ann", "bea", "cal", "dan"]
+
+
+def test_list_users_attributes_to_get(cognito: Any, populated: str) -> None:
+    users = cognito.list_users(UserPoolId=populated, AttributesToGet=["email"])["Users"]
+    assert users[0]["Attributes"] == [{"Name": "email", "Value": "ann@example.com"}]
+    with pytest.raises(ClientError) as caught:
+        cognito.list_users(UserPoolId=populated, AttributesToGet=["sub"])
+    assert error_of(caught) == ("InvalidParameterException", "Input fails to satisfy the constraints.")
+    with pytest.raises(ClientError) as caught:
+        cognito.list_users(UserPoolId=populated, AttributesToGet=["family_name"])
+    assert error_of(caught) == ("InvalidParameterException", "One or more requested attributes do not exist.")
