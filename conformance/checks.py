@@ -22,6 +22,18 @@ if TYPE_CHECKING:
     from conformance.wire import Exchange
 
 
+class DivergenceFound(AssertionError):
+    """Raised by a stateful machine at the step where an unexpected divergence appeared.
+
+    Hypothesis shrinks on it; the plugin reports the divergences it carries, with the calls of the
+    (minimal) example that raised it as the reproducer.
+    """
+
+    def __init__(self, divergences: list[Divergence]) -> None:
+        super().__init__("; ".join(d.key() for d in divergences))
+        self.divergences = divergences
+
+
 @dataclass(frozen=True)
 class Fact:
     """An AWS fact a check rests on: where aws-behaviour.md states it, its source, its confidence."""
@@ -82,7 +94,24 @@ class Recorder:
         self.divergences: list[Divergence] = []
         self.harness_errors: list[str] = []
         self.operations: list[str] = []
+        #: every exchange of the test, in order (Allure shows each as a step).
+        self.exchanges: list[Exchange] = []
+        #: known divergences of this test on this endpoint (key -> reason), set by the plugin.
+        self.expected: dict[str, str] = {}
         self._keys: set[str] = set()
+
+    def reset(self) -> None:
+        """Forget everything recorded (a stateful machine starts each example afresh)."""
+        self.divergences.clear()
+        self.harness_errors.clear()
+        self.exchanges.clear()
+        self._keys.clear()
+
+    def raise_if_unexpected(self) -> None:
+        """For machines: stop the example at the first hard divergence the expectations do not list."""
+        unexpected = [d for d in self.divergences if d.confidence.is_hard and d.key() not in self.expected]
+        if unexpected:
+            raise DivergenceFound(unexpected)
 
     # -- recording ------------------------------------------------------------------------------
 
@@ -276,6 +305,7 @@ class Recorder:
             self.operations.append(response.operation)
         if exchange is None:
             return
+        self.exchanges.append(exchange)
         for divergence in wire_divergences(exchange):
             self.add(divergence)
         for divergence in schema_divergences(

@@ -152,6 +152,28 @@ class Endpoint:
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.loads(response.read())
 
+    def advance_clock(self, seconds: float) -> bool:
+        """Move the endpoint's clock forward, where it has one we control; False where it has not.
+
+        The in-process reference runs on a movable clock; a reference server started with
+        ``--manual-clock`` takes ``POST /reference-api/clock/advance``. Every other endpoint runs on
+        real time, and a test of expiry must wait or skip.
+        """
+        clock = getattr(self.reference_app, "clock", None)
+        if clock is not None and hasattr(clock, "advance"):
+            clock.advance(seconds)
+            return True
+        if self.flavor == "reference" and self.url:
+            request = urllib.request.Request(
+                f"{self.url}/reference-api/clock/advance?seconds={seconds}", data=b"", method="POST"
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    return response.status == 200
+            except (OSError, ValueError):
+                return False
+        return False
+
     def describe(self) -> str:
         where = self.url or "in-process"
         return f"{self.label} ({where}; {self.version})"

@@ -19,10 +19,11 @@ import pytest
 
 from conformance import __version__
 from conformance.calls import Cognito, HarnessError, Response, Unsupported
-from conformance.checks import Recorder
+from conformance.checks import DivergenceFound, Fact, Recorder
 from conformance.divergence import CheckKind, Divergence, Outcome
 from conformance.endpoints import Endpoint, EndpointError, parse
 from conformance.expectations import Expectations, ExpectationsError, Verdict, judge, normalize_test_id
+from conformance.flows import AppClient, TestUser, create_app_client, create_user
 from conformance.redact import redact_text
 from conformance.results import RunRecord, new_run_id, summary_table
 
@@ -36,6 +37,9 @@ EXPECTATIONS_OPTION = "--expectations"
 UPDATE_OPTION = "--update-expectations"
 REPORTS_OPTION = "--reports-dir"
 REPORTS_INI = "conformance_reports_dir"
+
+#: What a failed set-up step rests on: these operations succeed on AWS with the parameters the fixtures send.
+SETUP_FACT = Fact("§8, §9", "[BC; CLI create-user-pool, create-user-pool-client, admin-create-user]")
 
 HARNESS_KEY = pytest.StashKey["Harness"]()
 RECORDER_KEY = pytest.StashKey[Recorder]()
@@ -267,6 +271,44 @@ def make_user_pool(cognito: Cognito) -> Iterator[Callable[..., Response]]:
         cognito.observer = observer
 
 
+@pytest.fixture
+def user_pool(make_user_pool: Callable[..., Response], check: Recorder) -> str:
+    """A fresh user pool's id (a test that needs special settings calls ``make_user_pool``)."""
+    created = make_user_pool()
+    if not created.ok:
+        check.succeeded(created, SETUP_FACT, note="creating the user pool the test needs")
+        pytest.skip("the endpoint could not create a user pool")
+    return created.body["UserPool"]["Id"]
+
+
+@pytest.fixture
+def make_app_client(cognito: Cognito, check: Recorder) -> Callable[..., AppClient]:
+    """``make_app_client(pool_id, **CreateUserPoolClient params) -> AppClient``; skips the test if that fails."""
+
+    def make(pool_id: str, **params: Any) -> AppClient:
+        response, client = create_app_client(cognito, pool_id, **params)
+        if client is None:
+            check.succeeded(response, SETUP_FACT, note="creating the app client the test needs")
+            pytest.skip("the endpoint could not create the app client")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def make_user(cognito: Cognito, check: Recorder) -> Callable[..., TestUser]:
+    """``make_user(pool_id, username=, password=, attributes=, confirmed=True) -> TestUser``; skips if that fails."""
+
+    def make(pool_id: str, **params: Any) -> TestUser:
+        response, user = create_user(cognito, pool_id, **params)
+        if user is None:
+            check.succeeded(response, SETUP_FACT, note="creating the user the test needs")
+            pytest.skip("the endpoint could not create the user")
+        return user
+
+    return make
+
+
 _counter = iter(range(1, 10**9))
 
 
@@ -280,6 +322,8 @@ def _recorder(item: pytest.Item) -> Recorder:
     if recorder is None:
         harness = item.config.stash[HARNESS_KEY]
         recorder = Recorder(harness.endpoint.label, normalize_test_id(item.nodeid))
+        if harness.use_expectations:
+            recorder.expected = harness.expectations.for_test(recorder.test_id)
         item.stash[RECORDER_KEY] = recorder
     return recorder
 
@@ -317,7 +361,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         _write_results(harness, item, recorder, None, Outcome.UNSUPPORTED, str(error), call.duration)
         return
     # A fixture that skips because the endpoint failed a step has recorded why: judge it like a call.
-    skipped = excinfo is not None and excinfo.errisinstance(pytest.skip.Exception)
+    # A machine that stopped on a divergence has recorded it (for the minimal example): judge it too.
+    skipped = excinfo is not None and excinfo.errisinstance((pytest.skip.Exception, DivergenceFound))
     hard = [d for d in recorder.divergences if d.confidence.is_hard]
     if recorder.harness_errors and hard and excinfo is None:
         # An invalid request built from an endpoint's wrong answer (an id in the wrong format sent
@@ -442,11 +487,15 @@ def _allure(item: pytest.Item, recorder: Recorder, kind: str) -> None:
     confidence = str(fact.args[1]) if fact and len(fact.args) > 1 else "documented"
     area = item.module.__name__.rsplit(".", 1)[-1].removeprefix("test_") if item.module else "cognito"
     for operation in recorder.operations:
-        allure_report.label_test(operation=operation, kind=kind, confidence=confidence, area=area)
-    if item.config.stash[HARNESS_KEY].cognito is not None:
-        for divergence in recorder.divergences:
-            if divergence.evidence is not None:
-                allure_report.attach_exchange(divergence.evidence.to_json())
+        allure_report.label_test(
+            operation=operation,
+            kind=kind,
+            confidence=confidence,
+            area=area,
+            endpoint=item.config.stash[HARNESS_KEY].endpoint.label,
+        )
+    for exchange in recorder.exchanges:
+        allure_report.attach_exchange(exchange.to_json())
 
 
 # --- end of run ---------------------------------------------------------------------------------
@@ -459,7 +508,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     harness.endpoint.stop()
     if harness.record is not None:
         meta = _run_meta(harness)
-        harness.record.close(meta)
+        run = harness.record.close(meta)
+        allure_dir = getattr(session.config.option, "allure_report_dir", None)
+        if allure_dir:
+            try:
+                from conformance.reports import allure as allure_report
+
+                allure_report.write_environment(Path(allure_dir), allure_report.environment_info(run))
+            except ImportError:
+                pass
         try:
             from conformance.reports import history
 

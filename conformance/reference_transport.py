@@ -47,11 +47,13 @@ def install_reference(endpoint: Endpoint, app: Any = None) -> Any:
     if app is None:
         try:
             from conformance.reference import create_app
+            from conformance.reference.clock import OffsetClock
         except ImportError as error:
             from conformance.endpoints import EndpointError
 
             raise EndpointError(f"the reference endpoint is not available: {error}") from None
-        app = create_app(region=endpoint.region)
+        # Time flows as usual, and tests of session and token expiry jump ahead instead of sleeping.
+        app = create_app(region=endpoint.region, clock=OffsetClock())
     endpoint.version = f"reference {getattr(app, 'version', '')}".strip()
     endpoint.reference_app = app
     handler = make_before_send(app)

@@ -13,7 +13,7 @@ import sys
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from conformance.reference import create_app
-from conformance.reference.clock import ManualClock
+from conformance.reference.clock import OffsetClock
 
 
 class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
@@ -49,12 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--manual-clock",
         action="store_true",
-        help="freeze time; advance it with POST /reference-api/clock/advance?seconds=N",
+        help="let tests move time ahead with POST /reference-api/clock/advance?seconds=N",
     )
     args = parser.parse_args(argv)
     if not is_loopback(args.host):
         parser.error(f"refusing to bind {args.host!r}: only loopback addresses are allowed")
-    app = create_app(region=args.region, quota=args.quota, clock=ManualClock() if args.manual_clock else None)
+    app = create_app(region=args.region, quota=args.quota, clock=OffsetClock() if args.manual_clock else None)
     server_class = _IPv6ThreadingWSGIServer if ":" in args.host else _ThreadingWSGIServer
     with make_server(
         args.host, args.port, app, server_class=server_class, handler_class=_QuietHandler

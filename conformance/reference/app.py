@@ -156,10 +156,15 @@ class ReferenceApp:
 
     def get(self, path: str) -> Response:
         """Answer a GET route: ``/{poolId}/.well-known/jwks.json``, ``.../openid-configuration``,
-        ``/reference-api/health``."""
-        path = path.split("?", 1)[0]
+        ``/reference-api/health``, ``/reference-api/confirmation-code?poolId=..&username=..``."""
+        path, _, query = path.partition("?")
         if path == "/reference-api/health":
             return self._json(200, {"ok": True, "name": self.name, "version": self.version})
+        if path == "/reference-api/confirmation-code":
+            # What the reference would have e-mailed, so ConfirmSignUp can be tested over HTTP.
+            params = parse_qs(query)
+            code = self.confirmation_code(params.get("poolId", [""])[0], params.get("username", [""])[0])
+            return self._json(200 if code else 404, {"code": code})
         parts = path.strip("/").split("/")
         if len(parts) == 3 and parts[1] == ".well-known":
             with self._lock:
@@ -245,7 +250,8 @@ class ReferenceApp:
         elif method == "POST" and path.startswith("/reference-api/"):
             status, response_headers, payload = self.post_control(path, environ.get("QUERY_STRING", ""))
         elif method == "GET":
-            status, response_headers, payload = self.get(path)
+            query = environ.get("QUERY_STRING", "")
+            status, response_headers, payload = self.get(f"{path}?{query}" if query else path)
         else:
             status, response_headers, payload = self._json(405, {"message": "Method Not Allowed"})
         start_response(f"{status} {_REASONS.get(status, 'Error')}", list(response_headers.items()))

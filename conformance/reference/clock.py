@@ -62,3 +62,18 @@ class ManualClock(Clock):
         with self._lock:
             self._now += float(seconds)
             return self._now
+
+
+class OffsetClock(ManualClock):
+    """The wall clock plus an offset that only grows: time flows, and ``advance`` jumps ahead.
+
+    Used by the server's ``--manual-clock`` mode, where a frozen clock would also freeze quota
+    windows and lockouts for every other client of the server.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(start=0.0)
+
+    def now(self) -> float:
+        with self._lock:
+            return time.time() + self._now

@@ -97,6 +97,7 @@ HOOKS = (
     "verify_device_claim",
     "ensure_enabled",
     "revoke_families",
+    "global_sign_out_user",
     "find_device",
     "forget_device_record",
     "consume_session",
@@ -359,6 +360,10 @@ class CognitoService:
                 family.access_revoked = True
             if refresh:
                 family.refresh_revoked = True
+
+    def global_sign_out_user(self, user: User) -> None:
+        """GlobalSignOut / AdminUserGlobalSignOut: revoke every sign-in's access and refresh tokens (§6)."""
+        self.revoke_families(self._families_of(user), access=True, refresh=True)
 
     def find_device(self, user: User, device_key: str | None) -> Device | None:
         """A confirmed device of ``user`` (forgotten and never-confirmed keys do not exist)."""
@@ -766,7 +771,9 @@ class CognitoService:
 
     def list_user_pools(self, req: dict[str, Any]) -> dict[str, Any]:
         pools = list(self.pools.values())
-        page, token = self._page(("pools",), pools, req.get("NextToken"), req["MaxResults"])
+        page, token = self._page(
+            ("pools",), pools, req.get("NextToken"), self.page_size(req["MaxResults"], 60)
+        )
         result: dict[str, Any] = {
             "UserPools": [
                 {
@@ -869,7 +876,10 @@ class CognitoService:
         pool = self.pool(req["UserPoolId"])
         clients = list(pool.clients.values())
         page, token = self._page(
-            ("clients", pool.pool_id), clients, req.get("NextToken"), req.get("MaxResults") or 60
+            ("clients", pool.pool_id),
+            clients,
+            req.get("NextToken"),
+            self.page_size(req.get("MaxResults"), 60),
         )
         result: dict[str, Any] = {
             "UserPoolClients": [
@@ -956,9 +966,12 @@ class CognitoService:
             )
 
     def _username_taken(self, pool: Pool, username: str) -> bool:
-        return self.find_user(pool, username) is not None and (
-            username in pool.users or any(u.username.lower() == username.lower() for u in pool.users.values())
-        )
+        if username in pool.users:
+            return True
+        if pool.fixed.get("UsernameConfiguration", {}).get("CaseSensitive", True):
+            return False
+        # §8: a case-insensitive pool treats "Alice" and "alice" as one username.
+        return any(u.username.lower() == username.lower() for u in pool.users.values())
 
     def user_record(
         self, user: User, *, attributes_key: str = "Attributes", names: Iterable[str] | None = None
@@ -1218,12 +1231,12 @@ class CognitoService:
 
     def global_sign_out(self, req: dict[str, Any]) -> dict[str, Any]:
         _, user, _, _ = self.access_context(req["AccessToken"])
-        self.revoke_families(self._families_of(user), access=True, refresh=True)
+        self.global_sign_out_user(user)
         return {}
 
     def admin_user_global_sign_out(self, req: dict[str, Any]) -> dict[str, Any]:
         user = self.admin_user(self.pool(req["UserPoolId"]), req["Username"])
-        self.revoke_families(self._families_of(user), access=True, refresh=True)
+        self.global_sign_out_user(user)
         return {}
 
     def revoke_token(self, req: dict[str, Any]) -> dict[str, Any]:

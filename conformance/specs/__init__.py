@@ -209,7 +209,9 @@ def validate_error(operation: str, error_type: str, body: Any) -> list[Problem]:
     declared = manifest()["operation_errors"][operation]
     problems: list[Problem] = []
     if error_type not in declared:
-        known = "an error the model defines" if error_type in manifest()["errors"] else "not in the model at all"
+        known = (
+            "an error the model defines" if error_type in manifest()["errors"] else "not in the model at all"
+        )
         problems.append(
             Problem(
                 "$.__type",

@@ -40,7 +40,11 @@ def _check(out: Path) -> int:
         print(f"  changed: {path}")
         if shown < 5:
             diff = difflib.unified_diff(
-                current[path].splitlines(), regenerated[path].splitlines(), "committed", "regenerated", lineterm=""
+                current[path].splitlines(),
+                regenerated[path].splitlines(),
+                "committed",
+                "regenerated",
+                lineterm="",
             )
             for line in list(diff)[:40]:
                 print("    " + line)

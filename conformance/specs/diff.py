@@ -132,7 +132,9 @@ def explain(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         if "enum" in shape:
             detail = " with values " + ", ".join(shape["enum"])
         elif shape["type"] == "structure":
-            detail = " with members " + ", ".join(shape["members"]) if shape.get("members") else " with no members"
+            detail = (
+                " with members " + ", ".join(shape["members"]) if shape.get("members") else " with no members"
+            )
         used = f" (used by {_few(new_users[name])})" if name in new_users else ""
         lines.append(f"New shape {name}: {_kind_words(shape)}{detail}{used}.")
     for name in sorted(set(old_shapes) - set(new_shapes)):

@@ -184,14 +184,42 @@ def _references(shape: dict[str, Any]) -> list[str]:
     return []
 
 
-def _document(translator: _Translator, root: str, file_name: str, title: str, **extra: Any) -> dict[str, Any]:
+#: Model constraints that AWS's own responses break, relaxed in response schemas only (requests
+#: keep them): {shape: (keywords dropped, why)}. Listed in the manifest as "response_relaxations".
+RESPONSE_RELAXATIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "CustomAttributeNameType": (
+        ("maxLength",),
+        "SchemaAttributeType.Name is max 20 in the model, but every pool's SchemaAttributes list the "
+        "standard attribute phone_number_verified (21 characters) [CLI create-user-pool; "
+        "aws-behaviour.md §9 Default SchemaAttributes]",
+    ),
+}
+
+
+def _document(
+    translator: _Translator,
+    root: str,
+    file_name: str,
+    title: str,
+    *,
+    relax: bool = False,
+    **extra: Any,
+) -> dict[str, Any]:
+    defs = {name: translator.definition(name) for name in translator.closure(root)}
+    if relax:
+        for name, (keywords, why) in RESPONSE_RELAXATIONS.items():
+            if name in defs and any(k in defs[name] for k in keywords):
+                relaxed = {k: v for k, v in defs[name].items() if k not in keywords}
+                relaxed["x-aws-relaxed"] = {k: defs[name][k] for k in keywords if k in defs[name]}
+                relaxed["x-aws-relaxed-why"] = why
+                defs[name] = relaxed
     return {
         "$schema": DRAFT,
         "$id": ID_BASE + file_name,
         "title": title,
         **extra,
         "$ref": f"#/$defs/{root}",
-        "$defs": {name: translator.definition(name) for name in translator.closure(root)},
+        "$defs": defs,
     }
 
 
@@ -231,6 +259,7 @@ def build(model: dict[str, Any], model_bytes: bytes, botocore_version: str) -> d
                 op["output"]["shape"],
                 response_file,
                 f"{op_name} response",
+                relax=True,
                 **{"x-aws-operation": op_name},
             )
         else:
@@ -271,6 +300,10 @@ def build(model: dict[str, Any], model_bytes: bytes, botocore_version: str) -> d
         "errors": error_names,
         "sensitive_members": sensitive_members(model),
         "untranslated_patterns": translator.untranslated,
+        "response_relaxations": {
+            name: {"dropped": list(keywords), "why": why}
+            for name, (keywords, why) in RESPONSE_RELAXATIONS.items()
+        },
     }
     files["MANIFEST.json"] = manifest
     return {path: render(doc) for path, doc in sorted(files.items())}

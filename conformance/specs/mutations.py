@@ -50,7 +50,9 @@ def _resolve(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _nodes(value: Any, schema: dict[str, Any], defs: dict[str, Any], parts: list[str | int]) -> Iterator[_Node]:
+def _nodes(
+    value: Any, schema: dict[str, Any], defs: dict[str, Any], parts: list[str | int]
+) -> Iterator[_Node]:
     schema = _resolve(schema, defs)
     yield _Node(parts, value, schema)
     if isinstance(value, dict):
@@ -107,7 +109,11 @@ def mutate(body: Any, schema: dict[str, Any], kind: str) -> Mutation | None:
                     return Mutation(kind, path, _replace(body, node.parts, broken), f"removed {path}")
         return None
     if kind == "type":
-        typed = [n for n in nodes if n.schema.get("type") in ("string", "integer", "number", "boolean", "array", "object")]
+        typed = [
+            n
+            for n in nodes
+            if n.schema.get("type") in ("string", "integer", "number", "boolean", "array", "object")
+        ]
         deeper = [n for n in typed if n.parts] or typed
         if not deeper:
             return None
@@ -119,17 +125,27 @@ def mutate(body: Any, schema: dict[str, Any], kind: str) -> Mutation | None:
         for node in nodes:
             if "enum" in node.schema and isinstance(node.value, str):
                 path = json_path(node.parts)
-                return Mutation(kind, path, _replace(body, node.parts, NOT_AN_ENUM_VALUE), f"set {path} outside the enum")
+                return Mutation(
+                    kind, path, _replace(body, node.parts, NOT_AN_ENUM_VALUE), f"set {path} outside the enum"
+                )
         return None
     if kind == "length":
         for node in nodes:
-            if isinstance(node.value, str) and node.schema.get("minLength", 0) >= 1 and "enum" not in node.schema:
+            if (
+                isinstance(node.value, str)
+                and node.schema.get("minLength", 0) >= 1
+                and "enum" not in node.schema
+            ):
                 path = json_path(node.parts)
                 return Mutation(kind, path, _replace(body, node.parts, ""), f"emptied {path} (minLength)")
             if isinstance(node.value, list) and node.schema.get("minItems", 0) >= 1:
                 path = json_path(node.parts)
                 return Mutation(kind, path, _replace(body, node.parts, []), f"emptied {path} (minItems)")
-        strings = [n for n in nodes if isinstance(n.value, str) and "maxLength" in n.schema and "enum" not in n.schema]
+        strings = [
+            n
+            for n in nodes
+            if isinstance(n.value, str) and "maxLength" in n.schema and "enum" not in n.schema
+        ]
         if strings:
             node = min(strings, key=lambda n: n.schema["maxLength"])
             path = json_path(node.parts)

@@ -70,10 +70,14 @@ def _members(model: dict[str, Any], root: str) -> list[str]:
 
 def _enums(model: dict[str, Any], root: str) -> dict[str, list[str]]:
     shapes = model["shapes"]
-    return {name: list(shapes[name]["enum"]) for name in sorted(_closure(model, root)) if "enum" in shapes[name]}
+    return {
+        name: list(shapes[name]["enum"]) for name in sorted(_closure(model, root)) if "enum" in shapes[name]
+    }
 
 
-def build_seed(before: dict[str, Any], after: dict[str, Any], before_bytes: bytes, after_bytes: bytes) -> dict:
+def build_seed(
+    before: dict[str, Any], after: dict[str, Any], before_bytes: bytes, after_bytes: bytes
+) -> dict:
     """The seed surface document from the models before and at the release."""
     added = sorted(set(after["operations"]) - set(before["operations"]))
     changed = sorted(

@@ -24,7 +24,9 @@ def _older() -> dict:
     del old["shapes"]["UserPoolType"]["members"]["UserPoolTier"]
     old["shapes"]["AdminGetUserRequest"]["required"] = ["UserPoolId"]
     old["operations"]["AdminGetUser"]["errors"] = old["operations"]["AdminGetUser"]["errors"][:-1]
-    old["shapes"]["UserStatusType"]["enum"] = [v for v in old["shapes"]["UserStatusType"]["enum"] if v != "EXTERNAL_PROVIDER"]
+    old["shapes"]["UserStatusType"]["enum"] = [
+        v for v in old["shapes"]["UserStatusType"]["enum"] if v != "EXTERNAL_PROVIDER"
+    ]
     old["shapes"]["PasswordPolicyMinLengthType"]["max"] = 64
     old["shapes"]["OldOnlyType"] = {"type": "string"}
     return old
@@ -57,4 +59,6 @@ def test_diff_command_reads_json_and_gzip(tmp_path: Path, capsys) -> None:
     new_path.write_bytes(gzip.compress(json.dumps(MODEL).encode()))
     assert main(["diff", str(old_path), str(new_path)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"Operations: {len(MODEL['operations']) - 1} before, {len(MODEL['operations'])} after.")
+    assert out.startswith(
+        f"Operations: {len(MODEL['operations']) - 1} before, {len(MODEL['operations'])} after."
+    )

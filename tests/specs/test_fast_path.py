@@ -36,7 +36,9 @@ def _perturb(body: object, data: st.DataObject) -> object:
 
 
 @pytest.mark.parametrize("operation", specs.operations())
-@settings(max_examples=4, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=4, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 @given(data=st.data())
 def test_fast_check_agrees_with_jsonschema(operation: str, data: st.DataObject) -> None:
     for side, strategy in (

@@ -55,7 +55,9 @@ def test_every_schema_is_valid_against_the_2020_12_metaschema(path: str) -> None
     schema = json.loads(COMMITTED[path])
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     Draft202012Validator(Draft202012Validator.META_SCHEMA).validate(schema)
-    Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=_ecma_regex_format()).validate(schema)
+    Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=_ecma_regex_format()).validate(
+        schema
+    )
 
 
 def test_a_fresh_generation_equals_the_committed_files() -> None:
@@ -124,7 +126,11 @@ TINY = {
         "BlobType": {"type": "blob", "max": 3},
         "ItemList": {"type": "list", "member": {"shape": "NameType"}, "min": 1, "max": 2},
         "TagMap": {"type": "map", "key": {"shape": "NameType"}, "value": {"shape": "NameType"}, "max": 2},
-        "ChoiceUnion": {"type": "structure", "union": True, "members": {"A": {"shape": "Flag"}, "B": {"shape": "Flag"}}},
+        "ChoiceUnion": {
+            "type": "structure",
+            "union": True,
+            "members": {"A": {"shape": "Flag"}, "B": {"shape": "Flag"}},
+        },
         "Document": {"type": "structure", "members": {}, "document": True},
         "OddType": {"type": "string", "pattern": "a++"},
     },
@@ -152,8 +158,12 @@ def test_trait_structure_required_and_closed(tiny) -> None:
 def test_trait_scalars(tiny) -> None:
     defs = _defs(tiny)
     assert defs["NameType"] == {
-        "title": "NameType", "type": "string", "minLength": 1, "maxLength": 8,
-        "pattern": "^(?:[A-Za-z0-9_\\-]+)$", "x-aws-pattern": "[\\w-]+",
+        "title": "NameType",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 8,
+        "pattern": "^(?:[A-Za-z0-9_\\-]+)$",
+        "x-aws-pattern": "[\\w-]+",
     }
     assert defs["ModeType"]["enum"] == ["ON", "OFF"]
     assert (defs["CountType"]["minimum"], defs["CountType"]["maximum"]) == (0, 60)
@@ -167,7 +177,11 @@ def test_trait_scalars(tiny) -> None:
 def test_trait_collections_union_document(tiny) -> None:
     defs = _defs(tiny)
     assert defs["ItemList"] == {
-        "title": "ItemList", "type": "array", "items": {"$ref": "#/$defs/NameType"}, "minItems": 1, "maxItems": 2,
+        "title": "ItemList",
+        "type": "array",
+        "items": {"$ref": "#/$defs/NameType"},
+        "minItems": 1,
+        "maxItems": 2,
     }
     assert defs["TagMap"]["propertyNames"] == {"$ref": "#/$defs/NameType"}
     assert defs["TagMap"]["additionalProperties"] == {"$ref": "#/$defs/NameType"}

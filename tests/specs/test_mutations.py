@@ -42,7 +42,9 @@ def _check_side(operation: str, side: str, data: st.DataObject, all_members: boo
         problems = validate(operation, mutation.body)
         assert problems, f"{operation} {side}: {mutation.what}: not reported"
         matching = [p for p in problems if p.kind == kind and p.path == mutation.path]
-        assert matching, f"{operation} {side}: {mutation.what}: expected {kind} at {mutation.path}, got {problems}"
+        assert matching, (
+            f"{operation} {side}: {mutation.what}: expected {kind} at {mutation.path}, got {problems}"
+        )
 
 
 @pytest.mark.parametrize("operation", specs.operations())

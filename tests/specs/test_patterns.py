@@ -7,6 +7,7 @@ own ECMA-262 engine.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 
@@ -70,11 +71,41 @@ def _model_patterns() -> list[str]:
 
 
 SAMPLES = [
-    "", "a", "abc", "ABC123", "a-b_c", "a b", "a\tb", "a\nb", "a\n", "\u2028", "é", "Zoë", "日本",
-    "x:y", "user@example.com", "{####}", "code {####} x", "{##click##}", "us-east-1_abc123",
-    "us-east-1_abc-def", "a.", ".a", "-", "_", "https://example.com/cb", "http://x", "Level3",
-    "arn:aws:iam::123456789012:role/r", "00000000-0000-4000-8000-000000000000", "tkn0123456789abcdefghijklmno",
-    "terms-of-use", "cognito:english", "import-AbC", "0123abcdef", "a" * 70,
+    "",
+    "a",
+    "abc",
+    "ABC123",
+    "a-b_c",
+    "a b",
+    "a\tb",
+    "a\nb",
+    "a\n",
+    "\u2028",
+    "é",
+    "Zoë",
+    "日本",
+    "x:y",
+    "user@example.com",
+    "{####}",
+    "code {####} x",
+    "{##click##}",
+    "us-east-1_abc123",
+    "us-east-1_abc-def",
+    "a.",
+    ".a",
+    "-",
+    "_",
+    "https://example.com/cb",
+    "http://x",
+    "Level3",
+    "arn:aws:iam::123456789012:role/r",
+    "00000000-0000-4000-8000-000000000000",
+    "tkn0123456789abcdefghijklmno",
+    "terms-of-use",
+    "cognito:english",
+    "import-AbC",
+    "0123abcdef",
+    "a" * 70,
 ]
 
 
@@ -82,7 +113,10 @@ SAMPLES = [
 def test_python_validation_agrees_with_node_ecma262_on_every_model_pattern(tmp_path) -> None:
     node = shutil.which("node")
     if node is None:
-        pytest.skip("node is not installed")
+        # CI sets CONFORMANCE_REQUIRE_NODE=1 so that this cross-check cannot silently skip there.
+        if os.environ.get("CONFORMANCE_REQUIRE_NODE") == "1":
+            pytest.fail("node is not on PATH (CONFORMANCE_REQUIRE_NODE=1)")
+        pytest.skip("node is not on PATH")
     patterns = [java_to_ecma(p) for p in _model_patterns()]
     script = (
         "const {patterns, samples} = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
@@ -90,8 +124,12 @@ def test_python_validation_agrees_with_node_ecma262_on_every_model_pattern(tmp_p
         " return samples.map(s => r.test(s)); })));"
     )
     done = subprocess.run(
-        [node, "-e", script], input=json.dumps({"patterns": patterns, "samples": SAMPLES}),
-        capture_output=True, text=True, check=True, timeout=60,
+        [node, "-e", script],
+        input=json.dumps({"patterns": patterns, "samples": SAMPLES}),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     node_results = json.loads(done.stdout)
     disagreements = [

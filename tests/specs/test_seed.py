@@ -15,14 +15,32 @@ MODEL, _ = load_model()
 SEED = specs.seed_surface()
 
 NEW = {
-    "AdminForgetDevice", "AdminGetDevice", "AdminInitiateAuth", "AdminListDevices",
-    "AdminRespondToAuthChallenge", "AdminUpdateDeviceStatus", "AdminUserGlobalSignOut", "ConfirmDevice",
-    "ForgetDevice", "GetDevice", "GlobalSignOut", "InitiateAuth", "ListDevices", "RespondToAuthChallenge",
+    "AdminForgetDevice",
+    "AdminGetDevice",
+    "AdminInitiateAuth",
+    "AdminListDevices",
+    "AdminRespondToAuthChallenge",
+    "AdminUpdateDeviceStatus",
+    "AdminUserGlobalSignOut",
+    "ConfirmDevice",
+    "ForgetDevice",
+    "GetDevice",
+    "GlobalSignOut",
+    "InitiateAuth",
+    "ListDevices",
+    "RespondToAuthChallenge",
     "UpdateDeviceStatus",
 }
 UPDATED = {
-    "CreateUserPool", "UpdateUserPool", "DescribeUserPool", "ListUserPools", "CreateUserPoolClient",
-    "UpdateUserPoolClient", "DescribeUserPoolClient", "AdminGetUser", "ListUsers",
+    "CreateUserPool",
+    "UpdateUserPool",
+    "DescribeUserPool",
+    "ListUserPools",
+    "CreateUserPoolClient",
+    "UpdateUserPoolClient",
+    "DescribeUserPoolClient",
+    "AdminGetUser",
+    "ListUsers",
 }
 
 
@@ -89,4 +107,6 @@ def test_seed_operation_members_and_enum_values_still_exist(operation: str) -> N
 
 def test_the_check_fails_when_a_member_disappears() -> None:
     # Shows the check above can fail: a member path the model does not have is reported.
-    assert "UserPool.NoSuchMember" not in _member_paths(MODEL["operations"]["DescribeUserPool"]["output"]["shape"])
+    assert "UserPool.NoSuchMember" not in _member_paths(
+        MODEL["operations"]["DescribeUserPool"]["output"]["shape"]
+    )

@@ -56,15 +56,27 @@ def test_typical_responses_are_valid() -> None:
 @pytest.mark.parametrize(
     ("path", "value", "kind", "where"),
     [
-        (["UserPool", "Policies", "PasswordPolicy", "MinimumLength"], "8", "type",
-         "$.UserPool.Policies.PasswordPolicy.MinimumLength"),
-        (["UserPool", "Policies", "PasswordPolicy", "MinimumLength"], 5, "range",
-         "$.UserPool.Policies.PasswordPolicy.MinimumLength"),
+        (
+            ["UserPool", "Policies", "PasswordPolicy", "MinimumLength"],
+            "8",
+            "type",
+            "$.UserPool.Policies.PasswordPolicy.MinimumLength",
+        ),
+        (
+            ["UserPool", "Policies", "PasswordPolicy", "MinimumLength"],
+            5,
+            "range",
+            "$.UserPool.Policies.PasswordPolicy.MinimumLength",
+        ),
         (["UserPool", "MfaConfiguration"], "MAYBE", "enum", "$.UserPool.MfaConfiguration"),
         (["UserPool", "Id"], "no underscore", "pattern", "$.UserPool.Id"),
         (["UserPool", "Name"], "a" * 129, "length", "$.UserPool.Name"),
-        (["UserPool", "SchemaAttributes", 0, "Surprise"], 1, "additional-property",
-         "$.UserPool.SchemaAttributes[0].Surprise"),
+        (
+            ["UserPool", "SchemaAttributes", 0, "Surprise"],
+            1,
+            "additional-property",
+            "$.UserPool.SchemaAttributes[0].Surprise",
+        ),
         # aws-behaviour.md §10: timestamps are epoch numbers on the wire, not ISO strings.
         (["UserPool", "CreationDate"], "2019-01-21T19:38:15Z", "type", "$.UserPool.CreationDate"),
         (["UserPool", "Policies"], ["PasswordPolicy"], "type", "$.UserPool.Policies"),
@@ -77,8 +89,13 @@ def test_each_problem_kind_is_reported_at_its_path(path: list, value: object, ki
 
 def test_missing_required_member_names_the_member() -> None:
     problems = specs.validate_response("AdminGetUser", _with(ADMIN_GET_USER, ["Username"], KeyError))
-    assert problems == [Problem("$.Username", "required member Username is missing (shape AdminGetUserResponse)",
-                                "missing-required")]
+    assert problems == [
+        Problem(
+            "$.Username",
+            "required member Username is missing (shape AdminGetUserResponse)",
+            "missing-required",
+        )
+    ]
 
 
 def test_boolean_must_be_a_json_boolean() -> None:
@@ -185,7 +202,9 @@ def test_validate_exchange_checks_both_sides_on_the_wire_bytes() -> None:
 
 def test_validate_exchange_on_errors_and_non_json() -> None:
     namespaced = {"__type": "com.amazonaws#UsernameExistsException", "message": "x"}
-    result = specs.validate_exchange(_exchange(400, {"UserPoolId": "us-east-1_a", "Username": "a"}, namespaced))
+    result = specs.validate_exchange(
+        _exchange(400, {"UserPoolId": "us-east-1_a", "Username": "a"}, namespaced)
+    )
     assert [p.kind for p in result.response] == ["undeclared-error"]
     html = specs.validate_exchange(_exchange(500, {"UserPoolId": "us-east-1_a", "Username": "a"}, b"<html>"))
     assert [p.kind for p in html.response] == ["type"]
@@ -195,3 +214,17 @@ def test_sensitive_member_names_come_from_the_model() -> None:
     names = specs.sensitive_member_names()
     assert {"Password", "AccessToken", "RefreshToken", "Session", "ClientSecret", "SecretHash"} <= names
     assert "UserPoolId" not in names
+
+
+def test_standard_attribute_names_longer_than_the_model_allows_are_not_divergences() -> None:
+    # aws-behaviour.md §9: every pool lists phone_number_verified (21 chars) though the model says max 20.
+    body = copy.deepcopy(DESCRIBE_USER_POOL)
+    body["UserPool"]["SchemaAttributes"].append(
+        {"Name": "phone_number_verified", "AttributeDataType": "Boolean"}
+    )
+    assert specs.validate_response("DescribeUserPool", body) == []
+    relaxed = specs.response_schema("DescribeUserPool")["$defs"]["CustomAttributeNameType"]
+    assert relaxed["x-aws-relaxed"] == {"maxLength": 20}
+    # Requests keep the model's bound: a 21-character custom attribute name is refused.
+    request = {"UserPoolId": "us-east-1_abc", "CustomAttributes": [{"Name": "x" * 21}]}
+    assert [p.kind for p in specs.validate_request("AddCustomAttributes", request)] == ["length"]

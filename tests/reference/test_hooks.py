@@ -1,0 +1,215 @@
+"""Each hook carries exactly one behaviour: overriding it breaks that behaviour and nothing else.
+
+This is the pattern the miniature wrong endpoints use. Every scenario below passes on the reference
+and fails on the reference with one hook overridden, so each behaviour's check can fail.
+
+Run: ``/tmp/venv/bin/pytest tests/reference/test_hooks.py -q``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jwt
+import pytest
+from botocore.exceptions import ClientError
+from reference_support import PASSWORD, in_process_client, sign_in
+
+from conformance.crypto.srp import DeviceSrpClient, UserSrpClient, new_device_secret
+from conformance.reference import CognitoService, ReferenceApp
+from conformance.reference.clock import ManualClock
+
+WRONG = "Wr0ng-Password!"
+
+
+def fails(call: Callable[[], Any]) -> bool:
+    try:
+        call()
+    except ClientError:
+        return True
+    return False
+
+
+class World:
+    """A pool with a tracking-enabled client and a confirmed user, on one app."""
+
+    def __init__(self, app: ReferenceApp) -> None:
+        self.app = app
+        self.cognito = cognito = in_process_client(app)
+        self.pool_id = cognito.create_user_pool(
+            PoolName="hooks", DeviceConfiguration={"DeviceOnlyRememberedOnUserPrompt": False}
+        )["UserPool"]["Id"]
+        self.client_id = cognito.create_user_pool_client(
+            UserPoolId=self.pool_id,
+            ClientName="c",
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        )["UserPoolClient"]["ClientId"]
+        for name in ("alice", "bob", "carl"):
+            cognito.admin_create_user(UserPoolId=self.pool_id, Username=name, MessageAction="SUPPRESS")
+            cognito.admin_set_user_password(
+                UserPoolId=self.pool_id, Username=name, Password=PASSWORD, Permanent=True
+            )
+
+    def tokens(self, **extra: str) -> dict[str, Any]:
+        return sign_in(self.cognito, self.client_id, **extra)["AuthenticationResult"]
+
+    def srp(self, password: str, device_key: str | None = None) -> dict[str, Any]:
+        srp = UserSrpClient(self.pool_id, password)
+        params = {
+            "USERNAME": "alice",
+            "SRP_A": srp.srp_a_hex(),
+            **({"DEVICE_KEY": device_key} if device_key else {}),
+        }
+        challenge = self.cognito.initiate_auth(
+            ClientId=self.client_id, AuthFlow="USER_SRP_AUTH", AuthParameters=params
+        )
+        answer = srp.answer_password_verifier(challenge["ChallengeParameters"])
+        if device_key:
+            answer["DEVICE_KEY"] = device_key
+        return self.cognito.respond_to_auth_challenge(
+            ClientId=self.client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=answer
+        )
+
+    def remembered_device(self) -> tuple[Any, dict[str, Any]]:
+        result = self.tokens()
+        metadata = result["NewDeviceMetadata"]
+        secret = new_device_secret(metadata["DeviceGroupKey"], metadata["DeviceKey"])
+        self.cognito.confirm_device(
+            AccessToken=result["AccessToken"],
+            DeviceKey=secret.device_key,
+            DeviceSecretVerifierConfig=secret.verifier_config(),
+        )
+        return secret, result
+
+
+def wrong_password_refused(w: World) -> bool:
+    return fails(lambda: w.tokens(PASSWORD=WRONG))
+
+
+def srp_wrong_password_refused(w: World) -> bool:
+    return fails(lambda: w.srp(WRONG))
+
+
+def disabled_user_refused(w: World) -> bool:
+    w.cognito.admin_disable_user(UserPoolId=w.pool_id, Username="alice")
+    return fails(w.tokens)
+
+
+def sign_out_revokes(w: World) -> bool:
+    access = w.tokens()["AccessToken"]
+    w.cognito.global_sign_out(AccessToken=access)
+    return fails(lambda: w.cognito.get_user(AccessToken=access))
+
+
+def forgotten_device_gone(w: World) -> bool:
+    secret, result = w.remembered_device()
+    w.cognito.forget_device(AccessToken=result["AccessToken"], DeviceKey=secret.device_key)
+    return fails(lambda: w.cognito.get_device(AccessToken=result["AccessToken"], DeviceKey=secret.device_key))
+
+
+def wrong_device_proof_refused(w: World) -> bool:
+    secret, _ = w.remembered_device()
+    challenge = w.srp(PASSWORD, device_key=secret.device_key)
+    impostor = DeviceSrpClient(
+        new_device_secret(secret.device_group_key, secret.device_key), username="alice"
+    )
+    verifier = w.cognito.respond_to_auth_challenge(
+        ClientId=w.client_id,
+        ChallengeName="DEVICE_SRP_AUTH",
+        Session=challenge["Session"],
+        ChallengeResponses=impostor.answer_device_srp_auth("alice"),
+    )
+    return fails(
+        lambda: w.cognito.respond_to_auth_challenge(
+            ClientId=w.client_id,
+            ChallengeName="DEVICE_PASSWORD_VERIFIER",
+            Session=verifier["Session"],
+            ChallengeResponses=impostor.answer_device_password_verifier(verifier["ChallengeParameters"]),
+        )
+    )
+
+
+def session_single_use(w: World) -> bool:
+    w.cognito.admin_create_user(
+        UserPoolId=w.pool_id, Username="temp", TemporaryPassword="Temp-0rary!", MessageAction="SUPPRESS"
+    )
+    session = sign_in(w.cognito, w.client_id, username="temp", password="Temp-0rary!")["Session"]
+
+    def answer() -> Any:
+        return w.cognito.respond_to_auth_challenge(
+            ClientId=w.client_id,
+            ChallengeName="NEW_PASSWORD_REQUIRED",
+            Session=session,
+            ChallengeResponses={"USERNAME": "temp", "NEW_PASSWORD": "N3w-Password!"},
+        )
+
+    answer()
+    return fails(answer)
+
+
+def refresh_keeps_refresh_token(w: World) -> bool:
+    secret, result = w.remembered_device()
+    refreshed = w.cognito.initiate_auth(
+        ClientId=w.client_id,
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": result["RefreshToken"], "DEVICE_KEY": secret.device_key},
+    )
+    return "RefreshToken" not in refreshed["AuthenticationResult"]
+
+
+def filter_applied(w: World) -> bool:
+    users = w.cognito.list_users(UserPoolId=w.pool_id, Filter='username = "bob"')["Users"]
+    return [u["Username"] for u in users] == ["bob"]
+
+
+def page_within_limit(w: World) -> bool:
+    return len(w.cognito.list_users(UserPoolId=w.pool_id, Limit=2)["Users"]) <= 2
+
+
+def access_token_has_client_id(w: World) -> bool:
+    claims = jwt.decode(w.tokens()["AccessToken"], options={"verify_signature": False})
+    return "client_id" in claims
+
+
+def admin_get_user_has_status(w: World) -> bool:
+    return "UserStatus" in w.cognito.admin_get_user(UserPoolId=w.pool_id, Username="bob")
+
+
+def drop_client_id(self: Any, *args: Any) -> dict[str, Any]:
+    claims = CognitoService.access_token_claims(self, *args)
+    del claims["client_id"]
+    return claims
+
+
+def drop_user_status(self: Any, operation: str, result: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in result.items() if k != "UserStatus"}
+
+
+BREAKS: dict[str, tuple[Callable[[World], bool], Callable[..., Any]]] = {
+    "password_matches": (wrong_password_refused, lambda self, user, password: True),
+    "verify_password_claim": (srp_wrong_password_refused, lambda self, *args: None),
+    "ensure_enabled": (disabled_user_refused, lambda self, user: None),
+    "global_sign_out_user": (sign_out_revokes, lambda self, user: None),
+    "forget_device_record": (forgotten_device_gone, lambda self, user, device: None),
+    "verify_device_claim": (wrong_device_proof_refused, lambda self, *args: None),
+    "consume_session": (session_single_use, lambda self, session: None),
+    "refresh_issues_refresh_token": (refresh_keeps_refresh_token, lambda self: True),
+    "filter_users": (filter_applied, lambda self, users, user_filter: users),
+    "page_size": (page_within_limit, lambda self, limit, default: (limit or default) + 1),
+    "access_token_claims": (access_token_has_client_id, drop_client_id),
+    "shape_result": (admin_get_user_has_status, drop_user_status),
+}
+
+
+@pytest.mark.parametrize("hook", sorted(BREAKS))
+def test_one_hook_breaks_one_behaviour(hook: str) -> None:
+    scenario, replacement = BREAKS[hook]
+    assert scenario(World(ReferenceApp(clock=ManualClock()))), (
+        f"the reference itself fails {scenario.__name__}"
+    )
+    broken_service = type(f"Broken_{hook}", (CognitoService,), {hook: replacement})
+    broken_app = type(f"BrokenApp_{hook}", (ReferenceApp,), {"service_class": broken_service})
+    assert not scenario(World(broken_app(clock=ManualClock()))), (
+        f"overriding {hook} did not break {scenario.__name__}"
+    )
