@@ -221,6 +221,10 @@ class _Logged:
     params: dict[str, Any]
     ok: bool
     values: dict[str, str] = field(default_factory=dict)
+    #: lines to emit before the call: (template, values); ``{0}``... are the values, rendered as expressions.
+    setup: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    #: parameters written as an expression instead of their value (e.g. an SRP answer computed in the script).
+    overrides: dict[str, tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
 
 
 class CallLog:
@@ -228,18 +232,49 @@ class CallLog:
 
     Values that came out of an earlier response (pool ids, client ids, tokens, sessions) are
     written as expressions over that response, so the script runs against a fresh endpoint;
-    passwords are replaced by a helper that makes a new one, so no secret of the run is printed.
+    each password of the run becomes a variable holding a new one, so no secret is printed; values
+    computed from secrets (SRP) are recomputed by the script where a flow says how (``annotate``).
     """
 
     def __init__(self, endpoint: Endpoint) -> None:
         self.endpoint = endpoint
         self.calls: list[_Logged] = []
+        self._setup: list[tuple[str, tuple[Any, ...]]] = []
+        self._overrides: dict[str, tuple[str, tuple[Any, ...]]] = {}
+        self._names: dict[int, str] = {}
 
     def clear(self) -> None:
         self.calls = []
+        self._setup, self._overrides, self._names = [], {}, {}
+
+    def name(self, obj: object, prefix: str) -> str:
+        """A script variable for a client-side object (an SRP client, a device secret), stable per object."""
+        if id(obj) not in self._names:
+            self._names[id(obj)] = f"{prefix}{len(self.calls) + 1}"
+        return self._names[id(obj)]
+
+    def annotate(
+        self,
+        *,
+        setup: list[tuple[str, tuple[Any, ...]]] | None = None,
+        params: dict[str, tuple[str, tuple[Any, ...]]] | None = None,
+    ) -> None:
+        """Say how the script computes the next call's secret-derived parameters.
+
+        ``setup`` lines and ``params`` expressions are templates whose ``{0}``, ``{1}``... are values
+        of the run, rendered like parameters (an earlier response's member, a password variable).
+        ``{r}`` is the previous call's response variable.
+        """
+        self._setup.extend(setup or [])
+        self._overrides.update(params or {})
+
+    @property
+    def last_index(self) -> int:
+        return len(self.calls)
 
     def record(self, method: str, params: dict[str, Any], response: Response) -> int:
-        entry = _Logged(method, params, response.ok)
+        entry = _Logged(method, params, response.ok, setup=self._setup, overrides=self._overrides)
+        self._setup, self._overrides = [], {}
         if response.ok and response.data:
             _index_values(response.data, f"r{len(self.calls) + 1}", entry.values)
         self.calls.append(entry)
@@ -247,26 +282,42 @@ class CallLog:
 
     def script(self, upto: int | None = None) -> str:
         calls = self.calls[: upto or len(self.calls)]
-        known: dict[str, str] = {}
+        renderer = _Renderer()
         body: list[str] = []
         for number, entry in enumerate(calls, start=1):
-            args = ", ".join(f"{k}={_expression(v, known, k)}" for k, v in entry.params.items())
-            target = f"r{number} = " if entry.ok else ""
+            for template, values in entry.setup:
+                line = renderer.template(template, values, number)
+                body.extend(renderer.take_definitions())
+                body.append(line)
+            args = []
+            for key, value in entry.params.items():
+                if key in entry.overrides:
+                    template, values = entry.overrides[key]
+                    args.append(f"{key}={renderer.template(template, values, number)}")
+                else:
+                    args.append(f"{key}={renderer.expression(value, key)}")
+            body.extend(renderer.take_definitions())
+            joined = ", ".join(args)
             if entry.ok:
-                body.append(f"{target}client.{entry.method}({args})")
+                body.append(f"r{number} = client.{entry.method}({joined})")
             else:
-                body.append(f"call(client.{entry.method}{', ' if args else ''}{args})")
+                body.append(f"call(client.{entry.method}{', ' if joined else ''}{joined})")
             for value, expression in entry.values.items():
-                known.setdefault(value, expression)
-        return "\n".join(self._prologue() + body + self._epilogue())
+                renderer.known.setdefault(value, expression)
+        return "\n".join(self._prologue() + body)
 
     def _prologue(self) -> list[str]:
         ep = self.endpoint
-        lines = ["import secrets", "import boto3", "from botocore.exceptions import ClientError"]
-        if ep.kind == "moto":
+        lines = [
+            "import secrets",
+            "import boto3",
+            "from botocore.exceptions import ClientError",
+            "from conformance.crypto.srp import DeviceSrpClient, UserSrpClient, new_device_secret, secret_hash",
+        ]
+        if ep.moto_in_process:
             lines += ["from moto import mock_aws", "mock_aws().start()"]
         url = f", endpoint_url={ep.url!r}" if ep.url else ""
-        if ep.kind in ("reference", "miniature"):
+        if ep.reference_app is not None:
             lines.append(
                 "# in-process reference: serve it with `python -m conformance.reference --port 9300`"
             )
@@ -284,9 +335,6 @@ class CallLog:
         ]
         return lines
 
-    def _epilogue(self) -> list[str]:
-        return []
-
 
 _PASSWORD_KEYS = {
     "Password",
@@ -298,20 +346,49 @@ _PASSWORD_KEYS = {
 }
 
 
-def _expression(value: Any, known: dict[str, str], key: str | None = None) -> str:
-    if isinstance(value, str):
-        if value in known:
-            return known[value]
-        if key in _PASSWORD_KEYS:
-            return "password()"
-        if key is not None and redact.is_secret_key(key):
-            return repr(f"<{key} not shown>")
-        return repr(redact.redact_text(value))
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {_expression(v, known, k)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_expression(v, known, key) for v in value) + "]"
-    return repr(value)
+class _Renderer:
+    """Turns a run's values into script expressions: earlier responses, password variables, literals."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, str] = {}
+        self.passwords: dict[str, str] = {}
+        self._definitions: list[str] = []
+
+    def take_definitions(self) -> list[str]:
+        out, self._definitions = self._definitions, []
+        return out
+
+    def password(self, value: str) -> str:
+        if value not in self.passwords:
+            name = f"pw{len(self.passwords) + 1}"
+            self.passwords[value] = name
+            self._definitions.append(f"{name} = password()")
+        return self.passwords[value]
+
+    def template(self, template: str, values: tuple[Any, ...], number: int) -> str:
+        # A secret of the run given to a template is a password the script makes anew (never printed).
+        rendered = [
+            self.password(v)
+            if isinstance(v, str) and v not in self.known and redact.is_registered(v)
+            else self.expression(v)
+            for v in values
+        ]
+        return template.format(*rendered, r=f"r{number - 1}")
+
+    def expression(self, value: Any, key: str | None = None) -> str:
+        if isinstance(value, str):
+            if value in self.known:
+                return self.known[value]
+            if value in self.passwords or key in _PASSWORD_KEYS:
+                return self.password(value)
+            if key is not None and redact.is_secret_key(key):
+                return repr(f"<{key} not shown>")
+            return repr(redact.redact_text(value))
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{k!r}: {self.expression(v, k)}" for k, v in value.items()) + "}"
+        if isinstance(value, list):
+            return "[" + ", ".join(self.expression(v, key) for v in value) + "]"
+        return repr(value)
 
 
 def _index_values(value: Any, expression: str, out: dict[str, str]) -> None:

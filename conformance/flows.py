@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from conformance import redact
-from conformance.crypto.srp import UserSrpClient, secret_hash
+from conformance.crypto.srp import (
+    DeviceSecret,
+    DeviceSrpClient,
+    UserSrpClient,
+    new_device_secret,
+    secret_hash,
+)
 
 if TYPE_CHECKING:
     from conformance.calls import Cognito, Response
@@ -54,6 +60,20 @@ class AppClient:
     def secret_hash(self, username: str) -> str | None:
         """SECRET_HASH for ``username`` (§1), or None for a client without a secret."""
         return secret_hash(username, self.client_id, self.secret) if self.secret else None
+
+    def hash_expression(self, username: str, first: int = 0) -> tuple[str, tuple[Any, ...]]:
+        """How a reproducer script recomputes SECRET_HASH: ``(", SECRET_HASH=secret_hash(...)", values)``.
+
+        Placeholders are numbered from ``first``; empty for a client without a secret.
+        """
+        if not self.secret:
+            return "", ()
+        a, b, c = first, first + 1, first + 2
+        return f", SECRET_HASH=secret_hash({{{a}}}, {{{b}}}, {{{c}}})", (
+            username,
+            self.client_id,
+            self.secret,
+        )
 
     def auth_parameters(self, username: str, **parameters: str) -> dict[str, str]:
         """AuthParameters / ChallengeResponses with USERNAME and, for a secret client, SECRET_HASH."""
@@ -112,6 +132,7 @@ def create_user(
 def password_sign_in(cognito: Cognito, client: AppClient, user: TestUser, *, admin: bool = False) -> Response:
     """USER_PASSWORD_AUTH (InitiateAuth) or ADMIN_USER_PASSWORD_AUTH (AdminInitiateAuth)."""
     parameters = client.auth_parameters(user.username, PASSWORD=user.password)
+    _annotate_hash(cognito, client, "AuthParameters", parameters)
     if admin:
         return cognito.admin_initiate_auth(
             UserPoolId=client.pool_id,
@@ -148,10 +169,20 @@ def srp_sign_in(
     ``password`` signs with another password (a wrong-password check); ``timestamp`` sends a given
     TIMESTAMP; ``tamper(responses) -> responses`` alters the answer (a forged signature).
     """
-    srp = UserSrpClient(client.pool_id, password if password is not None else user.password)
+    secret = password if password is not None else user.password
+    srp = UserSrpClient(client.pool_id, secret)
     parameters = client.auth_parameters(user.username, SRP_A=srp.srp_a_hex())
     if device_key:
         parameters["DEVICE_KEY"] = device_key
+    name = cognito.log.name(srp, "srp")
+    rest = {k: v for k, v in parameters.items() if k not in ("SRP_A", "SECRET_HASH")}
+    hash_template, hash_values = client.hash_expression(user.username, first=1)
+    cognito.log.annotate(
+        setup=[(f"{name} = UserSrpClient({{0}}, {{1}})", (client.pool_id, secret))],
+        params={
+            "AuthParameters": (f"dict({{0}}, SRP_A={name}.srp_a_hex(){hash_template})", (rest, *hash_values))
+        },
+    )
     if admin:
         challenge = cognito.admin_initiate_auth(
             UserPoolId=client.pool_id,
@@ -177,6 +208,15 @@ def srp_sign_in(
     if tamper is not None:
         responses = tamper(responses)
     redact.register(responses.get("PASSWORD_CLAIM_SIGNATURE"))
+    if tamper is None:
+        extra = {k: v for k, v in responses.items() if k == "DEVICE_KEY"}
+        hash_template, hash_values = client.hash_expression(username, first=1)
+        verifier = f"{name}.answer_password_verifier({{r}}['ChallengeParameters'])"
+        cognito.log.annotate(
+            params={
+                "ChallengeResponses": (f"dict({verifier}, **{{0}}{hash_template})", (extra, *hash_values))
+            }
+        )
     # §1/§12.2: AWS sends no Session with this challenge and accepts the answer without one.
     session = {"Session": body["Session"]} if body.get("Session") else {}
     if admin:
@@ -197,9 +237,233 @@ def srp_sign_in(
     return flow
 
 
+def _annotate_hash(cognito: Cognito, client: AppClient, member: str, parameters: dict[str, str]) -> None:
+    """Tell the reproducer to recompute SECRET_HASH in ``member`` rather than print it."""
+    if "SECRET_HASH" in parameters:
+        rest = {k: v for k, v in parameters.items() if k != "SECRET_HASH"}
+        hash_template, hash_values = client.hash_expression(parameters["USERNAME"], first=1)
+        cognito.log.annotate(params={member: (f"dict({{0}}{hash_template})", (rest, *hash_values))})
+
+
 def tokens(response: Response | None) -> dict[str, Any] | None:
     """The AuthenticationResult of a successful sign-in step, or None."""
     if response is None or not response.ok or not isinstance(response.body, dict):
         return None
     result = response.body.get("AuthenticationResult")
     return result if isinstance(result, dict) else None
+
+
+# --- remembered devices (aws-behaviour.md §2, §12.1) ------------------------------------------------
+
+
+@dataclass
+class DeviceSignIn:
+    """A sign-in that sent a DEVICE_KEY: each step's response, and the tokens at the end."""
+
+    steps: list[Response]
+    result: dict[str, Any] | None = None
+
+    @property
+    def last(self) -> Response:
+        return self.steps[-1]
+
+    def challenges(self) -> list[str]:
+        return [r.body.get("ChallengeName") for r in self.steps if r.ok and isinstance(r.body, dict)]
+
+
+def confirm_new_device(
+    cognito: Cognito, access_token: str, metadata: dict[str, str], *, name: str = "conformance-device"
+) -> tuple[Response, DeviceSecret]:
+    """ConfirmDevice with a freshly made verifier for the NewDeviceMetadata of a sign-in (§2)."""
+    secret = new_device_secret(metadata["DeviceGroupKey"], metadata["DeviceKey"])
+    redact.register(secret.password)
+    config = secret.verifier_config()
+    redact.register(config["PasswordVerifier"], config["Salt"])
+    name = cognito.log.name(secret, "dev")
+    cognito.log.annotate(
+        setup=[
+            (f"{name} = new_device_secret({{0}}, {{1}})", (metadata["DeviceGroupKey"], metadata["DeviceKey"]))
+        ],
+        params={"DeviceSecretVerifierConfig": (f"{name}.verifier_config()", ())},
+    )
+    response = cognito.confirm_device(
+        AccessToken=access_token,
+        DeviceKey=metadata["DeviceKey"],
+        DeviceName=name,
+        DeviceSecretVerifierConfig=config,
+    )
+    return response, secret
+
+
+def device_sign_in(
+    cognito: Cognito,
+    client: AppClient,
+    user: TestUser,
+    secret: DeviceSecret,
+    *,
+    admin: bool = False,
+    device_secret_override: DeviceSecret | None = None,
+) -> DeviceSignIn:
+    """USER_SRP_AUTH with DEVICE_KEY, then whatever device challenges follow, answered (§2 steps 1-7).
+
+    ``device_secret_override`` answers DEVICE_PASSWORD_VERIFIER with another device password
+    (a wrong device proof).
+    """
+    flow = srp_sign_in(cognito, client, user, admin=admin, device_key=secret.device_key)
+    sign_in = DeviceSignIn([flow.challenge] + ([flow.answer] if flow.answer is not None else []))
+    device = DeviceSrpClient(device_secret_override or secret, username=user.username)
+    # The reproducer recomputes the device proof, except for a deliberately wrong one.
+    reproducible = device_secret_override is None
+    device_name = cognito.log.name(device, "dsrp")
+    secret_name = cognito.log.name(secret, "dev")
+    for _ in range(3):  # at most DEVICE_SRP_AUTH then DEVICE_PASSWORD_VERIFIER
+        last = sign_in.last
+        if not last.ok or not isinstance(last.body, dict):
+            return sign_in
+        if last.body.get("AuthenticationResult"):
+            sign_in.result = last.body["AuthenticationResult"]
+            return sign_in
+        name = last.body.get("ChallengeName")
+        parameters = last.body.get("ChallengeParameters", {})
+        username = parameters.get("USERNAME", user.username)
+        if name == "DEVICE_SRP_AUTH":
+            responses = device.answer_device_srp_auth(username)
+            setup = [(f"{device_name} = DeviceSrpClient({secret_name}, username={{0}})", (user.username,))]
+            computed = f"{device_name}.answer_device_srp_auth({{0}})"
+        elif name == "DEVICE_PASSWORD_VERIFIER":
+            responses = device.answer_device_password_verifier(parameters)
+            redact.register(responses.get("PASSWORD_CLAIM_SIGNATURE"))
+            setup = []
+            computed = f"{device_name}.answer_device_password_verifier({{r}}['ChallengeParameters'])"
+        else:
+            return sign_in
+        hashed = client.secret_hash(responses["USERNAME"])
+        if hashed:
+            responses["SECRET_HASH"] = hashed
+        if reproducible:
+            hash_template, hash_values = client.hash_expression(responses["USERNAME"], first=1)
+            cognito.log.annotate(
+                setup=setup,
+                params={"ChallengeResponses": (f"dict({computed}{hash_template})", (username, *hash_values))},
+            )
+        session = {"Session": last.body["Session"]} if last.body.get("Session") else {}
+        if admin:
+            answer = cognito.admin_respond_to_auth_challenge(
+                UserPoolId=client.pool_id,
+                ClientId=client.client_id,
+                ChallengeName=name,
+                ChallengeResponses=responses,
+                **session,
+            )
+        else:
+            answer = cognito.respond_to_auth_challenge(
+                ClientId=client.client_id, ChallengeName=name, ChallengeResponses=responses, **session
+            )
+        sign_in.steps.append(answer)
+    return sign_in
+
+
+# --- auth flows, challenges, users (aws-behaviour.md §3, §4, §8) -------------------------------------
+
+
+def refresh_sign_in(
+    cognito: Cognito,
+    client: AppClient,
+    refresh_token: str,
+    *,
+    username: str | None = None,
+    admin: bool = False,
+    flow: str = "REFRESH_TOKEN_AUTH",
+) -> Response:
+    """REFRESH_TOKEN_AUTH (or its synonym REFRESH_TOKEN, §4) through InitiateAuth or AdminInitiateAuth.
+
+    A secret client needs SECRET_HASH over the internal username (§12.2), so pass ``username``
+    for one.
+    """
+    parameters = {"REFRESH_TOKEN": refresh_token}
+    hashed = client.secret_hash(username) if username else None
+    if hashed:
+        parameters["SECRET_HASH"] = hashed
+    if admin:
+        return cognito.admin_initiate_auth(
+            UserPoolId=client.pool_id, ClientId=client.client_id, AuthFlow=flow, AuthParameters=parameters
+        )
+    return cognito.initiate_auth(ClientId=client.client_id, AuthFlow=flow, AuthParameters=parameters)
+
+
+def answer_new_password(
+    cognito: Cognito,
+    client: AppClient,
+    user: TestUser,
+    challenge: Response,
+    *,
+    new_password: str | None = None,
+    admin: bool = False,
+    session: str | None = None,
+    attributes: dict[str, str] | None = None,
+) -> Response:
+    """Answer NEW_PASSWORD_REQUIRED (§3) with USERNAME, NEW_PASSWORD and ``userAttributes.<name>``.
+
+    ``session`` overrides the challenge's Session (a replayed or forged one). On success the user's
+    password becomes ``new_password`` (a fresh one when omitted).
+    """
+    password = new_password if new_password is not None else new_password_for(user)
+    body = challenge.body if isinstance(challenge.body, dict) else {}
+    responses = client.auth_parameters(user.username, NEW_PASSWORD=password)
+    for name, value in (attributes or {}).items():
+        responses[f"userAttributes.{name}"] = value
+    token = session if session is not None else body.get("Session")
+    extra = {"Session": token} if token else {}
+    if admin:
+        answer = cognito.admin_respond_to_auth_challenge(
+            UserPoolId=client.pool_id,
+            ClientId=client.client_id,
+            ChallengeName="NEW_PASSWORD_REQUIRED",
+            ChallengeResponses=responses,
+            **extra,
+        )
+    else:
+        answer = cognito.respond_to_auth_challenge(
+            ClientId=client.client_id,
+            ChallengeName="NEW_PASSWORD_REQUIRED",
+            ChallengeResponses=responses,
+            **extra,
+        )
+    if answer.ok:
+        user.password = password
+    return answer
+
+
+def new_password_for(user: TestUser) -> str:
+    """A fresh password for ``user`` that differs from the current one (registered as secret)."""
+    password = new_password()
+    while password == user.password:  # pragma: no cover - 12 random bytes never repeat in practice
+        password = new_password()
+    return password
+
+
+def sign_up(
+    cognito: Cognito,
+    client: AppClient,
+    *,
+    username: str | None = None,
+    password: str | None = None,
+    attributes: dict[str, str] | None = None,
+) -> tuple[Response, TestUser]:
+    """SignUp through ``client`` (with SecretHash for a secret client); the user stays UNCONFIRMED (§8)."""
+    user = TestUser(
+        client.pool_id, username or new_username(), password or new_password(), dict(attributes or {})
+    )
+    params: dict[str, Any] = {
+        "ClientId": client.client_id,
+        "Username": user.username,
+        "Password": user.password,
+        "UserAttributes": [{"Name": k, "Value": v} for k, v in user.attributes.items()],
+    }
+    hashed = client.secret_hash(user.username)
+    if hashed:
+        params["SecretHash"] = hashed
+    response = cognito.sign_up(**params)
+    if response.ok and isinstance(response.body, dict):
+        user.sub = response.body.get("UserSub")
+    return response, user

@@ -70,6 +70,12 @@ def register(*values: str | None) -> None:
                 _secrets.add(value)
 
 
+def is_registered(value: object) -> bool:
+    """Whether ``value`` is a secret of this run."""
+    with _lock:
+        return isinstance(value, str) and value in _secrets
+
+
 def register_keys(keys: set[str] | frozenset[str]) -> None:
     """Add member names to treat as secret (the specs add the model's sensitive members)."""
     with _lock:

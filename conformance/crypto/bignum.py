@@ -11,7 +11,8 @@ slower, same results.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 try:
     # srp/__init__.py imports _ctsrp the same way and falls back to pure Python on these errors.
@@ -49,19 +50,41 @@ def _python_modexp(base: int, exponent: int, modulus: int) -> int:
     return pow(base, exponent, modulus)
 
 
-def _select_backend() -> tuple[str, Callable[[int, int, int], int]]:
+def _available_backends() -> dict[str, Callable[[int, int, int], int]]:
+    backends: dict[str, Callable[[int, int, int], int]] = {}
     if _ctsrp is not None:
         try:
             # A known answer guards against a libssl whose ABI does not match srp's ctypes layout.
             if _openssl_modexp(3, 2**70 + 1, 2**89 - 1) == pow(3, 2**70 + 1, 2**89 - 1):
-                return "openssl (srp._ctsrp BN_mod_exp)", _openssl_modexp
+                backends["openssl"] = _openssl_modexp
         except (AttributeError, OSError, ArithmeticError):  # pragma: no cover - machine dependent
             pass
-    return "python pow()", _python_modexp
+    backends["python"] = _python_modexp
+    return backends
 
 
+#: The usable implementations, fastest first: "openssl" (srp._ctsrp BN_mod_exp) when srp could
+#: load libssl, and "python" (pow()) always.
+BACKENDS: dict[str, Callable[[int, int, int], int]] = _available_backends()
 #: Which implementation ``modexp`` uses; the benchmark prints it next to its figures.
-BACKEND, _modexp = _select_backend()
+BACKEND: str = next(iter(BACKENDS))
+_modexp = BACKENDS[BACKEND]
+
+
+@contextmanager
+def using_backend(name: str) -> Iterator[None]:
+    """Use another backend inside a ``with`` block (benchmarks and tests compare them).
+
+    Raises:
+        KeyError: If ``name`` is not in :data:`BACKENDS` on this machine.
+    """
+    global BACKEND, _modexp
+    previous = BACKEND, _modexp
+    BACKEND, _modexp = name, BACKENDS[name]
+    try:
+        yield
+    finally:
+        BACKEND, _modexp = previous
 
 
 def modexp(base: int, exponent: int, modulus: int) -> int:

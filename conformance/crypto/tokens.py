@@ -148,7 +148,9 @@ def verify_token(
     if isinstance(claims["iat"], int | float) and claims["iat"] > current + leeway:
         raise TokenRejected("issued-in-future", f"iat {claims['iat']} is after now {int(current)}")
     if claims["token_use"] != token_use:
-        raise TokenRejected("wrong-token-use", f"token_use is {claims['token_use']!r}, expected {token_use!r}")
+        raise TokenRejected(
+            "wrong-token-use", f"token_use is {claims['token_use']!r}, expected {token_use!r}"
+        )
     if issuer is not None and claims.get("iss") != issuer:
         raise TokenRejected("wrong-issuer", f"iss is {claims.get('iss')!r}, expected {issuer!r}")
     if client_id is not None:
@@ -238,6 +240,43 @@ class ClaimFinding:
 
 
 _S5 = "aws-behaviour.md §5"
+
+#: Every check name :func:`check_token_claims` can report (the self-tests make each one fail).
+CHECK_NAMES: frozenset[str] = frozenset(
+    [
+        f"{kind}.{name}"
+        for kind in ("id", "access")
+        for name in ("claim-present", "token_use", "iss", "lifetime")
+    ]
+    + [f"{kind}.{claim}-uuid" for kind in ("id", "access") for claim in ("jti", "origin_jti")]
+    + [
+        "access.claim-absent",
+        "access.client_id",
+        "access.username",
+        "access.scope",
+        "access.cognito:groups-list",
+        "access.device_key",
+        "id.aud",
+        "id.cognito:username",
+        "id.email_verified-boolean",
+        "id.custom-attribute-string",
+        "pair.sub-shared",
+        "pair.origin_jti-shared",
+        "pair.auth_time-shared",
+        "pair.jti-distinct",
+        "header.id.alg",
+        "header.access.alg",
+        "header.kid-distinct",
+        "result.TokenType",
+        "result.ExpiresIn",
+        "result.ExpiresIn-matches-token",
+    ]
+    + [
+        f"refresh.{kind}.{name}"
+        for kind in ("id", "access")
+        for name in ("auth_time-kept", "origin_jti-kept", "jti-new")
+    ]
+)
 # Claims every token of a type carries, with the confidence and source of each.
 _ACCESS_CLAIMS: dict[str, tuple[str, str]] = {
     "sub": ("documented", f"{_S5} [DG using-the-access-token]"),
@@ -275,7 +314,11 @@ class _Findings:
     def __init__(self) -> None:
         self.items: list[ClaimFinding] = []
 
-    def expect(self, ok: bool, check: str, path: str, expected: Any, actual: Any, confidence: str, source: str) -> None:
+    def expect(
+        self, ok: bool, check: str, path: str, expected: Any, actual: Any, confidence: str, source: str
+    ) -> None:
+        if check not in CHECK_NAMES:  # keeps CHECK_NAMES, which the self-tests rely on, complete
+            raise ValueError(f"unregistered claim check {check!r}")
         if not ok:
             self.items.append(ClaimFinding(check, path, expected, actual, confidence, source))
 
@@ -309,7 +352,9 @@ def _check_common(
     validity_s: int,
 ) -> None:
     for name, (confidence, source) in required.items():
-        found.expect(name in claims, f"{prefix}.claim-present", f"{path}.{name}", PRESENT, ABSENT, confidence, source)
+        found.expect(
+            name in claims, f"{prefix}.claim-present", f"{path}.{name}", PRESENT, ABSENT, confidence, source
+        )
     if "token_use" in claims:
         found.expect(
             claims["token_use"] == token_use,
@@ -366,6 +411,8 @@ def check_token_claims(
     id_validity_s: int = 3600,
     expect_device_key: str | None = None,
     previous: tuple[dict, dict] | None = None,
+    id_header: dict | None = None,
+    access_header: dict | None = None,
 ) -> list[ClaimFinding]:
     """Compare one sign-in's tokens with what AWS issues (aws-behaviour.md §5).
 
@@ -382,6 +429,8 @@ def check_token_claims(
         expect_device_key: The device key the access token must carry after device sign-in.
         previous: ``(id_claims, access_claims)`` of the sign-in before a refresh; adds the
             refresh checks (auth_time and origin_jti kept, jti new).
+        id_header: The ID token's JOSE header, if the caller has it (adds the header checks).
+        access_header: The access token's JOSE header.
 
     Returns:
         One finding per failed check; empty when everything matches.
@@ -520,7 +569,11 @@ def check_token_claims(
     if id_claims is not None and access_claims is not None:
         for name, confidence, source in (
             ("sub", "documented", f"{_S5} both tokens name the same user [DG]"),
-            ("origin_jti", "verified", f"{_S5} origin_jti identical across ID and access [MOTO-V test_jti_in_tokens]"),
+            (
+                "origin_jti",
+                "verified",
+                f"{_S5} origin_jti identical across ID and access [MOTO-V test_jti_in_tokens]",
+            ),
             ("auth_time", "documented", f"{_S5} auth_time is the time of the authentication [DG]"),
         ):
             if name in id_claims and name in access_claims:
@@ -582,6 +635,28 @@ def check_token_claims(
                     "verified",
                     f"{_S5} jti is unique per token [MOTO-V test_jti_in_tokens]",
                 )
+
+    for label, header in (("id", id_header), ("access", access_header)):
+        if header is not None:
+            found.expect(
+                header.get("alg") == ALGORITHM,
+                f"header.{label}.alg",
+                f"$.{'IdToken' if label == 'id' else 'AccessToken'}.header.alg",
+                ALGORITHM,
+                header.get("alg", ABSENT),
+                "documented",
+                f"{_S5} header {{kid, alg: RS256}} [DG]",
+            )
+    if id_header is not None and access_header is not None:
+        found.expect(
+            id_header.get("kid") != access_header.get("kid"),
+            "header.kid-distinct",
+            "$.IdToken.header.kid",
+            "different from the access token's kid",
+            id_header.get("kid", ABSENT),
+            "documented",
+            f"{_S5} ID and access tokens are signed with different keys [DG using-the-access-token]",
+        )
 
     token_type = auth_result.get("TokenType", ABSENT)
     found.expect(

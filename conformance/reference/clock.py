@@ -61,7 +61,7 @@ class ManualClock(Clock):
             raise ValueError("a ManualClock only moves forward")
         with self._lock:
             self._now += float(seconds)
-            return self._now
+        return self.now()
 
 
 class OffsetClock(ManualClock):

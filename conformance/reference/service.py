@@ -18,6 +18,15 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from conformance.crypto.srp import (
+    REJECTION_REASONS,
+    SrpRejected,
+    SrpServer,
+    compute_verifier,
+    decode_secret_block,
+    parse_srp_a,
+    pool_name,
+)
 from conformance.reference import ids
 from conformance.reference.clock import Clock
 from conformance.reference.errors import (
@@ -324,8 +333,6 @@ class CognitoService:
 
     def verify_password_claim(self, exchange: SrpExchange, responses: dict[str, str], pool: Pool) -> None:
         """Check a PASSWORD_VERIFIER signature (a miniature skips this); raises SrpRejected."""
-        from conformance.crypto.srp import decode_secret_block, pool_name
-
         exchange.server.verify(
             srp_a_hex=exchange.srp_a,
             pool_name=pool_name(pool.pool_id),
@@ -337,8 +344,6 @@ class CognitoService:
 
     def verify_device_claim(self, session: AuthSession, device: Device, responses: dict[str, str]) -> None:
         """Check a DEVICE_PASSWORD_VERIFIER signature (§2 steps 5-6); raises SrpRejected."""
-        from conformance.crypto.srp import decode_secret_block
-
         session.srp_server.verify(
             srp_a_hex=session.srp_a or "",
             pool_name=device.group_key,
@@ -1147,8 +1152,9 @@ class CognitoService:
     def admin_delete_user(self, req: dict[str, Any]) -> dict[str, Any]:
         pool = self.pool(req["UserPoolId"])
         user = self.admin_user(pool, req["Username"])
+        # The user's tokens die with it: §7 "Invalid Access Token" for a deleted user's token, and the
+        # refresh path finds no user ("Invalid Refresh Token"). Nothing is marked revoked.
         del pool.users[user.username]
-        self.revoke_families(self._families_of(user), access=True, refresh=True)
         return {}
 
     def list_users(self, req: dict[str, Any]) -> dict[str, Any]:
@@ -1339,14 +1345,18 @@ class CognitoService:
             raise CognitoError("PasswordResetRequiredException", "Password reset required for the user")
 
     def _password_attempt(self, user: User, correct: bool) -> None:
-        """Apply the lockout rule (§3 [DG]): after 5 failures, 2^(n-5) s, up to ~15 minutes."""
+        """Apply the lockout rule (§3 [DG]): after 5 failures, 2^(n-5) s, up to ~15 minutes; the
+        count resets after 15 minutes without a failure."""
         now = self.clock.now()
         if user.locked_until > now:
             raise not_authorized("Password attempts exceeded")
         if correct:
             user.failed_attempts = 0
             return
+        if now - user.last_failure > 900:
+            user.failed_attempts = 0
         user.failed_attempts += 1
+        user.last_failure = now
         if user.failed_attempts >= 5:
             user.locked_until = now + min(2 ** (user.failed_attempts - 5), 900)
         raise not_authorized(INCORRECT_CREDENTIALS)
@@ -1535,8 +1545,6 @@ class CognitoService:
         return bytes([secrets.randbelow(0x7F) + 1]) + secrets.token_bytes(15)
 
     def _user_verifier(self, pool: Pool, user: User) -> tuple[bytes, int]:
-        from conformance.crypto.srp import compute_verifier, pool_name
-
         cached = user.srp_verifier
         if cached is None or cached[0] != user.password:
             salt = self._srp_salt()
@@ -1545,8 +1553,6 @@ class CognitoService:
         return cached[1], cached[2]
 
     def _srp_server(self, verifier: int, srp_a: str) -> Any:
-        from conformance.crypto.srp import SrpRejected, SrpServer, parse_srp_a
-
         try:
             parse_srp_a(srp_a)
         except SrpRejected as rejected:
@@ -1555,8 +1561,6 @@ class CognitoService:
 
     @staticmethod
     def _srp_error(rejected: Any) -> CognitoError:
-        from conformance.crypto.srp import REJECTION_REASONS
-
         info = REJECTION_REASONS.get(rejected.reason, {})
         # bad-srp-a: AWS's text is UNVERIFIED (§1); the reference names the parameter.
         return CognitoError(
@@ -1576,8 +1580,6 @@ class CognitoService:
     ) -> dict[str, Any]:
         """§1 [DG managing-errors]: "the same salt and an internal user ID in UUID format for the same
         user name and user pool combination", then NotAuthorizedException at the verifier step."""
-        from conformance.crypto.srp import compute_verifier, pool_name
-
         seed = hmac.new(pool.simulation_secret, username.encode(), hashlib.sha256).digest()
         salt = bytes([seed[0] % 0x7F + 1]) + seed[1:16]
         user_id = str(uuid.UUID(bytes=seed[16:32], version=4))
@@ -1689,8 +1691,6 @@ class CognitoService:
     def _answer_password_verifier(
         self, pool: Pool, client: AppClient, responses: dict[str, Any], _session: str | None, admin: bool
     ) -> dict[str, Any]:
-        from conformance.crypto.srp import SrpRejected
-
         # §1, §12.2 (likely): no Session is needed; the state travels in SECRET_BLOCK.
         for name in ("USERNAME", "PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"):
             self._require(responses, name)
@@ -1798,8 +1798,6 @@ class CognitoService:
     def _answer_device_password_verifier(
         self, pool: Pool, client: AppClient, responses: dict[str, Any], token: str | None, admin: bool
     ) -> dict[str, Any]:
-        from conformance.crypto.srp import SrpRejected
-
         session = self._session(token, "DEVICE_PASSWORD_VERIFIER", pool, client)
         user = self._session_user(pool, client, session, responses)
         for name in ("DEVICE_KEY", "PASSWORD_CLAIM_SECRET_BLOCK", "PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP"):

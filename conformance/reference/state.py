@@ -45,6 +45,7 @@ class User:
     confirmation_code_expires: float = 0.0
     failed_attempts: int = 0
     locked_until: float = 0.0
+    last_failure: float = 0.0
     device_group_key: str | None = None
     devices: dict[str, Device] = field(default_factory=dict)
     #: (password, salt, verifier): the SRP verifier is derived once per password (§1).

@@ -363,3 +363,33 @@ def test_lockout_after_five_failures(
     assert error_of(caught) == ("NotAuthorizedException", "Password attempts exceeded")
     clock.advance(1.5)
     sign_in(cognito, client_id)
+
+
+def test_deleted_users_tokens_are_invalid(
+    cognito: Any, pool_id: str, client_id: str, confirmed_user: str
+) -> None:
+    result = sign_in(cognito, client_id)["AuthenticationResult"]
+    cognito.admin_delete_user(UserPoolId=pool_id, Username="alice")
+    with pytest.raises(ClientError) as caught:
+        cognito.get_user(AccessToken=result["AccessToken"])
+    assert error_of(caught) == ("NotAuthorizedException", "Invalid Access Token")
+    with pytest.raises(ClientError) as caught:
+        cognito.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": result["RefreshToken"]},
+        )
+    assert error_of(caught) == ("NotAuthorizedException", "Invalid Refresh Token")
+
+
+def test_failure_count_resets_after_quiet_period(
+    cognito: Any, client_id: str, confirmed_user: str, clock: ManualClock
+) -> None:
+    for _ in range(4):
+        with pytest.raises(ClientError):
+            sign_in(cognito, client_id, password="Wr0ng-Password!")
+    clock.advance(901)
+    with pytest.raises(ClientError) as caught:
+        sign_in(cognito, client_id, password="Wr0ng-Password!")
+    assert error_of(caught) == ("NotAuthorizedException", "Incorrect username or password.")
+    sign_in(cognito, client_id)

@@ -21,16 +21,16 @@ from conformance.specs.strategies import request_strategy, response_strategy
 SETTINGS = settings(
     max_examples=3, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
 )
-SIDES = {
-    "request": (request_strategy, specs.validate_request, specs.request_schema),
-    "response": (response_strategy, specs.validate_response, specs.response_schema),
-}
+SIDES = {"request": request_strategy, "response": response_strategy}
 #: kind -> operations/sides where it applied; filled by the tests, checked last.
 APPLIED: Counter[str] = Counter()
 
 
 def _check_side(operation: str, side: str, data: st.DataObject, all_members: bool) -> None:
-    strategy, validate, schema_of = SIDES[side]
+    strategy = SIDES[side]
+    # Looked up on each call so a test can swap in a deliberately blind validator.
+    validate = getattr(specs, f"validate_{side}")
+    schema_of = getattr(specs, f"{side}_schema")
     body = data.draw(strategy(operation, all_members=all_members), label="valid body")
     assert validate(operation, body) == [], "a drawn valid body was rejected"
     schema = schema_of(operation)
@@ -61,9 +61,27 @@ def test_mutations_are_reported(operation: str, data: st.DataObject) -> None:
 def test_sparse_valid_bodies_pass(operation: str, data: st.DataObject) -> None:
     # Only required members: the other end of the generated range.
     for side in SIDES:
-        strategy, validate, _ = SIDES[side]
-        body = data.draw(strategy(operation), label=f"{side} body")
+        validate = getattr(specs, f"validate_{side}")
+        body = data.draw(SIDES[side](operation), label=f"{side} body")
         assert validate(operation, body) == []
+
+
+@pytest.mark.parametrize("blind_to", MUTATION_KINDS)
+def test_a_validator_blind_to_one_kind_fails_these_tests(blind_to: str, monkeypatch) -> None:
+    real = specs.validate_response
+
+    def blind(operation: str, body: object) -> list:
+        return [p for p in real(operation, body) if p.kind != blind_to]
+
+    monkeypatch.setattr(specs, "validate_response", blind)
+
+    @SETTINGS
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        _check_side("DescribeUserPool", "response", data, all_members=True)
+
+    with pytest.raises(AssertionError, match=f"expected {blind_to} at|not reported"):
+        check()
 
 
 def test_every_mutation_kind_was_exercised() -> None:
