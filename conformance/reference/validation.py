@@ -33,13 +33,43 @@ def service_model() -> ServiceModel:
     return botocore.session.get_session().get_service_model("cognito-idp")
 
 
+def java_to_python(pattern: str) -> str:
+    """Give ``\\w`` and ``\\d`` Java's ASCII meaning (Python's are Unicode; ``\\p{..}`` stays Unicode).
+
+    Java's ``\\w`` is ``[a-zA-Z_0-9]`` and ``\\d`` is ``[0-9]`` unless UNICODE_CHARACTER_CLASS is
+    set, so ``[\\w+]+`` must refuse ``é`` as AWS does.
+    """
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escaped = pattern[index + 1]
+            if escaped in "wd":
+                body = "a-zA-Z0-9_" if escaped == "w" else "0-9"
+                out.append(body if in_class else f"[{body}]")
+            else:
+                out.append(char + escaped)
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
 @functools.lru_cache(maxsize=512)
 def _compiled(pattern: str) -> Any:
+    translated = java_to_python(pattern)
     if _regex is not None:
-        return _regex.compile(pattern)
+        return _regex.compile(translated)
     if "\\p{" in pattern:  # pragma: no cover - see the import above
         return None
-    return re.compile(pattern)
+    return re.compile(translated)
 
 
 def _camel(name: str) -> str:

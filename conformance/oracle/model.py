@@ -1,0 +1,424 @@
+"""The oracle's vocabulary: frozen state, calls, answers and predictions.
+
+Everything here is a frozen value. A transition never mutates a state: it returns a new one
+(``dataclasses.replace`` and :func:`put`), so a machine can keep the state before a call, ask for
+the prediction, and then learn from the endpoint's answer (aws-behaviour.md is the only source of
+what AWS does; this module only names things).
+
+Secrets (passwords, client secrets, tokens, sessions, device verifiers) are fields with
+``repr=False``: ``describe_state`` and Hypothesis's printed programs never show them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from conformance.checks import Fact
+from conformance.divergence import CheckKind, Confidence
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+EMPTY: Mapping[Any, Any] = MappingProxyType({})
+
+
+def put(mapping: Mapping[K, V], key: K, value: V) -> Mapping[K, V]:
+    """A copy of ``mapping`` with ``key`` set: the frozen way to update a table of the state."""
+    updated = dict(mapping)
+    updated[key] = value
+    return MappingProxyType(updated)
+
+
+def frozen(mapping: Mapping[K, V] | None = None) -> Mapping[K, V]:
+    """A read-only copy of ``mapping``."""
+    return MappingProxyType(dict(mapping or {}))
+
+
+# --------------------------------------------------------------------------------------------- state
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A user pool the oracle knows (§9)."""
+
+    pool_id: str
+    name: str
+    #: DeviceConfiguration as sent; None when device tracking is off (§2 [BC DeviceConfigurationType]).
+    device_configuration: Mapping[str, bool] | None = None
+    #: the settings as last sent by CreateUserPool / UpdateUserPool (UpdateUserPool resets the rest, §9).
+    settings: Mapping[str, Any] = EMPTY
+
+    @property
+    def tracks_devices(self) -> bool:
+        return self.device_configuration is not None
+
+    @property
+    def remembers_only_on_prompt(self) -> bool:
+        """DeviceOnlyRememberedOnUserPrompt (§2 [BC]): ConfirmDevice leaves the device not remembered."""
+        return bool((self.device_configuration or {}).get("DeviceOnlyRememberedOnUserPrompt", False))
+
+
+@dataclass(frozen=True)
+class Client:
+    """An app client the oracle knows (§4, §9, §12.5)."""
+
+    client_id: str
+    pool_id: str
+    name: str
+    #: ExplicitAuthFlows as sent (None: unset, §4 [BC] implicit ALLOW_REFRESH/SRP/CUSTOM).
+    explicit_auth_flows: tuple[str, ...] | None = None
+    secret: str | None = field(default=None, repr=False)
+    prevent_user_existence_errors: bool = False
+    settings: Mapping[str, Any] = EMPTY
+
+
+@dataclass(frozen=True)
+class User:
+    """A user (§8). ``in_sync`` turns False when the endpoint's answer left the model unable to tell."""
+
+    pool_id: str
+    username: str
+    status: str
+    enabled: bool = True
+    password: str = field(default="", repr=False)
+    attributes: Mapping[str, str] = EMPTY
+    sub: str | None = None
+    deleted: bool = False
+    #: consecutive failed password attempts (§3 lockout after five).
+    failed_attempts: int = 0
+    in_sync: bool = True
+    #: GlobalSignOut / AdminUserGlobalSignOut happened: §6 says sign-ins right after it are sometimes
+    #: refused too (mechanism UNVERIFIED), so predictions about later sign-ins carry no weight.
+    signed_out_once: bool = False
+
+
+@dataclass(frozen=True)
+class SrpExchange:
+    """A PASSWORD_VERIFIER challenge handed out (its state travels in SECRET_BLOCK, §1, §12.2)."""
+
+    secret_block: str = field(repr=False)
+    pool_id: str = ""
+    client_id: str = ""
+    username: str = ""
+    #: USER_ID_FOR_SRP as the endpoint sent it.
+    user_id_for_srp: str = ""
+    admin: bool = False
+    device_key: str | None = None
+    simulated: bool = False
+    used: bool = False
+
+
+@dataclass(frozen=True)
+class Session:
+    """A challenge session (§3): single use, per challenge."""
+
+    handle: str
+    token: str = field(repr=False)
+    challenge: str = ""
+    pool_id: str = ""
+    client_id: str = ""
+    username: str = ""
+    admin: bool = False
+    device_key: str | None = None
+    #: for DEVICE_PASSWORD_VERIFIER: the SECRET_BLOCK that came with it.
+    secret_block: str | None = field(default=None, repr=False)
+    used: bool = False
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The tokens of one completed sign-in (and those its refresh token produced later)."""
+
+    handle: str
+    pool_id: str
+    client_id: str
+    username: str
+    access_token: str = field(repr=False)
+    refresh_token: str | None = field(default=None, repr=False)
+    id_token: str | None = field(default=None, repr=False)
+    device_key: str | None = None
+    access_revoked: bool = False
+    refresh_revoked: bool = False
+    #: every access token issued in this sign-in's family (refreshes add theirs).
+    access_tokens: tuple[str, ...] = field(default=(), repr=False)
+    #: nothing is predicted about these tokens any more (an UNVERIFIED rule decides their fate).
+    uncertain: bool = False
+
+
+@dataclass(frozen=True)
+class Device:
+    """A device key issued in NewDeviceMetadata (§2)."""
+
+    key: str
+    pool_id: str
+    username: str
+    group_key: str = ""
+    confirmed: bool = False
+    remembered: bool = False
+    forgotten: bool = False
+    name: str | None = None
+    #: base64 PasswordVerifier sent with ConfirmDevice: what a DEVICE_PASSWORD_VERIFIER proof must match.
+    verifier: str | None = field(default=None, repr=False)
+    #: the sign-in that received this key (ConfirmDevice must use its access token, §12.1).
+    issued_to: str | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything the oracle knows: pools, clients, users, challenges, sign-ins and devices."""
+
+    region: str = "us-east-1"
+    pools: Mapping[str, Pool] = EMPTY
+    clients: Mapping[str, Client] = EMPTY
+    #: (pool id, username) -> user.
+    users: Mapping[tuple[str, str], User] = EMPTY
+    exchanges: Mapping[str, SrpExchange] = EMPTY
+    #: handle -> session (the handle, not the secret token, is what machines and reports name).
+    sessions: Mapping[str, Session] = EMPTY
+    sign_ins: Mapping[str, SignIn] = EMPTY
+    devices: Mapping[str, Device] = EMPTY
+    counter: int = 0
+
+    def next_handle(self, prefix: str) -> tuple[str, State]:
+        from dataclasses import replace
+
+        return f"{prefix}{self.counter + 1}", replace(self, counter=self.counter + 1)
+
+    def user(self, pool_id: str, username: str | None) -> User | None:
+        """The live user a name designates (deleted users are unknown to the service)."""
+        if not username:
+            return None
+        found = self.users.get((pool_id, username))
+        if found is None:
+            for candidate in self.users.values():
+                if candidate.pool_id == pool_id and candidate.sub == username and not candidate.deleted:
+                    return candidate
+            return None
+        return None if found.deleted else found
+
+    def session_by_token(self, token: str | None) -> Session | None:
+        for session in self.sessions.values():
+            if token and session.token == token:
+                return session
+        return None
+
+    def sign_in_by_access_token(self, token: str | None) -> SignIn | None:
+        for sign_in in self.sign_ins.values():
+            if token and token in sign_in.access_tokens:
+                return sign_in
+        return None
+
+    def sign_in_by_refresh_token(self, token: str | None) -> SignIn | None:
+        for sign_in in self.sign_ins.values():
+            if token and sign_in.refresh_token == token:
+                return sign_in
+        return None
+
+
+# --------------------------------------------------------------------------------------------- calls
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What a client proved in an SRP answer; the oracle cannot recompute an SRP signature.
+
+    Attributes:
+        password: the password the PASSWORD_VERIFIER signature was computed with.
+        device_verifier: the PasswordVerifier (base64) of the device secret a DEVICE_PASSWORD_VERIFIER
+            signature was computed with.
+        forged: the signature was altered after computing it.
+    """
+
+    password: str | None = field(default=None, repr=False)
+    device_verifier: str | None = field(default=None, repr=False)
+    forged: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request: the operation (PascalCase, as in the model) and its parameters."""
+
+    operation: str
+    params: Mapping[str, Any] = field(default=EMPTY, repr=False)
+    proof: Proof | None = None
+
+    def param(self, name: str, default: Any = None) -> Any:
+        return self.params.get(name, default)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the endpoint answered, reduced to what the oracle learns from (no HTTP, no boto3)."""
+
+    ok: bool
+    body: Mapping[str, Any] = EMPTY
+    error_code: str | None = None
+
+    def member(self, *path: str) -> Any:
+        value: Any = self.body
+        for key in path:
+            if not isinstance(value, Mapping) or key not in value:
+                return None
+            value = value[key]
+        return value
+
+
+# ----------------------------------------------------------------------------------------- predictions
+
+
+class Rule(StrEnum):
+    """How an expected member is compared."""
+
+    EQUAL = "equal"
+    PRESENT = "present"
+    ABSENT = "absent"
+    MATCHES = "matches"
+    #: a list whose items, read at ``item_key``, form exactly this set (order is not guaranteed, §9).
+    SAME_ITEMS = "same-items"
+    #: a list whose items, read at ``item_key``, all belong to this set (one page of a listing).
+    SUBSET_ITEMS = "subset-items"
+    #: a list of at most ``value`` items (a page never exceeds Limit, §9 [BC QueryLimitType]).
+    AT_MOST_ITEMS = "at-most-items"
+    #: a JSON object with exactly these keys.
+    KEYS = "keys"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """One member of a successful answer whose value AWS determines."""
+
+    path: str
+    rule: Rule
+    fact: Fact
+    value: Any = None
+    check: str = "value"
+    #: for SAME_ITEMS: the key of each item that identifies it (e.g. ``Username``).
+    item_key: str | None = None
+    kind: CheckKind | None = None
+
+    def describe(self) -> str:
+        if self.rule is Rule.EQUAL:
+            return f"{self.path} == {self.value!r}"
+        if self.rule is Rule.MATCHES:
+            return f"{self.path} ~ /{self.value}/"
+        if self.rule is Rule.SAME_ITEMS:
+            return f"{self.path}[*].{self.item_key} == {sorted(self.value)!r}"
+        if self.rule is Rule.SUBSET_ITEMS:
+            return f"{self.path}[*].{self.item_key} in {sorted(self.value)!r}"
+        if self.rule is Rule.AT_MOST_ITEMS:
+            return f"len({self.path}) <= {self.value}"
+        if self.rule is Rule.KEYS:
+            return f"keys of {self.path} == {sorted(self.value)!r}"
+        return f"{self.path} {self.rule}"
+
+
+class Verdict(StrEnum):
+    SUCCESS = "success"
+    ERROR = "error"
+    #: the oracle cannot tell (an UNVERIFIED rule, or a user the model lost track of).
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What AWS answers to a call in a state, with the fact each part rests on.
+
+    Attributes:
+        verdict: success, error, or unknown.
+        fact: the fact behind the verdict (and the error code).
+        reason: one sentence, readable like the AWS docs it encodes.
+        expects: for a success, the members whose values are determined.
+        error_code: for an error, the ``__type``.
+        message: for an error, the message (a string or a full-match pattern) when known.
+        message_fact: the fact behind the message when it is weaker than ``fact``.
+    """
+
+    verdict: Verdict
+    fact: Fact
+    reason: str
+    expects: tuple[Expect, ...] = ()
+    error_code: str | None = None
+    message: str | re.Pattern[str] | None = None
+    message_fact: Fact | None = None
+
+    @property
+    def confidence(self) -> Confidence:
+        return self.fact.confidence
+
+    @property
+    def source(self) -> str:
+        return self.fact.cite()
+
+    def describe(self) -> str:
+        """One line for reports: ``error NotAuthorizedException 'User is disabled.' (§6 ..., documented)``."""
+        if self.verdict is Verdict.ERROR:
+            text = f"error {self.error_code}"
+            if self.message is not None:
+                shown = self.message.pattern if isinstance(self.message, re.Pattern) else self.message
+                text += f" {shown!r}"
+        elif self.verdict is Verdict.SUCCESS:
+            text = "success"
+            if self.expects:
+                text += " with " + "; ".join(e.describe() for e in self.expects)
+        else:
+            text = "unknown"
+        return f"{text} -- {self.reason} ({self.fact.cite()}, {self.confidence})"
+
+
+UNKNOWN_FACT = Fact("", "[the oracle does not predict this]", Confidence.UNVERIFIED)
+
+
+def succeeds(fact: Fact, reason: str, *expects: Expect) -> Prediction:
+    return Prediction(Verdict.SUCCESS, fact, reason, tuple(expects))
+
+
+def fails(
+    code: str,
+    message: str | re.Pattern[str] | None,
+    fact: Fact,
+    reason: str,
+    *,
+    message_fact: Fact | None = None,
+) -> Prediction:
+    return Prediction(Verdict.ERROR, fact, reason, error_code=code, message=message, message_fact=message_fact)
+
+
+def unknown(reason: str) -> Prediction:
+    return Prediction(Verdict.UNKNOWN, UNKNOWN_FACT, reason)
+
+
+def equal(path: str, value: Any, fact: Fact, check: str = "value") -> Expect:
+    return Expect(path, Rule.EQUAL, fact, value, check)
+
+
+def present(path: str, fact: Fact, check: str = "member.present") -> Expect:
+    return Expect(path, Rule.PRESENT, fact, check=check)
+
+
+def absent(path: str, fact: Fact, check: str = "member.absent") -> Expect:
+    return Expect(path, Rule.ABSENT, fact, check=check)
+
+
+def matches(path: str, pattern: str, fact: Fact, check: str = "format") -> Expect:
+    return Expect(path, Rule.MATCHES, fact, pattern, check)
+
+
+def same_items(path: str, item_key: str, values: frozenset[str], fact: Fact, check: str = "items") -> Expect:
+    return Expect(path, Rule.SAME_ITEMS, fact, values, check, item_key)
+
+
+def keys(path: str, names: frozenset[str], fact: Fact, check: str = "keys") -> Expect:
+    return Expect(path, Rule.KEYS, fact, names, check)
+
+
+def subset_items(path: str, item_key: str, values: frozenset[str], fact: Fact, check: str = "items") -> Expect:
+    return Expect(path, Rule.SUBSET_ITEMS, fact, values, check, item_key)
+
+
+def at_most_items(path: str, limit: int, fact: Fact, check: str = "page-size") -> Expect:
+    return Expect(path, Rule.AT_MOST_ITEMS, fact, limit, check)
