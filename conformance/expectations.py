@@ -150,3 +150,63 @@ def judge(observed: list[Divergence], expected: dict[str, str], *, use_expectati
             verdict.soft.append(divergence)
     verdict.vanished = [(key, reason) for key, reason in expected.items() if key not in seen]
     return verdict
+
+
+def draft_reasons(path: Path, divergences: list[dict], endpoint_version: str) -> int:
+    """Fill empty reasons in ``path`` with what a run observed, for a maintainer to review.
+
+    The draft states the observation and the fact it contradicts, both checkable:
+    ``<endpoint> returns <actual> at <path>; AWS: <expected> (<source>)``. Returns how many were drafted.
+    """
+    expectations = Expectations.load(path, allow_missing_reasons=True)
+    observed = {(d["test_id"], f"{d['operation']} {d['check']} {d['path']}"): d for d in divergences}
+    drafted = 0
+    for test, entries in expectations.entries.items():
+        for key, reason in entries.items():
+            record = observed.get((test, key))
+            if reason or record is None:
+                continue
+            actual = _short(record.get("actual"))
+            expected = _short(record.get("expected"))
+            entries[key] = (
+                f"{endpoint_version} returns {actual} at {record['path']}; AWS: {expected} ({record.get('source', '')})"
+            )
+            drafted += 1
+    header = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    keep = expectations.tests()
+    rows: dict[str, list[Divergence]] = {}
+    expectations.write(
+        rows, keep=keep, header="\n".join(line.removeprefix("# ") for line in header.splitlines())
+    )
+    return drafted
+
+
+def _short(value: object, limit: int = 160) -> str:
+    import json
+
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m conformance.expectations draft FILE --from DIVERGENCES.jsonl --version TEXT``."""
+    import argparse
+
+    from conformance.results import read_jsonl
+
+    parser = argparse.ArgumentParser(prog="python -m conformance.expectations")
+    sub = parser.add_subparsers(dest="command", required=True)
+    draft = sub.add_parser("draft", help="fill empty reasons from a run's divergences, for review")
+    draft.add_argument("file", type=Path)
+    draft.add_argument("--from", dest="source", type=Path, required=True)
+    draft.add_argument(
+        "--version", required=True, help="how the endpoint is named in the reasons, e.g. 'moto 5.2.5'"
+    )
+    args = parser.parse_args(argv)
+    count = draft_reasons(args.file, read_jsonl(args.source), args.version)
+    print(f"{args.file}: drafted {count} reasons; review each before committing")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -31,14 +31,14 @@ class Miniature:
     #: a test (file::name) that must report it.
     test: str
     mutate: Mutation
-    base: str = "moto"
+    base: str = "reference"
 
 
 MINIATURES: dict[str, Miniature] = {}
 
 
 def miniature(
-    name: str, broken: str, detects: str, test: str, base: str = "moto"
+    name: str, broken: str, detects: str, test: str, base: str = "reference"
 ) -> Callable[[Mutation], Mutation]:
     def register(mutate: Mutation) -> Mutation:
         MINIATURES[name] = Miniature(name, broken, detects, test, mutate, base)

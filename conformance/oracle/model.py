@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -101,6 +101,7 @@ class User:
 class SrpExchange:
     """A PASSWORD_VERIFIER challenge handed out (its state travels in SECRET_BLOCK, §1, §12.2)."""
 
+    handle: str
     secret_block: str = field(repr=False)
     pool_id: str = ""
     client_id: str = ""
@@ -177,17 +178,20 @@ class State:
     clients: Mapping[str, Client] = EMPTY
     #: (pool id, username) -> user.
     users: Mapping[tuple[str, str], User] = EMPTY
+    #: handle -> PASSWORD_VERIFIER challenge handed out.
     exchanges: Mapping[str, SrpExchange] = EMPTY
     #: handle -> session (the handle, not the secret token, is what machines and reports name).
     sessions: Mapping[str, Session] = EMPTY
     sign_ins: Mapping[str, SignIn] = EMPTY
     devices: Mapping[str, Device] = EMPTY
     counter: int = 0
+    #: handles and device keys the last call created (for machines to put into their bundles).
+    created: tuple[str, ...] = ()
 
     def next_handle(self, prefix: str) -> tuple[str, State]:
-        from dataclasses import replace
-
-        return f"{prefix}{self.counter + 1}", replace(self, counter=self.counter + 1)
+        """A fresh handle (``session3``) and the state that has used it up."""
+        handle = f"{prefix}{self.counter + 1}"
+        return handle, replace(self, counter=self.counter + 1, created=(*self.created, handle))
 
     def user(self, pool_id: str, username: str | None) -> User | None:
         """The live user a name designates (deleted users are unknown to the service)."""
@@ -200,6 +204,12 @@ class State:
                     return candidate
             return None
         return None if found.deleted else found
+
+    def exchange_by_block(self, secret_block: str | None) -> SrpExchange | None:
+        for exchange in self.exchanges.values():
+            if secret_block and exchange.secret_block == secret_block:
+                return exchange
+        return None
 
     def session_by_token(self, token: str | None) -> Session | None:
         for session in self.sessions.values():
@@ -286,6 +296,10 @@ class Rule(StrEnum):
     AT_MOST_ITEMS = "at-most-items"
     #: a JSON object with exactly these keys.
     KEYS = "keys"
+    #: a JSON object holding at least these keys.
+    HAS_KEYS = "has-keys"
+    #: a list of ``{Name, Value}`` holding these names (with these values where a value is given).
+    ATTRIBUTES = "attributes"
 
 
 @dataclass(frozen=True)
@@ -314,6 +328,11 @@ class Expect:
             return f"len({self.path}) <= {self.value}"
         if self.rule is Rule.KEYS:
             return f"keys of {self.path} == {sorted(self.value)!r}"
+        if self.rule is Rule.HAS_KEYS:
+            return f"keys of {self.path} include {sorted(self.value)!r}"
+        if self.rule is Rule.ATTRIBUTES:
+            shown = {k: ("<present>" if v is None else v) for k, v in dict(self.value).items()}
+            return f"{self.path} includes {shown!r}"
         return f"{self.path} {self.rule}"
 
 
@@ -422,3 +441,12 @@ def subset_items(path: str, item_key: str, values: frozenset[str], fact: Fact, c
 
 def at_most_items(path: str, limit: int, fact: Fact, check: str = "page-size") -> Expect:
     return Expect(path, Rule.AT_MOST_ITEMS, fact, limit, check)
+
+
+def has_keys(path: str, names: frozenset[str], fact: Fact, check: str = "keys") -> Expect:
+    return Expect(path, Rule.HAS_KEYS, fact, names, check)
+
+
+def attributes(path: str, wanted: Mapping[str, str | None], fact: Fact, check: str = "attributes") -> Expect:
+    """``wanted``: name -> value, or None where only the attribute's presence is determined."""
+    return Expect(path, Rule.ATTRIBUTES, fact, frozen(wanted), check)

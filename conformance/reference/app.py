@@ -136,6 +136,14 @@ class ReferenceApp:
             return self.error_response(CognitoError("SerializationException", str(wrong)))
         except CognitoError as error:
             return self.error_response(error)
+        except Exception as crash:  # noqa: BLE001 - a reference bug must still answer like a service
+            # InternalErrorException is the model's server fault (§7). Only the exception class is
+            # named: its text could echo request values, and artifacts must stay free of secrets.
+            return self.error_response(
+                CognitoError(
+                    "InternalErrorException", f"reference endpoint error ({type(crash).__name__})", status=500
+                )
+            )
         payload = json.dumps(result, separators=(",", ":")).encode()
         return 200, self._headers(payload), payload
 
@@ -163,7 +171,11 @@ class ReferenceApp:
         if path == "/reference-api/confirmation-code":
             # What the reference would have e-mailed, so ConfirmSignUp can be tested over HTTP.
             params = parse_qs(query)
-            code = self.confirmation_code(params.get("poolId", [""])[0], params.get("username", [""])[0])
+            code = self.confirmation_code(
+                params.get("poolId", [""])[0],
+                params.get("username", [""])[0],
+                kind=params.get("kind", ["sign-up"])[0],
+            )
             return self._json(200 if code else 404, {"code": code})
         parts = path.strip("/").split("/")
         if len(parts) == 3 and parts[1] == ".well-known":
@@ -217,12 +229,15 @@ class ReferenceApp:
             return self._json(200, {"ok": True, "now": now})
         return self._json(404, {"message": "Not Found"})
 
-    def confirmation_code(self, user_pool_id: str, username: str) -> str | None:
-        """The sign-up confirmation code the reference would have sent (for tests of ConfirmSignUp)."""
+    def confirmation_code(self, user_pool_id: str, username: str, *, kind: str = "sign-up") -> str | None:
+        """The code the reference would have sent: ``kind`` ``sign-up`` (ConfirmSignUp) or
+        ``password-reset`` (ConfirmForgotPassword)."""
         with self._lock:
             pool = self.service.pools.get(user_pool_id)
             user = self.service.find_user(pool, username) if pool is not None else None
-            return user.confirmation_code if user is not None else None
+            if user is None:
+                return None
+            return user.reset_code if kind == "password-reset" else user.confirmation_code
 
     def _json(self, status: int, document: Any) -> Response:
         payload = json.dumps(document).encode()

@@ -25,14 +25,26 @@ CATEGORIES: dict[str, tuple[int, tuple[str, ...]]] = {
         ("InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge", "AdminRespondToAuthChallenge"),
     ),
     "UserCreation": (50, ("SignUp", "ConfirmSignUp", "AdminCreateUser", "AdminConfirmSignUp")),
-    "UserAccountRecovery": (30, ("ChangePassword", "AdminSetUserPassword")),
+    "UserAccountRecovery": (
+        30,
+        (
+            "ChangePassword",
+            "AdminSetUserPassword",
+            "AdminResetUserPassword",
+            "ForgotPassword",
+            "ConfirmForgotPassword",
+        ),
+    ),
     "UserRead": (120, ("AdminGetUser", "GetUser")),
     "UserUpdate": (
         25,
         ("AdminDeleteUser", "AdminDisableUser", "AdminEnableUser", "AdminUserGlobalSignOut", "GlobalSignOut"),
     ),
     "UserToken": (120, ("RevokeToken",)),
-    "UserResourceRead": (50, ("AdminGetDevice", "AdminListDevices", "GetDevice", "ListDevices")),
+    "UserResourceRead": (
+        50,
+        ("AdminGetDevice", "AdminListDevices", "GetDevice", "ListDevices", "ResendConfirmationCode"),
+    ),
     "UserResourceUpdate": (
         25,
         (

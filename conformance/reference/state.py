@@ -43,6 +43,8 @@ class User:
     temporary_password_expires: float | None = None
     confirmation_code: str | None = None
     confirmation_code_expires: float = 0.0
+    reset_code: str | None = None
+    reset_code_expires: float = 0.0
     failed_attempts: int = 0
     locked_until: float = 0.0
     last_failure: float = 0.0

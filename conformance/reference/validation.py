@@ -23,6 +23,11 @@ except ImportError:  # pragma: no cover - regex comes with moto[server] (via cfn
     _regex = None
 
 
+#: Sensitive shapes whose value AWS was nevertheless seen to print: "Value 'ap-northeast-1_xxxxxxxxx'
+#: at 'clientId' failed to satisfy constraint" (aws-behaviour.md §7 [ISS boto/boto3#3581]).
+SHOWN_SENSITIVE_SHAPES = frozenset({"ClientIdType"})
+
+
 class WrongType(Exception):
     """A member whose JSON type does not match the model: AWS answers SerializationException."""
 
@@ -154,7 +159,7 @@ class RequestValidator:
         if kind == "structure":
             self._structure(shape, value, path, errors)
             return
-        sensitive = bool(meta.get("sensitive"))
+        sensitive = bool(meta.get("sensitive")) and shape.name not in SHOWN_SENSITIVE_SHAPES
 
         def fail(constraint: str) -> None:
             shown = "Value" if sensitive else f"Value '{_render(value)}'"

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cognito_srp_cases import CASES_PER_KIND, build_batch, for_node
+from cognito_srp_cases import CASES_PER_KIND, for_node
 
 from conformance.crypto import srp
 
@@ -55,17 +55,6 @@ def _node_or_skip() -> str:
         pytest.skip(message)
     assert node is not None
     return node
-
-
-@pytest.fixture(scope="session")
-def batch_and_coverage() -> tuple[Batch, dict[str, int]]:
-    batch, coverage = build_batch()
-    return batch, coverage.counts
-
-
-@pytest.fixture(scope="session")
-def batch(batch_and_coverage: tuple[Batch, dict[str, int]]) -> Batch:
-    return batch_and_coverage[0]
 
 
 @pytest.fixture(scope="session")

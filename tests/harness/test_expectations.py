@@ -102,7 +102,7 @@ def test_update_then_known_then_vanished(run_suite, tmp_path):
     )
 
     # 4. against an endpoint without that divergence: the entry has vanished, and the run fails
-    result, _ = run_suite("--endpoint=moto", f"--expectations={file}", target=TARGET)
+    result, _ = run_suite("--endpoint=reference", f"--expectations={file}", target=TARGET)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(
         [

@@ -213,3 +213,20 @@ def test_one_hook_breaks_one_behaviour(hook: str) -> None:
     assert not scenario(World(broken_app(clock=ManualClock()))), (
         f"overriding {hook} did not break {scenario.__name__}"
     )
+
+
+def test_error_response_is_the_error_wire_hook() -> None:
+    """A miniature answering the wrong error code overrides ReferenceApp.error_response."""
+
+    class WrongCode(ReferenceApp):
+        def error_response(self, error: Any) -> tuple[int, dict[str, str], bytes]:
+            error.code = "InternalErrorException" if error.code == "ResourceNotFoundException" else error.code
+            return super().error_response(error)
+
+    for app, expected in (
+        (ReferenceApp(), "ResourceNotFoundException"),
+        (WrongCode(), "InternalErrorException"),
+    ):
+        with pytest.raises(ClientError) as caught:
+            in_process_client(app).describe_user_pool(UserPoolId="us-east-1_missing00")
+        assert caught.value.response["Error"]["Code"] == expected

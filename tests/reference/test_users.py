@@ -197,3 +197,63 @@ def test_list_users_attributes_to_get(cognito: Any, populated: str) -> None:
     with pytest.raises(ClientError) as caught:
         cognito.list_users(UserPoolId=populated, AttributesToGet=["family_name"])
     assert error_of(caught) == ("InvalidParameterException", "One or more requested attributes do not exist.")
+
+
+def test_case_insensitive_pool(cognito: Any) -> None:
+    pool_id = cognito.create_user_pool(PoolName="ci", UsernameConfiguration={"CaseSensitive": False})[
+        "UserPool"
+    ]["Id"]
+    cognito.admin_create_user(UserPoolId=pool_id, Username="Mixed", MessageAction="SUPPRESS")
+    assert cognito.admin_get_user(UserPoolId=pool_id, Username="mixed")["Username"] == "Mixed"
+    with pytest.raises(ClientError) as caught:
+        cognito.admin_create_user(UserPoolId=pool_id, Username="MIXED", MessageAction="SUPPRESS")
+    assert error_of(caught)[0] == "UsernameExistsException"
+
+
+def test_case_sensitive_pool_keeps_names_apart(cognito: Any, pool_id: str) -> None:
+    cognito.admin_create_user(UserPoolId=pool_id, Username="Mixed", MessageAction="SUPPRESS")
+    cognito.admin_create_user(UserPoolId=pool_id, Username="mixed", MessageAction="SUPPRESS")
+    with pytest.raises(ClientError) as caught:
+        cognito.admin_get_user(UserPoolId=pool_id, Username="MIXED")
+    assert error_of(caught) == ("UserNotFoundException", "User does not exist.")
+
+
+def test_alias_pool_signs_in_by_verified_email(cognito: Any) -> None:
+    pool_id = cognito.create_user_pool(PoolName="alias", AliasAttributes=["email"])["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    with pytest.raises(ClientError) as caught:
+        cognito.admin_create_user(UserPoolId=pool_id, Username="x@example.com", MessageAction="SUPPRESS")
+    assert error_of(caught)[0] == "InvalidParameterException"
+    cognito.admin_create_user(
+        UserPoolId=pool_id,
+        Username="ivy",
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": "ivy@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username="ivy", Password=PASSWORD, Permanent=True)
+    result = cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "ivy@example.com", "PASSWORD": PASSWORD},
+    )
+    assert "AccessToken" in result["AuthenticationResult"]
+
+
+def test_confirmation_code_expires(app: Any, cognito: Any, pool_id: str, client_id: str, clock: Any) -> None:
+    cognito.sign_up(ClientId=client_id, Username="slow", Password=PASSWORD)
+    code = app.confirmation_code(pool_id, "slow")
+    clock.advance(86401)
+    with pytest.raises(ClientError) as caught:
+        cognito.confirm_sign_up(ClientId=client_id, Username="slow", ConfirmationCode=code)
+    assert error_of(caught) == ("ExpiredCodeException", "Invalid code provided, please request a code again.")
+
+
+def test_confirm_sign_up_unknown_user(cognito: Any, client_id: str) -> None:
+    with pytest.raises(ClientError) as caught:
+        cognito.confirm_sign_up(ClientId=client_id, Username="ghost", ConfirmationCode="123456")
+    assert error_of(caught) == ("UserNotFoundException", "Username/client id combination not found.")

@@ -125,3 +125,18 @@ def test_boto3_parses_errors(cognito: Any) -> None:
         cognito.describe_user_pool(UserPoolId="us-east-1_missing00")
     assert caught.value.response["Error"]["Code"] == "ResourceNotFoundException"
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_client_id_value_is_shown_and_w_is_ascii(app: ReferenceApp) -> None:
+    # §7 [ISS boto/boto3#3581]: AWS printed the clientId value; Java's \w does not match "é".
+    _, _, body = call(
+        app, "DescribeUserPoolClient", {"UserPoolId": "us-east-1_abc", "ClientId": "ap-northeast-1_x"}
+    )
+    assert body["message"] == (
+        "1 validation error detected: Value 'ap-northeast-1_x' at 'clientId' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: [\\w+]+"
+    )
+    _, _, body = call(
+        app, "DescribeUserPoolClient", {"UserPoolId": "us-east-1_abc", "ClientId": "\u00e9t\u00e9"}
+    )
+    assert body["__type"] == "InvalidParameterException"

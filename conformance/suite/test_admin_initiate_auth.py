@@ -1,0 +1,344 @@
+"""AdminInitiateAuth: the admin password flows, SRP and refresh through the admin API, and its errors.
+
+Facts: aws-behaviour.md §4 (flows), §5 (the result), §7 (errors), §12.2-§12.3, Appendix A.2.
+The admin challenge answers are in test_challenges.py.
+
+Run a subset: ``pytest conformance/suite/test_admin_initiate_auth.py -k refresh --endpoint=moto``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from conformance import flows
+from conformance.checks import Fact
+from conformance.divergence import Confidence
+
+pytestmark = pytest.mark.kind("semantics")
+
+ADMIN_FLOWS = ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+
+TOKENS_ISSUED = Fact("§5", "[BC AuthenticationResultType; CLI admin-initiate-auth]")
+BEARER = Fact("§5", "[MOTO-V TokenType == 'Bearer']", Confidence.VERIFIED)
+EXPIRES_IN = Fact("§5", "[CLI initiate-auth ExpiresIn 3600; 3P:67291308035]")
+SIGN_IN_HAS_REFRESH = Fact("§5, App. A.2", "[MOTO-V tokens include RefreshToken]", Confidence.VERIFIED)
+NO_CHALLENGE_ON_SUCCESS = Fact("§3", "[MOTO-V; CLI respond-to-auth-challenge ex.1: no ChallengeName/Session]")
+ADMIN_NO_SRP_LEGACY = Fact(
+    "§4, App. A.2", "[MOTO-V test_group_in_access_token, test_jti_in_tokens]", Confidence.VERIFIED
+)
+ADMIN_SRP = Fact(
+    "§12.2", "[MINI-1758; SRPH admin flow: AdminInitiateAuth USER_SRP_AUTH -> PASSWORD_VERIFIER] (likely)"
+)
+REFRESH_NO_NEW_REFRESH = Fact(
+    "§4", "[DG using-the-refresh-token; BC GetTokensFromRefreshToken; ACIJ refreshSession]"
+)
+INVALID_REFRESH = Fact("§4, §7", "[3P:535361096, 3P:39875646043: Invalid Refresh Token]")
+ADMIN_FLOW_NOT_ENABLED = Fact("§4, §12.3", "[3P:62781046983 admin-initiate-auth run; 3P:27532178031]")
+USER_FLOW_ON_ADMIN = Fact(
+    "§4",
+    "[BC: USER_PASSWORD_AUTH is not an AdminInitiateAuth flow; the error is UNVERIFIED]",
+    Confidence.UNVERIFIED,
+)
+SECRET_HASH_OK = Fact("§1", "[DG signing-up-users-in-your-app; MOTO-V secret client]")
+SECRET_HASH_WRONG = Fact("§1", "[ISS pmill/aws-cognito#42; boto/boto3#2736: Unable to verify secret hash]")
+SECRET_HASH_MISSING = Fact(
+    "§12.2", "[3P:52303799375 admin-initiate-auth log; ISS amplify-android#2504]", Confidence.VERIFIED
+)
+INCORRECT = Fact("§7", "[ISS ellaisys/aws-cognito#94; DG managing-errors: Incorrect username or password.]")
+UNKNOWN_USER_LEGACY = Fact("§7", "[3P:3684622224; 3P:70839519046: User does not exist.]")
+PREVENT_EXISTENCE = Fact("§7", "[DG cognito-user-pool-managing-errors: PreventUserExistenceErrors ENABLED]")
+UNCONFIRMED = Fact("§7", "[3P:56310745976; ISS amazon-cognito-identity-js#288 (AWS staff)]")
+DISABLED = Fact("§6, §7", "[BC AdminDisableUser; 3P:56438157254, 3P:70240468067: User is disabled.]")
+UNKNOWN_POOL = Fact("§7", "[3P:32394350676 real-AWS snapshot: User pool <poolId> does not exist.]")
+UNKNOWN_CLIENT = Fact("§7", "[3P:12010190822: User pool client <clientId> does not exist.]")
+
+
+def check_tokens_issued(check, response) -> bool:
+    """The members of a successful sign-in (§3, §5); returns whether it succeeded at all."""
+    if not check.succeeded(response, TOKENS_ISSUED):
+        return False
+    result = "$.AuthenticationResult"
+    for member in ("AccessToken", "IdToken"):
+        check.present(response, f"{result}.{member}", TOKENS_ISSUED)
+    check.present(response, f"{result}.RefreshToken", SIGN_IN_HAS_REFRESH)
+    check.equal(response, f"{result}.TokenType", "Bearer", BEARER)
+    check.equal(response, f"{result}.ExpiresIn", 3600, EXPIRES_IN, check="default")
+    check.absent(response, "$.ChallengeName", NO_CHALLENGE_ON_SUCCESS)
+    check.absent(response, "$.Session", NO_CHALLENGE_ON_SUCCESS)
+    return True
+
+
+def admin_sign_in(cognito, client, user, flow: str = "ADMIN_USER_PASSWORD_AUTH"):
+    """AdminInitiateAuth with a password flow (USERNAME, PASSWORD and, for a secret client, SECRET_HASH)."""
+    return cognito.admin_initiate_auth(
+        UserPoolId=client.pool_id,
+        ClientId=client.client_id,
+        AuthFlow=flow,
+        AuthParameters=client.auth_parameters(user.username, PASSWORD=user.password),
+    )
+
+
+@pytest.mark.fact("§5 [BC; CLI; MOTO-V]", "documented")
+def test_admin_user_password_auth_returns_tokens(cognito, check, user_pool, make_app_client, make_user):
+    """§4, §5: ADMIN_USER_PASSWORD_AUTH on an ALLOW_ADMIN_USER_PASSWORD_AUTH client returns the three tokens."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS)
+    user = make_user(user_pool)
+    check_tokens_issued(check, admin_sign_in(cognito, client, user))
+
+
+@pytest.mark.fact("§4 [MOTO-V test_jti_in_tokens]", "verified")
+def test_admin_no_srp_auth_on_legacy_client_returns_tokens(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§4, Appendix A.2: a legacy ``ADMIN_NO_SRP_AUTH`` client signs a confirmed user in with ADMIN_NO_SRP_AUTH."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=["ADMIN_NO_SRP_AUTH"])
+    user = make_user(user_pool)
+    signed_in = admin_sign_in(cognito, client, user, flow="ADMIN_NO_SRP_AUTH")
+    if check.succeeded(signed_in, ADMIN_NO_SRP_LEGACY):
+        check_tokens_issued(check, signed_in)
+
+
+@pytest.mark.parametrize("flow", ["ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"])
+@pytest.mark.fact("§4 [BC: ALLOW_ADMIN_USER_PASSWORD_AUTH replaces ADMIN_NO_SRP_AUTH]", "documented")
+def test_admin_password_flows_are_synonyms_on_allow_client(
+    cognito, check, user_pool, make_app_client, make_user, flow
+):
+    """§4: ALLOW_ADMIN_USER_PASSWORD_AUTH "replaces the ADMIN_NO_SRP_AUTH setting": both flow names sign in."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS)
+    user = make_user(user_pool)
+    check_tokens_issued(check, admin_sign_in(cognito, client, user, flow=flow))
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7 [ISS ellaisys#94; DG]", "documented")
+def test_admin_sign_in_with_wrong_password_is_incorrect(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§7: a wrong password gives NotAuthorizedException "Incorrect username or password."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS)
+    user = make_user(user_pool)
+    refused = admin_sign_in(cognito, client, dataclasses.replace(user, password=flows.new_password()))
+    check.error(refused, "NotAuthorizedException", INCORRECT, message="Incorrect username or password.")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("flow", ["ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"])
+@pytest.mark.fact("§4 [3P:62781046983 admin-initiate-auth run]", "documented")
+def test_admin_flow_not_enabled_on_default_client(
+    cognito, check, user_pool, make_app_client, make_user, flow
+):
+    """§4: a client that does not allow the admin password flow: "Auth flow not enabled for this client"."""
+    client = make_app_client(user_pool)
+    user = make_user(user_pool)
+    refused = admin_sign_in(cognito, client, user, flow=flow)
+    check.error(
+        refused,
+        "InvalidParameterException",
+        ADMIN_FLOW_NOT_ENABLED,
+        message="Auth flow not enabled for this client",
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§4 [BC; error UNVERIFIED]", "unverified")
+def test_user_password_auth_is_refused_by_admin_initiate_auth(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§4: USER_PASSWORD_AUTH is an InitiateAuth flow; AdminInitiateAuth refuses it (InvalidParameterException, UNVERIFIED)."""
+    client = make_app_client(
+        user_pool, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )
+    user = make_user(user_pool)
+    refused = admin_sign_in(cognito, client, user, flow="USER_PASSWORD_AUTH")
+    check.error(refused, "InvalidParameterException", USER_FLOW_ON_ADMIN)
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.fact("§12.2 [MINI-1758; SRPH]", "documented")
+def test_admin_user_srp_auth_completes_through_admin_respond(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§12.2: AdminInitiateAuth accepts USER_SRP_AUTH, returns PASSWORD_VERIFIER, and AdminRespondToAuthChallenge ends it."""
+    client = make_app_client(user_pool)
+    user = make_user(user_pool)
+    flow = flows.srp_sign_in(cognito, client, user, admin=True)
+    if not check.succeeded(flow.challenge, ADMIN_SRP):
+        return
+    if not check.equal(
+        flow.challenge, "$.ChallengeName", "PASSWORD_VERIFIER", ADMIN_SRP, check="challenge-name"
+    ):
+        return
+    if flow.answer is not None:
+        check_tokens_issued(check, flow.answer)
+
+
+@pytest.mark.parametrize("flow", ["REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"])
+@pytest.mark.fact("§4 [DG using-the-refresh-token; BC]", "documented")
+def test_admin_refresh_returns_new_tokens_without_refresh_token(
+    cognito, check, user_pool, make_app_client, make_user, flow
+):
+    """§4: refresh through AdminInitiateAuth returns new ID and access tokens and no RefreshToken."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS)
+    user = make_user(user_pool)
+    signed_in = admin_sign_in(cognito, client, user)
+    first = flows.tokens(signed_in)
+    if first is None or "RefreshToken" not in first:
+        check.succeeded(signed_in, TOKENS_ISSUED, note="signing in to refresh")
+        return
+    refreshed = flows.refresh_sign_in(cognito, client, first["RefreshToken"], admin=True, flow=flow)
+    if not check.succeeded(refreshed, REFRESH_NO_NEW_REFRESH):
+        return
+    check.present(refreshed, "$.AuthenticationResult.AccessToken", REFRESH_NO_NEW_REFRESH)
+    check.present(refreshed, "$.AuthenticationResult.IdToken", REFRESH_NO_NEW_REFRESH)
+    check.absent(
+        refreshed, "$.AuthenticationResult.RefreshToken", REFRESH_NO_NEW_REFRESH, check="no-rotation"
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§4, §7 [3P:535361096]", "documented")
+def test_admin_refresh_with_garbage_token_is_invalid(cognito, check, user_pool, make_app_client):
+    """§4: a refresh token that was never issued gives NotAuthorizedException "Invalid Refresh Token"."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS)
+    refused = flows.refresh_sign_in(
+        cognito, client, "eyJjdHkiOiJKV1QifQ.not-a-refresh-token." + "x" * 40, admin=True
+    )
+    check.error(refused, "NotAuthorizedException", INVALID_REFRESH, message="Invalid Refresh Token")
+
+
+@pytest.mark.fact("§1 [DG; MOTO-V]", "documented")
+def test_admin_secret_client_signs_in_with_secret_hash(cognito, check, user_pool, make_app_client, make_user):
+    """§1: a secret client accepts ADMIN_USER_PASSWORD_AUTH and refresh with the right SECRET_HASH."""
+    client = make_app_client(user_pool, GenerateSecret=True, ExplicitAuthFlows=ADMIN_FLOWS)
+    if client.secret is None:
+        pytest.skip("the endpoint returned no ClientSecret")
+    user = make_user(user_pool)
+    signed_in = admin_sign_in(cognito, client, user)
+    if not check_tokens_issued(check, signed_in):
+        return
+    refresh_token = signed_in.body["AuthenticationResult"].get("RefreshToken")
+    if refresh_token:
+        refreshed = flows.refresh_sign_in(cognito, client, refresh_token, username=user.username, admin=True)
+        check.succeeded(refreshed, SECRET_HASH_OK)
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§12.2 [3P:52303799375 admin-initiate-auth log]", "verified")
+def test_admin_secret_client_without_secret_hash_is_refused(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§12.2: no SECRET_HASH: "Client <clientId> is configured with secret but SECRET_HASH was not received"."""
+    client = make_app_client(user_pool, GenerateSecret=True, ExplicitAuthFlows=ADMIN_FLOWS)
+    user = make_user(user_pool)
+    refused = cognito.admin_initiate_auth(
+        UserPoolId=user_pool,
+        ClientId=client.client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": user.username, "PASSWORD": user.password},
+    )
+    check.error(
+        refused,
+        "NotAuthorizedException",
+        SECRET_HASH_MISSING,
+        message=f"Client {client.client_id} is configured with secret but SECRET_HASH was not received",
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§1 [ISS pmill/aws-cognito#42]", "documented")
+def test_admin_secret_client_with_wrong_secret_hash_is_refused(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§1: a SECRET_HASH computed with another secret: "Unable to verify secret hash for client <clientId>"."""
+    client = make_app_client(user_pool, GenerateSecret=True, ExplicitAuthFlows=ADMIN_FLOWS)
+    user = make_user(user_pool)
+    impostor = flows.AppClient(client.pool_id, client.client_id, "s" * 52)
+    refused = admin_sign_in(cognito, impostor, user)
+    check.error(
+        refused,
+        "NotAuthorizedException",
+        SECRET_HASH_WRONG,
+        message=f"Unable to verify secret hash for client {client.client_id}",
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("prevent", ["LEGACY", "ENABLED"])
+@pytest.mark.fact("§7 [3P:3684622224; DG managing-errors]", "documented")
+def test_admin_unknown_user(cognito, check, user_pool, make_app_client, prevent):
+    """§7: an unknown user: "User does not exist." with LEGACY; "Incorrect username or password." with ENABLED."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS, PreventUserExistenceErrors=prevent)
+    ghost = flows.TestUser(user_pool, flows.new_username("ghost"), flows.new_password())
+    refused = admin_sign_in(cognito, client, ghost)
+    if prevent == "LEGACY":
+        check.error(refused, "UserNotFoundException", UNKNOWN_USER_LEGACY, message="User does not exist.")
+    else:
+        check.error(
+            refused, "NotAuthorizedException", PREVENT_EXISTENCE, message="Incorrect username or password."
+        )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7 [3P:56310745976]", "documented")
+def test_admin_unconfirmed_user_is_not_confirmed(cognito, check, user_pool, make_app_client):
+    """§7: an UNCONFIRMED (signed-up) user gets UserNotConfirmedException "User is not confirmed."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS)
+    signed_up, user = flows.sign_up(cognito, client)
+    if not check.succeeded(signed_up, UNCONFIRMED, note="signing up the unconfirmed user"):
+        return
+    refused = admin_sign_in(cognito, client, user)
+    check.error(refused, "UserNotConfirmedException", UNCONFIRMED, message="User is not confirmed.")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§6, §7 [BC; 3P:56438157254]", "documented")
+def test_admin_disabled_user_is_refused(cognito, check, user_pool, make_app_client, make_user):
+    """§6, §8: a disabled user gets NotAuthorizedException "User is disabled."; enabled again, they sign in."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS)
+    user = make_user(user_pool)
+    if not check.succeeded(
+        cognito.admin_disable_user(UserPoolId=user_pool, Username=user.username), DISABLED
+    ):
+        return
+    refused = admin_sign_in(cognito, client, user)
+    if not check.error(refused, "NotAuthorizedException", DISABLED, message="User is disabled."):
+        return
+    if check.succeeded(cognito.admin_enable_user(UserPoolId=user_pool, Username=user.username), DISABLED):
+        check_tokens_issued(check, admin_sign_in(cognito, client, user))
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7 [3P:32394350676]", "documented")
+def test_admin_sign_in_in_unknown_pool_is_resource_not_found(cognito, check, endpoint):
+    """§7: an unknown pool gives ResourceNotFoundException "User pool <poolId> does not exist."."""
+    pool_id = f"{endpoint.region}_NoSuchPl0"
+    refused = cognito.admin_initiate_auth(
+        UserPoolId=pool_id,
+        ClientId="1" * 26,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "nobody", "PASSWORD": "Aa1!aaaa"},
+    )
+    check.error(
+        refused, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist."
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7 [3P:12010190822]", "documented")
+def test_admin_sign_in_with_unknown_client_is_resource_not_found(cognito, check, user_pool):
+    """§7: an unknown ClientId in an existing pool: "User pool client <clientId> does not exist."."""
+    client_id = "1" * 26
+    refused = cognito.admin_initiate_auth(
+        UserPoolId=user_pool,
+        ClientId=client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "nobody", "PASSWORD": "Aa1!aaaa"},
+    )
+    check.error(
+        refused,
+        "ResourceNotFoundException",
+        UNKNOWN_CLIENT,
+        message=f"User pool client {client_id} does not exist.",
+    )

@@ -1,0 +1,599 @@
+"""InitiateAuth: every flow, flows a client does not allow, secret clients, users who cannot sign in.
+
+Facts: aws-behaviour.md §1 (SRP, SECRET_HASH), §4 (flows), §5 (the result), §7 (errors), §12.2-§12.3.
+The PASSWORD_VERIFIER and NEW_PASSWORD_REQUIRED answers are in test_challenges.py.
+
+Run a subset: ``pytest conformance/suite/test_initiate_auth.py -k secret --endpoint=moto``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from conformance import flows
+from conformance.checks import Fact
+from conformance.crypto.srp import UserSrpClient
+from conformance.divergence import Confidence
+
+pytestmark = pytest.mark.kind("semantics")
+
+PASSWORD_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+
+TOKENS_ISSUED = Fact("§5", "[BC AuthenticationResultType; CLI initiate-auth]")
+BEARER = Fact("§5", "[MOTO-V TokenType == 'Bearer']", Confidence.VERIFIED)
+EXPIRES_IN = Fact("§5", "[CLI initiate-auth ExpiresIn 3600; 3P:67291308035]")
+SIGN_IN_HAS_REFRESH = Fact("§5, App. A.1", "[MOTO-V tokens include RefreshToken]", Confidence.VERIFIED)
+NO_CHALLENGE_ON_SUCCESS = Fact("§3", "[MOTO-V; CLI respond-to-auth-challenge ex.1: no ChallengeName/Session]")
+EMPTY_PARAMETERS_ON_INITIATE = Fact(
+    "§3",
+    "[3P:535361096 ChallengeParameters {} on InitiateAuth success: likely, not verified]",
+    Confidence.UNVERIFIED,
+)
+SRP_CHALLENGE = Fact(
+    "§1, §3", "[ACIJ; 3P:46336862043 real capture: PASSWORD_VERIFIER, SALT, SRP_B, SECRET_BLOCK]"
+)
+SRP_USERNAME_PARAMETER = Fact("§3", "[3P:46336862043; ACIJ: USERNAME in the challenge]")
+USER_ID_FOR_SRP = Fact("§12.2", "[MINI-1758 measured 2026: USER_ID_FOR_SRP = the username] (likely)")
+SRP_NO_SESSION = Fact("§12.2", "[MINI-1758 measured 2026; SRPH: no Session with PASSWORD_VERIFIER] (likely)")
+UPPERCASE_SRP_A = Fact("§12.2", "[NETX sends SRP_A upper-case; settled]", Confidence.VERIFIED)
+REFRESH_NO_NEW_REFRESH = Fact(
+    "§4", "[DG using-the-refresh-token; BC GetTokensFromRefreshToken; ACIJ refreshSession]"
+)
+REFRESH_SYNONYM = Fact("§4", "[BC AuthFlowType; MOTO-V uses REFRESH_TOKEN]", Confidence.VERIFIED)
+INVALID_REFRESH = Fact("§4, §7", "[3P:535361096, 3P:39875646043: Invalid Refresh Token]")
+USER_PASSWORD_NOT_ENABLED = Fact(
+    "§4", "[3P:4597481630 real Lambda trace: USER_PASSWORD_AUTH flow not enabled for this client]"
+)
+SRP_NOT_ENABLED = Fact("§4", "[3P:67313773523 real run log: USER_SRP_AUTH is not enabled for the client.]")
+CUSTOM_NOT_ENABLED = Fact(
+    "§12.3", "[3P:41478562252 and 3 more: CUSTOM_AUTH is not enabled]", Confidence.VERIFIED
+)
+CUSTOM_NO_TRIGGER = Fact("§12.3", "[3P:6937919067 and 2 more: no DefineAuthChallenge]", Confidence.VERIFIED)
+CUSTOM_ONLY_CLIENT = Fact("§12.3", "[ISS aws-amplify/amplify-js#3379] (likely)")
+REFRESH_NOT_ENABLED = Fact(
+    "§12.3", "[REFRESH_TOKEN_AUTH not allowed: still UNVERIFIED]", Confidence.UNVERIFIED
+)
+ADMIN_FLOW_ON_INITIATE = Fact(
+    "§4",
+    "[BC InitiateAuthRequest.AuthFlow: not valid for InitiateAuth; the error is UNVERIFIED]",
+    Confidence.UNVERIFIED,
+)
+ENUM_VALIDATION = Fact("§4, §7", "[Coral validation message form; BC AuthFlowType enum]")
+LEGACY_IMPLIES_SRP_REFRESH = Fact(
+    "§4", "[MOTO-V test_jti_in_tokens, test_initiate_auth_USER_PASSWORD_AUTH]", Confidence.VERIFIED
+)
+SECRET_HASH_OK = Fact("§1", "[DG signing-up-users-in-your-app; PYC get_secret_hash; MOTO-V secret client]")
+SECRET_HASH_WRONG = Fact("§1", "[ISS pmill/aws-cognito#42; boto/boto3#2736: Unable to verify secret hash]")
+SECRET_HASH_MISSING = Fact(
+    "§12.2",
+    "[ISS aws-amplify/amplify-android#2504; 3P:52303799375: SECRET_HASH was not received]",
+    Confidence.VERIFIED,
+)
+INCORRECT = Fact("§7", "[ISS ellaisys/aws-cognito#94; DG managing-errors: Incorrect username or password.]")
+UNKNOWN_USER_LEGACY = Fact("§7, §12.2", "[3P:3684622224; 3P:70839519046; MINI-1758: User does not exist.]")
+PREVENT_EXISTENCE = Fact(
+    "§1, §7", "[DG cognito-user-pool-managing-errors: PreventUserExistenceErrors ENABLED]"
+)
+SIMULATED_SRP = Fact("§1", "[DG managing-errors: a simulated response, the same salt for the same user name]")
+UNCONFIRMED = Fact(
+    "§7", "[3P:56310745976; ISS amazon-cognito-identity-js#288 (AWS staff): even with a wrong password]"
+)
+DISABLED = Fact("§6, §7", "[BC AdminDisableUser; 3P:56438157254, 3P:70240468067: User is disabled.]")
+RESET_REQUIRED = Fact(
+    "§7, §8", "[BC AdminResetUserPassword; 3P:24157105456: Password reset required for the user]"
+)
+UNKNOWN_CLIENT = Fact("§7", "[3P:12010190822: User pool client <clientId> does not exist.]")
+
+
+def check_tokens_issued(check, response, *, refresh_token: bool = True) -> bool:
+    """The members of a successful sign-in (§3, §5); returns whether it succeeded at all."""
+    if not check.succeeded(response, TOKENS_ISSUED):
+        return False
+    result = "$.AuthenticationResult"
+    for member in ("AccessToken", "IdToken"):
+        check.present(response, f"{result}.{member}", TOKENS_ISSUED)
+    if refresh_token:
+        check.present(response, f"{result}.RefreshToken", SIGN_IN_HAS_REFRESH)
+    check.equal(response, f"{result}.TokenType", "Bearer", BEARER)
+    check.equal(response, f"{result}.ExpiresIn", 3600, EXPIRES_IN, check="default")
+    check.absent(response, "$.ChallengeName", NO_CHALLENGE_ON_SUCCESS)
+    check.absent(response, "$.Session", NO_CHALLENGE_ON_SUCCESS)
+    return True
+
+
+def wrong_password(user: flows.TestUser) -> flows.TestUser:
+    """The same user with a password that is not theirs (still valid under the default policy)."""
+    return dataclasses.replace(user, password=flows.new_password())
+
+
+# --- USER_PASSWORD_AUTH ----------------------------------------------------------------------------
+
+
+@pytest.mark.fact("§5 [BC; CLI; MOTO-V]", "documented")
+def test_user_password_auth_returns_tokens(cognito, check, user_pool, make_app_client, make_user):
+    """§5: USER_PASSWORD_AUTH returns AccessToken, IdToken, RefreshToken, ``Bearer`` and 3600 (§3: no challenge)."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    signed_in = flows.password_sign_in(cognito, client, user)
+    if check_tokens_issued(check, signed_in):
+        check.equal(signed_in, "$.ChallengeParameters", {}, EMPTY_PARAMETERS_ON_INITIATE, check="empty-map")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7 [ISS ellaisys#94; DG]", "documented")
+def test_user_password_auth_with_wrong_password_is_incorrect(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§7: a wrong password gives NotAuthorizedException "Incorrect username or password."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    refused = flows.password_sign_in(cognito, client, wrong_password(user))
+    check.error(refused, "NotAuthorizedException", INCORRECT, message="Incorrect username or password.")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§4 [3P:4597481630]", "documented")
+def test_user_password_auth_not_enabled_on_default_client(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§4: a client without ExplicitAuthFlows allows SRP, refresh and custom only; USER_PASSWORD_AUTH is refused."""
+    client = make_app_client(user_pool)
+    user = make_user(user_pool)
+    refused = flows.password_sign_in(cognito, client, user)
+    check.error(
+        refused,
+        "InvalidParameterException",
+        USER_PASSWORD_NOT_ENABLED,
+        message="USER_PASSWORD_AUTH flow not enabled for this client",
+    )
+
+
+# --- USER_SRP_AUTH ---------------------------------------------------------------------------------
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.fact("§1, §3 [ACIJ; 3P:46336862043]; §12.2 [MINI-1758]", "documented")
+def test_user_srp_auth_returns_password_verifier_challenge(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§1, §3: USER_SRP_AUTH answers PASSWORD_VERIFIER with SALT, SRP_B, SECRET_BLOCK, USERNAME, USER_ID_FOR_SRP."""
+    client = make_app_client(user_pool)
+    user = make_user(user_pool)
+    srp = UserSrpClient(user_pool, user.password)
+    challenge = cognito.initiate_auth(
+        ClientId=client.client_id,
+        AuthFlow="USER_SRP_AUTH",
+        AuthParameters=client.auth_parameters(user.username, SRP_A=srp.srp_a_hex()),
+    )
+    if not check.succeeded(challenge, SRP_CHALLENGE):
+        return
+    check.equal(challenge, "$.ChallengeName", "PASSWORD_VERIFIER", SRP_CHALLENGE, check="challenge-name")
+    parameters = "$.ChallengeParameters"
+    check.matches(challenge, f"{parameters}.SALT", r"[0-9a-fA-F]+", SRP_CHALLENGE, check="hex")
+    check.matches(challenge, f"{parameters}.SRP_B", r"[0-9a-fA-F]+", SRP_CHALLENGE, check="hex")
+    check.matches(
+        challenge, f"{parameters}.SECRET_BLOCK", r"[A-Za-z0-9+/_=-]+", SRP_CHALLENGE, check="base64"
+    )
+    check.present(challenge, f"{parameters}.USERNAME", SRP_USERNAME_PARAMETER)
+    check.equal(challenge, f"{parameters}.USER_ID_FOR_SRP", user.username, USER_ID_FOR_SRP)
+    check.absent(challenge, "$.Session", SRP_NO_SESSION)
+    check.absent(challenge, "$.AuthenticationResult", SRP_CHALLENGE)
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.fact("§12.2 [NETX]", "verified")
+def test_user_srp_auth_accepts_upper_case_srp_a(cognito, check, user_pool, make_app_client, make_user):
+    """§12.2: SRP_A in upper-case hex (as .NET sends it) is parsed and the sign-in completes."""
+    client = make_app_client(user_pool)
+    user = make_user(user_pool)
+    srp = UserSrpClient(user_pool, user.password)
+    challenge = cognito.initiate_auth(
+        ClientId=client.client_id,
+        AuthFlow="USER_SRP_AUTH",
+        AuthParameters=client.auth_parameters(user.username, SRP_A=srp.srp_a_hex().upper()),
+    )
+    if not check.succeeded(challenge, UPPERCASE_SRP_A):
+        return
+    if not check.equal(
+        challenge, "$.ChallengeName", "PASSWORD_VERIFIER", UPPERCASE_SRP_A, check="challenge-name"
+    ):
+        return
+    responses = srp.answer_password_verifier(challenge.body.get("ChallengeParameters", {}))
+    session = {"Session": challenge.body["Session"]} if challenge.body.get("Session") else {}
+    answer = cognito.respond_to_auth_challenge(
+        ClientId=client.client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=responses, **session
+    )
+    if check.succeeded(answer, UPPERCASE_SRP_A):
+        check.present(answer, "$.AuthenticationResult.AccessToken", UPPERCASE_SRP_A)
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§4 [3P:67313773523]", "documented")
+def test_user_srp_auth_not_enabled_for_client(cognito, check, user_pool, make_app_client, make_user):
+    """§4: an ALLOW_* client without ALLOW_USER_SRP_AUTH refuses SRP: "USER_SRP_AUTH is not enabled for the client."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    flow = flows.srp_sign_in(cognito, client, user)
+    check.error(
+        flow.challenge,
+        "InvalidParameterException",
+        SRP_NOT_ENABLED,
+        message="USER_SRP_AUTH is not enabled for the client.",
+    )
+
+
+# --- REFRESH_TOKEN_AUTH / REFRESH_TOKEN -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flow", ["REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"])
+@pytest.mark.fact("§4 [DG using-the-refresh-token; BC; MOTO-V REFRESH_TOKEN]", "documented")
+def test_refresh_returns_new_tokens_without_refresh_token(
+    cognito, check, user_pool, make_app_client, make_user, flow
+):
+    """§4: both synonyms return new ID and access tokens and no RefreshToken (rotation is off)."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    first = flows.tokens(flows.password_sign_in(cognito, client, user))
+    if first is None or "RefreshToken" not in first:
+        check.succeeded(
+            flows.password_sign_in(cognito, client, user), TOKENS_ISSUED, note="signing in to refresh"
+        )
+        return
+    fact = REFRESH_SYNONYM if flow == "REFRESH_TOKEN" else REFRESH_NO_NEW_REFRESH
+    refreshed = flows.refresh_sign_in(cognito, client, first["RefreshToken"], flow=flow)
+    if not check.succeeded(refreshed, fact):
+        return
+    check.present(refreshed, "$.AuthenticationResult.AccessToken", fact)
+    check.present(refreshed, "$.AuthenticationResult.IdToken", fact)
+    check.absent(
+        refreshed, "$.AuthenticationResult.RefreshToken", REFRESH_NO_NEW_REFRESH, check="no-rotation"
+    )
+    check.that(
+        refreshed.body.get("AuthenticationResult", {}).get("AccessToken") != first["AccessToken"],
+        operation=refreshed.operation,
+        check="new-access-token",
+        path="$.AuthenticationResult.AccessToken",
+        expected="a new access token",
+        actual="the access token of the sign-in",
+        fact=REFRESH_NO_NEW_REFRESH,
+        evidence=refreshed.exchange,
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§4, §7 [3P:535361096]", "documented")
+def test_refresh_with_garbage_token_is_invalid(cognito, check, user_pool, make_app_client):
+    """§4: a refresh token that was never issued gives NotAuthorizedException "Invalid Refresh Token"."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    refused = flows.refresh_sign_in(cognito, client, "eyJjdHkiOiJKV1QifQ.not-a-refresh-token." + "x" * 40)
+    check.error(refused, "NotAuthorizedException", INVALID_REFRESH, message="Invalid Refresh Token")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§12.3 [still UNVERIFIED]", "unverified")
+def test_refresh_not_enabled_for_client(cognito, check, user_pool, make_app_client, make_user):
+    """§12.3: a client whose ALLOW_* list lacks ALLOW_REFRESH_TOKEN_AUTH refuses refresh (InvalidParameterException, UNVERIFIED)."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
+    user = make_user(user_pool)
+    first = flows.tokens(flows.password_sign_in(cognito, client, user))
+    if first is None or "RefreshToken" not in first:
+        pytest.skip("the client issued no refresh token to try")
+    refused = flows.refresh_sign_in(cognito, client, first["RefreshToken"])
+    check.error(refused, "InvalidParameterException", REFRESH_NOT_ENABLED)
+
+
+# --- CUSTOM_AUTH (no Lambda) -----------------------------------------------------------------------
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§12.3 [3P:6937919067]", "verified")
+def test_custom_auth_without_trigger_is_not_configured(cognito, check, user_pool, make_app_client, make_user):
+    """§12.3: CUSTOM_AUTH on a client that allows it, in a pool without DefineAuthChallenge, is refused."""
+    client = make_app_client(user_pool)  # §4: the default client allows ALLOW_CUSTOM_AUTH
+    user = make_user(user_pool)
+    refused = cognito.initiate_auth(
+        ClientId=client.client_id,
+        AuthFlow="CUSTOM_AUTH",
+        AuthParameters=client.auth_parameters(user.username),
+    )
+    check.error(
+        refused,
+        "InvalidParameterException",
+        CUSTOM_NO_TRIGGER,
+        message="Custom auth lambda trigger is not configured for the user pool.",
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§12.3 [3P:41478562252]", "verified")
+def test_custom_auth_not_enabled_for_client(cognito, check, user_pool, make_app_client, make_user):
+    """§12.3: an ALLOW_* client without ALLOW_CUSTOM_AUTH: "CUSTOM_AUTH is not enabled for the client."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    refused = cognito.initiate_auth(
+        ClientId=client.client_id,
+        AuthFlow="CUSTOM_AUTH",
+        AuthParameters=client.auth_parameters(user.username),
+    )
+    check.error(
+        refused,
+        "InvalidParameterException",
+        CUSTOM_NOT_ENABLED,
+        message="CUSTOM_AUTH is not enabled for the client.",
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§12.3 [ISS aws-amplify/amplify-js#3379]", "documented")
+def test_custom_auth_flow_only_client_refuses_srp(cognito, check, user_pool, make_app_client, make_user):
+    """§12.3: a legacy ``CUSTOM_AUTH_FLOW_ONLY`` client refuses other flows with "Only custom auth ..."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=["CUSTOM_AUTH_FLOW_ONLY"])
+    user = make_user(user_pool)
+    flow = flows.srp_sign_in(cognito, client, user)
+    check.error(
+        flow.challenge,
+        "InvalidParameterException",
+        CUSTOM_ONLY_CLIENT,
+        message="Only custom auth (lambda driven) is enabled for this client.",
+    )
+
+
+# --- flows that are not InitiateAuth's ------------------------------------------------------------
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("flow", ["ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"])
+@pytest.mark.fact("§4 [BC InitiateAuthRequest.AuthFlow; error UNVERIFIED]", "unverified")
+def test_admin_flow_is_refused_by_initiate_auth(cognito, check, user_pool, make_app_client, make_user, flow):
+    """§4: the admin password flows "aren't valid for InitiateAuth" (InvalidParameterException; text UNVERIFIED)."""
+    client = make_app_client(
+        user_pool, ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )
+    user = make_user(user_pool)
+    refused = cognito.initiate_auth(
+        ClientId=client.client_id,
+        AuthFlow=flow,
+        AuthParameters=client.auth_parameters(user.username, PASSWORD=user.password),
+    )
+    check.error(refused, "InvalidParameterException", ADMIN_FLOW_ON_INITIATE)
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§4, §7 [Coral validation message]", "documented")
+def test_unknown_auth_flow_is_a_validation_error(cognito, check, user_pool, make_app_client):
+    """§4, §7: an AuthFlow outside the enum gives InvalidParameterException "1 validation error detected: ..."."""
+    client = make_app_client(user_pool)
+    refused = cognito.call(
+        "InitiateAuth",
+        {"ClientId": client.client_id, "AuthFlow": "NO_SUCH_FLOW", "AuthParameters": {"USERNAME": "nobody"}},
+        invalid_request=True,
+    )
+    check.error(
+        refused,
+        "InvalidParameterException",
+        ENUM_VALIDATION,
+        message=re.compile(
+            r"1 validation error detected: Value 'NO_SUCH_FLOW' at 'authFlow' failed to satisfy constraint: "
+            r"Member must satisfy enum value set: \[.*\]"
+        ),
+    )
+
+
+# --- legacy ExplicitAuthFlows ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("legacy", ["USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"])
+@pytest.mark.fact("§4 [MOTO-V test_jti_in_tokens, user_authentication_flow]", "verified")
+def test_legacy_client_also_allows_srp_and_refresh(
+    cognito, check, user_pool, make_app_client, make_user, legacy
+):
+    """§4: a client with only a legacy value accepts USER_SRP_AUTH and REFRESH_TOKEN too (verified against AWS)."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=[legacy])
+    user = make_user(user_pool)
+    flow = flows.srp_sign_in(cognito, client, user)
+    if not check.succeeded(flow.challenge, LEGACY_IMPLIES_SRP_REFRESH) or flow.answer is None:
+        return
+    if not check.succeeded(flow.answer, LEGACY_IMPLIES_SRP_REFRESH):
+        return
+    result = flows.tokens(flow.answer)
+    if result and result.get("RefreshToken"):
+        refreshed = flows.refresh_sign_in(cognito, client, result["RefreshToken"], flow="REFRESH_TOKEN")
+        check.succeeded(refreshed, LEGACY_IMPLIES_SRP_REFRESH)
+    if legacy == "USER_PASSWORD_AUTH":
+        check.succeeded(flows.password_sign_in(cognito, client, user), LEGACY_IMPLIES_SRP_REFRESH)
+
+
+# --- clients with a secret -------------------------------------------------------------------------
+
+
+@pytest.mark.fact("§1 [DG; PYC; MOTO-V]", "documented")
+def test_secret_client_signs_in_with_secret_hash(cognito, check, user_pool, make_app_client, make_user):
+    """§1: a secret client accepts USER_PASSWORD_AUTH, USER_SRP_AUTH and refresh with the right SECRET_HASH."""
+    client = make_app_client(
+        user_pool, GenerateSecret=True, ExplicitAuthFlows=PASSWORD_FLOWS + ["ALLOW_USER_SRP_AUTH"]
+    )
+    if client.secret is None:
+        pytest.skip("the endpoint returned no ClientSecret")
+    user = make_user(user_pool)
+    signed_in = flows.password_sign_in(cognito, client, user)
+    if not check_tokens_issued(check, signed_in):
+        return
+    srp = flows.srp_sign_in(cognito, client, user)
+    if check.succeeded(srp.challenge, SECRET_HASH_OK) and srp.answer is not None:
+        check.succeeded(srp.answer, SECRET_HASH_OK)
+    refresh_token = signed_in.body["AuthenticationResult"].get("RefreshToken")
+    if refresh_token:
+        refreshed = flows.refresh_sign_in(cognito, client, refresh_token, username=user.username)
+        check.succeeded(refreshed, SECRET_HASH_OK)
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§12.2 [ISS amplify-android#2504; 3P:52303799375]", "verified")
+def test_secret_client_without_secret_hash_is_refused(cognito, check, user_pool, make_app_client, make_user):
+    """§12.2: no SECRET_HASH: "Client <clientId> is configured with secret but SECRET_HASH was not received"."""
+    client = make_app_client(user_pool, GenerateSecret=True, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    refused = cognito.initiate_auth(
+        ClientId=client.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": user.username, "PASSWORD": user.password},
+    )
+    check.error(
+        refused,
+        "NotAuthorizedException",
+        SECRET_HASH_MISSING,
+        message=f"Client {client.client_id} is configured with secret but SECRET_HASH was not received",
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§1 [ISS pmill/aws-cognito#42]", "documented")
+def test_secret_client_with_wrong_secret_hash_is_refused(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§1: a SECRET_HASH computed with another secret: "Unable to verify secret hash for client <clientId>"."""
+    client = make_app_client(user_pool, GenerateSecret=True, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    impostor = flows.AppClient(client.pool_id, client.client_id, "s" * 52)
+    refused = flows.password_sign_in(cognito, impostor, user)
+    check.error(
+        refused,
+        "NotAuthorizedException",
+        SECRET_HASH_WRONG,
+        message=f"Unable to verify secret hash for client {client.client_id}",
+    )
+
+
+# --- users who cannot sign in ----------------------------------------------------------------------
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("flow", ["USER_PASSWORD_AUTH", "USER_SRP_AUTH"])
+@pytest.mark.fact("§7, §12.2 [3P:3684622224; MINI-1758]", "documented")
+def test_unknown_user_with_legacy_errors_is_not_found(cognito, check, user_pool, make_app_client, flow):
+    """§7, §12.2: with PreventUserExistenceErrors LEGACY (the default), an unknown user: "User does not exist."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS + ["ALLOW_USER_SRP_AUTH"])
+    ghost = flows.TestUser(user_pool, flows.new_username("ghost"), flows.new_password())
+    if flow == "USER_PASSWORD_AUTH":
+        refused = flows.password_sign_in(cognito, client, ghost)
+    else:
+        refused = flows.srp_sign_in(cognito, client, ghost).challenge
+    check.error(refused, "UserNotFoundException", UNKNOWN_USER_LEGACY, message="User does not exist.")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7 [DG managing-errors]", "documented")
+def test_unknown_user_with_prevent_existence_errors_is_incorrect(cognito, check, user_pool, make_app_client):
+    """§7: with PreventUserExistenceErrors ENABLED, an unknown user gets "Incorrect username or password."."""
+    client = make_app_client(
+        user_pool, ExplicitAuthFlows=PASSWORD_FLOWS, PreventUserExistenceErrors="ENABLED"
+    )
+    ghost = flows.TestUser(user_pool, flows.new_username("ghost"), flows.new_password())
+    refused = flows.password_sign_in(cognito, client, ghost)
+    check.error(
+        refused, "NotAuthorizedException", PREVENT_EXISTENCE, message="Incorrect username or password."
+    )
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.fact("§1 [DG managing-errors]", "documented")
+def test_unknown_user_srp_with_prevent_existence_errors_is_simulated(
+    cognito, check, user_pool, make_app_client
+):
+    """§1: ENABLED: SRP for an unknown user gets a simulated PASSWORD_VERIFIER (same salt each time), then "Incorrect ..."."""
+    client = make_app_client(user_pool, PreventUserExistenceErrors="ENABLED")
+    ghost = flows.TestUser(user_pool, flows.new_username("ghost"), flows.new_password())
+    first = flows.srp_sign_in(cognito, client, ghost)
+    if not check.succeeded(first.challenge, SIMULATED_SRP):
+        return
+    if not check.equal(
+        first.challenge, "$.ChallengeName", "PASSWORD_VERIFIER", SIMULATED_SRP, check="challenge-name"
+    ):
+        return
+    if first.answer is not None:
+        check.error(
+            first.answer,
+            "NotAuthorizedException",
+            PREVENT_EXISTENCE,
+            message="Incorrect username or password.",
+        )
+    again = flows.srp_sign_in(cognito, client, ghost)
+    if check.succeeded(again.challenge, SIMULATED_SRP):
+        check.equal(
+            again.challenge,
+            "$.ChallengeParameters.SALT",
+            first.challenge.body.get("ChallengeParameters", {}).get("SALT"),
+            SIMULATED_SRP,
+            check="simulated-salt-stable",
+        )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("password", ["right", "wrong"])
+@pytest.mark.fact("§7 [3P:56310745976; ISS amazon-cognito-identity-js#288]", "documented")
+def test_unconfirmed_user_is_not_confirmed(cognito, check, user_pool, make_app_client, password):
+    """§7: an UNCONFIRMED user gets UserNotConfirmedException "User is not confirmed.", even with a wrong password."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    signed_up, user = flows.sign_up(cognito, client)
+    if not check.succeeded(signed_up, UNCONFIRMED, note="signing up the unconfirmed user"):
+        return
+    attempt = user if password == "right" else wrong_password(user)
+    refused = flows.password_sign_in(cognito, client, attempt)
+    check.error(refused, "UserNotConfirmedException", UNCONFIRMED, message="User is not confirmed.")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("flow", ["USER_PASSWORD_AUTH", "USER_SRP_AUTH"])
+@pytest.mark.fact("§6, §7 [BC; 3P:56438157254]", "documented")
+def test_disabled_user_is_refused(cognito, check, user_pool, make_app_client, make_user, flow):
+    """§6, §8: a disabled user "can't sign in": NotAuthorizedException "User is disabled."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS + ["ALLOW_USER_SRP_AUTH"])
+    user = make_user(user_pool)
+    disabled = cognito.admin_disable_user(UserPoolId=user_pool, Username=user.username)
+    if not check.succeeded(disabled, DISABLED, note="disabling the user"):
+        return
+    if flow == "USER_PASSWORD_AUTH":
+        refused = flows.password_sign_in(cognito, client, user)
+    else:
+        attempt = flows.srp_sign_in(cognito, client, user)
+        refused = attempt.answer if attempt.answer is not None else attempt.challenge
+    check.error(refused, "NotAuthorizedException", DISABLED, message="User is disabled.")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7, §8 [BC; 3P:24157105456]", "documented")
+def test_reset_required_user_must_reset_password(cognito, check, user_pool, make_app_client, make_user):
+    """§8: after AdminResetUserPassword the user is RESET_REQUIRED and sign-in gives PasswordResetRequiredException."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool, attributes={"email": "reset@example.com", "email_verified": "true"})
+    reset = cognito.admin_reset_user_password(UserPoolId=user_pool, Username=user.username)
+    if not check.succeeded(reset, RESET_REQUIRED, note="resetting the password"):
+        return
+    refused = flows.password_sign_in(cognito, client, user)
+    check.error(
+        refused,
+        "PasswordResetRequiredException",
+        RESET_REQUIRED,
+        message="Password reset required for the user",
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7 [3P:12010190822]", "documented")
+def test_unknown_client_is_resource_not_found(cognito, check):
+    """§7: an unknown ClientId gives ResourceNotFoundException "User pool client <clientId> does not exist."."""
+    client_id = "1" * 26
+    refused = cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "nobody", "PASSWORD": "Aa1!aaaa"},
+    )
+    check.error(
+        refused,
+        "ResourceNotFoundException",
+        UNKNOWN_CLIENT,
+        message=f"User pool client {client_id} does not exist.",
+    )
