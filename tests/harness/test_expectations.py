@@ -110,3 +110,4 @@ def test_update_then_known_then_vanished(run_suite, tmp_path):
             "Expectation key       : DescribeUserPool error.code $.__type",
         ]
     )
+    assert "Divergence            :" not in result.stdout.str()  # the faithful endpoint shows nothing else

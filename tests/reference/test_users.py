@@ -257,3 +257,77 @@ def test_confirm_sign_up_unknown_user(cognito: Any, client_id: str) -> None:
     with pytest.raises(ClientError) as caught:
         cognito.confirm_sign_up(ClientId=client_id, Username="ghost", ConfirmationCode="123456")
     assert error_of(caught) == ("UserNotFoundException", "Username/client id combination not found.")
+
+
+def test_admin_reset_then_forgot_password_flow(app: Any, cognito: Any, pool_id: str, client_id: str) -> None:
+    cognito.admin_create_user(
+        UserPoolId=pool_id,
+        Username="rita",
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": "rita@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
+    with pytest.raises(ClientError) as caught:
+        cognito.admin_reset_user_password(UserPoolId=pool_id, Username="rita")
+    assert error_of(caught) == (
+        "NotAuthorizedException",
+        "User password cannot be reset in the current state.",
+    )
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username="rita", Password=PASSWORD, Permanent=True)
+    cognito.admin_reset_user_password(UserPoolId=pool_id, Username="rita")
+    assert cognito.admin_get_user(UserPoolId=pool_id, Username="rita")["UserStatus"] == "RESET_REQUIRED"
+    with pytest.raises(ClientError) as caught:
+        cognito.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "rita", "PASSWORD": PASSWORD},
+        )
+    assert error_of(caught) == ("PasswordResetRequiredException", "Password reset required for the user")
+    delivery = cognito.forgot_password(ClientId=client_id, Username="rita")["CodeDeliveryDetails"]
+    assert delivery == {"Destination": "r***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+    code = app.confirmation_code(pool_id, "rita", kind="password-reset")
+    with pytest.raises(ClientError) as caught:
+        cognito.confirm_forgot_password(
+            ClientId=client_id, Username="rita", ConfirmationCode="000000", Password="N3w-Password!"
+        )
+    assert error_of(caught)[0] == "CodeMismatchException"
+    cognito.confirm_forgot_password(
+        ClientId=client_id, Username="rita", ConfirmationCode=code, Password="N3w-Password!"
+    )
+    cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "rita", "PASSWORD": "N3w-Password!"},
+    )
+
+
+def test_forgot_password_needs_a_verified_contact(cognito: Any, client_id: str, confirmed_user: str) -> None:
+    with pytest.raises(ClientError) as caught:
+        cognito.forgot_password(ClientId=client_id, Username=confirmed_user)
+    assert error_of(caught) == (
+        "InvalidParameterException",
+        "Cannot reset password for the user as there is no registered/verified email or phone_number",
+    )
+    with pytest.raises(ClientError) as caught:
+        cognito.forgot_password(ClientId=client_id, Username="ghost")
+    assert error_of(caught) == ("UserNotFoundException", "Username/client id combination not found.")
+
+
+def test_resend_confirmation_code(
+    app: Any, cognito: Any, pool_id: str, client_id: str, confirmed_user: str
+) -> None:
+    cognito.sign_up(
+        ClientId=client_id,
+        Username="sam",
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "email", "Value": "sam@example.com"}],
+    )
+    first = app.confirmation_code(pool_id, "sam")
+    delivery = cognito.resend_confirmation_code(ClientId=client_id, Username="sam")["CodeDeliveryDetails"]
+    assert delivery["Destination"] == "s***@e***"
+    assert app.confirmation_code(pool_id, "sam") != first or first is not None
+    with pytest.raises(ClientError) as caught:
+        cognito.resend_confirmation_code(ClientId=client_id, Username=confirmed_user)
+    assert error_of(caught) == ("InvalidParameterException", "User is already confirmed.")
