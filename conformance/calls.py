@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from conformance.endpoints import Endpoint
 
 
+#: Pauses before retrying a throttled call against real AWS (seconds).
+THROTTLE_PAUSES = (0.5, 1.0, 2.0, 4.0)
+
+
 class Unsupported(Exception):
     """The endpoint does not implement an operation the test needs."""
 
@@ -176,6 +180,33 @@ class Cognito:
             raise HarnessError(f"unknown operation {operation!r}")
         params = dict(params or {})
         _register_secrets(params)
+        retries = 0
+        while True:
+            exchange, data = self._send(api_name, method, params)
+            # Against real AWS only: a throttled call is retried after a pause, and the retry is
+            # counted on the exchange, never hidden (aws-behaviour.md §11.2, §11.5: 400
+            # TooManyRequestsException, which boto3's legacy mode does not retry). Local targets
+            # are never retried: a throttle there is an answer to check.
+            if (
+                self.endpoint.kind != "aws"
+                or exchange is None
+                or exchange.error_type() != "TooManyRequestsException"
+                or retries >= len(THROTTLE_PAUSES)
+            ):
+                break
+            time.sleep(THROTTLE_PAUSES[retries])
+            retries += 1
+        if exchange is not None:
+            exchange.retries = retries
+        response = Response(api_name, params, exchange, data)
+        response.index = self.log.record(method, params, response)
+        if self.observer is not None:
+            self.observer(response, invalid_request=invalid_request)  # type: ignore[call-arg]
+        return response
+
+    def _send(
+        self, api_name: str, method: str, params: dict[str, Any]
+    ) -> tuple[Exchange | None, dict[str, Any] | None]:
         self._capture.begin()
         data: dict[str, Any] | None
         try:
@@ -196,11 +227,7 @@ class Cognito:
             if reason:
                 raise Unsupported(api_name, reason)
             _register_secrets(exchange.response_json())
-        response = Response(api_name, params, exchange, data)
-        response.index = self.log.record(method, params, response)
-        if self.observer is not None:
-            self.observer(response, invalid_request=invalid_request)  # type: ignore[call-arg]
-        return response
+        return exchange, data
 
 
 def _register_secrets(value: Any, key: str | None = None) -> None:
