@@ -268,7 +268,7 @@ class CallLog:
         self.calls: list[_Logged] = []
         self._setup: list[tuple[str, tuple[Any, ...]]] = []
         self._overrides: dict[str, tuple[str, tuple[Any, ...]]] = {}
-        self._names: dict[int, str] = {}
+        self._names: dict[int, tuple[object, str]] = {}
 
     def clear(self) -> None:
         self.calls = []
@@ -276,9 +276,10 @@ class CallLog:
 
     def name(self, obj: object, prefix: str) -> str:
         """A script variable for a client-side object (an SRP client, a device secret), stable per object."""
+        # Keyed by id, holding the object so that its id cannot be reused by another while logged.
         if id(obj) not in self._names:
-            self._names[id(obj)] = f"{prefix}{len(self.calls) + 1}"
-        return self._names[id(obj)]
+            self._names[id(obj)] = (obj, f"{prefix}{len(self.calls) + 1}")
+        return self._names[id(obj)][1]
 
     def annotate(
         self,

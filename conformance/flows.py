@@ -279,12 +279,15 @@ def confirm_new_device(
     redact.register(secret.password)
     config = secret.verifier_config()
     redact.register(config["PasswordVerifier"], config["Salt"])
-    name = cognito.log.name(secret, "dev")
+    variable = cognito.log.name(secret, "dev")
     cognito.log.annotate(
         setup=[
-            (f"{name} = new_device_secret({{0}}, {{1}})", (metadata["DeviceGroupKey"], metadata["DeviceKey"]))
+            (
+                f"{variable} = new_device_secret({{0}}, {{1}})",
+                (metadata["DeviceGroupKey"], metadata["DeviceKey"]),
+            )
         ],
-        params={"DeviceSecretVerifierConfig": (f"{name}.verifier_config()", ())},
+        params={"DeviceSecretVerifierConfig": (f"{variable}.verifier_config()", ())},
     )
     response = cognito.confirm_device(
         AccessToken=access_token,

@@ -147,6 +147,10 @@ class SignIn:
     refresh_revoked: bool = False
     #: every access token issued in this sign-in's family (refreshes add theirs).
     access_tokens: tuple[str, ...] = field(default=(), repr=False)
+    #: what revoked the access tokens: "sign-out", "disable" or "revoke-token".
+    revoked_by: str | None = None
+    #: the sign-in came after a global sign-out of the same user (§6: sometimes refused as well).
+    after_sign_out: bool = False
     #: nothing is predicted about these tokens any more (an UNVERIFIED rule decides their fate).
     uncertain: bool = False
 

@@ -147,7 +147,8 @@ def _client_members(client: Client, path: str, *, described: bool) -> list[Any]:
         for member, value in (("AuthSessionValidity", 3), ("RefreshTokenValidity", 30), ("EnableTokenRevocation", True)):
             if member not in client.settings:
                 expects.append(equal(f"{path}.{member}", value, facts.CLIENT_DEFAULTS, "default"))
-        expects.append(absent(f"{path}.PreventUserExistenceErrors", facts.CLIENT_DEFAULTS))
+        if "PreventUserExistenceErrors" not in client.settings:
+            expects.append(absent(f"{path}.PreventUserExistenceErrors", facts.CLIENT_DEFAULTS))
     return expects
 
 

@@ -1014,6 +1014,13 @@ class CognitoService:
         if self._username_taken(pool, username):
             # §7 [DG managing-errors]; still returned with PreventUserExistenceErrors=ENABLED.
             raise CognitoError("UsernameExistsException", "User already exists")
+        if not req.get("Password"):
+            # The current model allows passwordless sign-up; a password pool (the reference has no
+            # other kind) answers as the model did when Password was required (UNVERIFIED).
+            raise invalid_parameter(
+                "1 validation error detected: Value null at 'password' failed to satisfy constraint: "
+                "Member must not be null"
+            )
         check_password(req["Password"], self._password_policy(pool.settings))
         self._check_required_attributes(pool, attributes)
         now = self.clock.now()
@@ -2024,7 +2031,8 @@ class CognitoService:
         return {"UserConfirmationNecessary": prompt}
 
     def get_device(self, req: dict[str, Any]) -> dict[str, Any]:
-        pool, user, _ = self._token_user(req["AccessToken"])
+        # The model makes AccessToken optional; without one no device owner is known (text UNVERIFIED).
+        pool, user, _ = self._token_user(req.get("AccessToken") or "")
         return {
             "Device": self.device_record(
                 pool, user, self._existing_device(user, req["DeviceKey"]), detailed=True

@@ -5,14 +5,12 @@ Run: ``/tmp/venv/bin/pytest tests/reference -q`` (``-k srp``, ``-k device``... f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from reference_support import PASSWORD, in_process_client
+from reference_support import PASSWORD, in_process_client, spec_problems
 
-from conformance import specs
 from conformance.reference import ReferenceApp
 from conformance.reference.clock import ManualClock
 
@@ -37,34 +35,12 @@ class RecordingApp(ReferenceApp):
         return status, response_headers, payload
 
 
-#: Answers outside the model on purpose: AWS's own SerializationException and unknown-operation
-#: errors, and the reference's 501 for operations it does not cover.
-_UNMODELLED_ERRORS = {"SerializationException", "UnknownOperationException", "ReferenceUnsupportedOperation"}
-
-
-def _spec_problems(operation: str, status: int, payload: bytes) -> list[str]:
-    body = json.loads(payload)
-    if status == 200:
-        problems = specs.validate_response(operation, body)
-    elif body["__type"] in _UNMODELLED_ERRORS:
-        return []
-    else:
-        problems = specs.validate_error(operation, body["__type"], body)
-    # AWS itself returns the standard attribute phone_number_verified (21 chars) in SchemaAttributes,
-    # whose Name shape is CustomAttributeNameType (max 20): aws-behaviour.md §9 [CLI create-user-pool].
-    return [
-        f"{operation} {p.path}: {p.message}"
-        for p in problems
-        if not (p.kind == "length" and ".SchemaAttributes[" in p.path)
-    ]
-
-
 @pytest.fixture
 def app(clock: ManualClock) -> Iterator[ReferenceApp]:
     """A fresh reference whose every answer must match the committed specs/ schemas."""
     recording = RecordingApp(clock=clock)
     yield recording
-    problems = [p for answer in recording.answers for p in _spec_problems(*answer)]
+    problems = [p for answer in recording.answers for p in spec_problems(*answer)]
     assert not problems, "responses that break specs/:\n" + "\n".join(problems)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,6 +10,7 @@ import boto3
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 
+from conformance import specs
 from conformance.reference import ReferenceApp
 
 PASSWORD = "Corr3ct-Horse!"
@@ -59,3 +61,25 @@ def sign_in(
         AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": username, "PASSWORD": password, **extra},
     )
+
+
+#: Answers outside the model on purpose: AWS's own SerializationException and unknown-operation
+#: errors, and the reference's 501 for operations it does not cover.
+_UNMODELLED_ERRORS = {"SerializationException", "UnknownOperationException", "ReferenceUnsupportedOperation"}
+
+
+def spec_problems(operation: str, status: int, payload: bytes) -> list[str]:
+    body = json.loads(payload)
+    if status == 200:
+        problems = specs.validate_response(operation, body)
+    elif body["__type"] in _UNMODELLED_ERRORS:
+        return []
+    else:
+        problems = specs.validate_error(operation, body["__type"], body)
+    # AWS itself returns the standard attribute phone_number_verified (21 chars) in SchemaAttributes,
+    # whose Name shape is CustomAttributeNameType (max 20): aws-behaviour.md §9 [CLI create-user-pool].
+    return [
+        f"{operation} {p.path}: {p.message}"
+        for p in problems
+        if not (p.kind == "length" and ".SchemaAttributes[" in p.path)
+    ]

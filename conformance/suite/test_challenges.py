@@ -1,0 +1,466 @@
+"""RespondToAuthChallenge and AdminRespondToAuthChallenge: NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER, sessions.
+
+Facts: aws-behaviour.md §1 (the SRP proof, TIMESTAMP), §3 (challenges, sessions), §8 (FORCE_CHANGE_PASSWORD),
+§12.2 (TIMESTAMP forms), §12.4 (session texts). The device challenges are in the device tests.
+
+Run a subset: ``pytest conformance/suite/test_challenges.py -k session --endpoint=reference``.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from conformance import flows
+from conformance.checks import Fact
+from conformance.crypto.srp import cognito_timestamp
+from conformance.divergence import Confidence
+
+pytestmark = pytest.mark.kind("semantics")
+
+PASSWORD_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+ADMIN_FLOWS = ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+#: §3: sessions last three minutes by default; a little more, so that the session has certainly expired.
+SESSION_LIFETIME_S = 3 * 60
+
+NEW_PASSWORD_CHALLENGE = Fact("§8", "[MOTO-V test_authorize_user_with_force_password_change_status]", Confidence.VERIFIED)
+NEW_PASSWORD_PARAMETERS = Fact("§3", "[3P:213558819 real 2024 capture; ACIJ JSON.parse of requiredAttributes]")
+SESSION_ISSUED = Fact("§3", "[BC: a Session for each further challenge; SessionType 20..2048]")
+COMPLETION = Fact("§3", "[MOTO-V ChallengeParameters == {}; CLI respond-to-auth-challenge ex.1]", Confidence.VERIFIED)
+NO_CHALLENGE_ON_SUCCESS = Fact("§3", "[MOTO-V; CLI respond-to-auth-challenge ex.1: no ChallengeName/Session]")
+CONFIRMED_AFTER_NEW_PASSWORD = Fact("§8", "[MOTO-V test_authorize_user_with_force_password_change_status]", Confidence.VERIFIED)
+TEMPORARY_PASSWORD_REUSED = Fact("§8", "[MOTO-V test_jti_in_tokens reuses 'P2$Sword']", Confidence.VERIFIED)
+ADMIN_NEW_PASSWORD = Fact("§8, App. A.2", "[MOTO-V test_group_in_access_token]", Confidence.VERIFIED)
+SRP_THEN_NEW_PASSWORD = Fact("App. A.1", "[MOTO-V: SRP -> PASSWORD_VERIFIER -> NEW_PASSWORD_REQUIRED]", Confidence.VERIFIED)
+POLICY = Fact("§7, §8", "[3P:13047513602, 3P:3762752162: Password did not conform with policy: ...]")
+SESSION_TWICE = Fact("§3", "[3P:67291308035: session can only be used once.]")
+SESSION_GARBAGE = Fact("§3", "[3P:70070476267, 3P:71320217842: Invalid session for the user.]")
+SESSION_EXPIRED = Fact("§3, §12.4", "[DG authentication-flow 3 minutes; 3P:24212396986 and 2 more]", Confidence.VERIFIED)
+SESSION_VALIDITY_SETTING = Fact("§3", "[DG authentication-flow: Authentication flow session duration; BC 3..15]")
+VERIFIER_RIGHT = Fact("§1, App. A.1", "[MOTO-V pycognito against AWS; ACIJ; AMP6]", Confidence.VERIFIED)
+VERIFIER_WITHOUT_SESSION = Fact("§1", "[MOTO-V: PYC sends no Session for PASSWORD_VERIFIER]", Confidence.VERIFIED)
+VERIFIER_WRONG = Fact("§1, §7", "[DG cognito-user-pool-managing-errors: generic NotAuthorizedException]")
+PADDED_DAY = Fact("§12.2", "[ISS qwigo/warrant#12; MINI-1758: 'Sep 05' refused]", Confidence.VERIFIED)
+PADDED_DAY_INFERRED = Fact(
+    "§12.2",
+    "[inference: a leading zero on a two-digit day, by analogy with the settled 'Apr 05']",
+    Confidence.UNVERIFIED,
+)
+WRONG_WEEKDAY = Fact("§12.2", "[MINI-1758 measured 2026: wrong weekday refused]", Confidence.VERIFIED)
+MALFORMED_TIMESTAMP = Fact("§12.2", "[ISS amazon-archives/amazon-cognito-identity-js#683] (likely)")
+ANSWER_NEEDS_SECRET_HASH = Fact("§1, §3", "[BC: SECRET_HASH in every challenge response of a secret client]")
+ANSWER_SECRET_HASH_TEXT = Fact(
+    "§12.2", "[the text is settled for InitiateAuth only; for an answer UNVERIFIED]", Confidence.UNVERIFIED
+)
+
+INCORRECT = "Incorrect username or password."
+
+
+def start_new_password_challenge(cognito, check, client, user, *, admin: bool = False):
+    """Sign a FORCE_CHANGE_PASSWORD user in with a password flow; the NEW_PASSWORD_REQUIRED response or None."""
+    challenge = flows.password_sign_in(cognito, client, user, admin=admin)
+    if not check.succeeded(challenge, NEW_PASSWORD_CHALLENGE, note="signing in with the temporary password"):
+        return None
+    if not check.equal(
+        challenge, "$.ChallengeName", "NEW_PASSWORD_REQUIRED", NEW_PASSWORD_CHALLENGE, check="challenge-name"
+    ):
+        return None
+    if not check.present(challenge, "$.Session", SESSION_ISSUED):
+        return None
+    return challenge
+
+
+def check_completed(check, response, fact: Fact) -> bool:
+    """A challenge answer that ends the sign-in (§3): tokens, ``ChallengeParameters == {}``, no new challenge."""
+    if not check.succeeded(response, fact):
+        return False
+    check.present(response, "$.AuthenticationResult.AccessToken", fact)
+    check.present(response, "$.AuthenticationResult.RefreshToken", fact)
+    check.equal(response, "$.ChallengeParameters", {}, COMPLETION, check="empty-map")
+    check.absent(response, "$.ChallengeName", NO_CHALLENGE_ON_SUCCESS)
+    check.absent(response, "$.Session", NO_CHALLENGE_ON_SUCCESS)
+    return True
+
+
+def forge_signature(responses: dict[str, str]) -> dict[str, str]:
+    """The same answer with one bit of PASSWORD_CLAIM_SIGNATURE flipped (a forged proof)."""
+    signature = bytearray(base64.b64decode(responses["PASSWORD_CLAIM_SIGNATURE"]))
+    signature[0] ^= 0x01
+    return {**responses, "PASSWORD_CLAIM_SIGNATURE": base64.b64encode(bytes(signature)).decode()}
+
+
+# --- NEW_PASSWORD_REQUIRED -------------------------------------------------------------------------
+
+
+@pytest.mark.fact("§3 [3P:213558819]; §8 [MOTO-V]", "documented")
+def test_new_password_required_challenge_parameters(cognito, check, user_pool, make_app_client, make_user):
+    """§3: the challenge carries USER_ID_FOR_SRP, and requiredAttributes/userAttributes as JSON *strings*."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool, confirmed=False)
+    challenge = start_new_password_challenge(cognito, check, client, user)
+    if challenge is None:
+        return
+    session = challenge.body.get("Session", "")
+    check.that(
+        20 <= len(session) <= 2048,
+        operation=challenge.operation,
+        check="session.length",
+        path="$.Session",
+        expected="20..2048 characters",
+        actual=f"{len(session)} characters",
+        fact=SESSION_ISSUED,
+        evidence=challenge.exchange,
+    )
+    parameters = challenge.body.get("ChallengeParameters", {})
+    check.equal(challenge, "$.ChallengeParameters.USER_ID_FOR_SRP", user.username, NEW_PASSWORD_PARAMETERS)
+    for name, kind in (("requiredAttributes", list), ("userAttributes", dict)):
+        raw = parameters.get(name)
+        try:
+            decoded = json.loads(raw) if isinstance(raw, str) else None
+        except ValueError:
+            decoded = None
+        check.that(
+            isinstance(decoded, kind),
+            operation=challenge.operation,
+            check="json-string",
+            path=f"$.ChallengeParameters.{name}",
+            expected=f"a JSON {kind.__name__} encoded as a string",
+            actual=raw if raw is not None else "<absent>",
+            fact=NEW_PASSWORD_PARAMETERS,
+            evidence=challenge.exchange,
+        )
+    check.equal(challenge, "$.ChallengeParameters.requiredAttributes", "[]", NEW_PASSWORD_PARAMETERS, check="value")
+
+
+@pytest.mark.fact("§3, §8 [MOTO-V]", "verified")
+def test_new_password_answer_returns_tokens_and_confirms_user(cognito, check, user_pool, make_app_client, make_user):
+    """§3, §8: NEW_PASSWORD ends the sign-in (tokens, empty ChallengeParameters), the user is CONFIRMED, the password works."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool, confirmed=False)
+    challenge = start_new_password_challenge(cognito, check, client, user)
+    if challenge is None:
+        return
+    answer = flows.answer_new_password(cognito, client, user, challenge)
+    if not check_completed(check, answer, NEW_PASSWORD_CHALLENGE):
+        return
+    described = cognito.admin_get_user(UserPoolId=user_pool, Username=user.username)
+    if check.succeeded(described, CONFIRMED_AFTER_NEW_PASSWORD):
+        check.equal(described, "$.UserStatus", "CONFIRMED", CONFIRMED_AFTER_NEW_PASSWORD, check="status")
+    check.succeeded(flows.password_sign_in(cognito, client, user), CONFIRMED_AFTER_NEW_PASSWORD)
+
+
+@pytest.mark.fact("§8 [MOTO-V test_jti_in_tokens]", "verified")
+def test_new_password_may_equal_temporary_password(cognito, check, user_pool, make_app_client, make_user):
+    """§8: answering NEW_PASSWORD_REQUIRED with the temporary password itself is accepted (verified against AWS)."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool, confirmed=False)
+    challenge = start_new_password_challenge(cognito, check, client, user)
+    if challenge is None:
+        return
+    answer = flows.answer_new_password(cognito, client, user, challenge, new_password=user.password)
+    check_completed(check, answer, TEMPORARY_PASSWORD_REUSED)
+
+
+@pytest.mark.fact("§8, Appendix A.2 [MOTO-V]", "verified")
+def test_admin_new_password_answer_on_legacy_client(cognito, check, user_pool, make_app_client, make_user):
+    """Appendix A.2: ADMIN_NO_SRP_AUTH on a legacy client -> NEW_PASSWORD_REQUIRED -> AdminRespondToAuthChallenge -> tokens."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=["ADMIN_NO_SRP_AUTH"])
+    user = make_user(user_pool, confirmed=False)
+    challenge = cognito.admin_initiate_auth(
+        UserPoolId=user_pool,
+        ClientId=client.client_id,
+        AuthFlow="ADMIN_NO_SRP_AUTH",
+        AuthParameters=client.auth_parameters(user.username, PASSWORD=user.password),
+    )
+    if not check.succeeded(challenge, ADMIN_NEW_PASSWORD):
+        return
+    if not check.equal(challenge, "$.ChallengeName", "NEW_PASSWORD_REQUIRED", ADMIN_NEW_PASSWORD, check="challenge-name"):
+        return
+    answer = flows.answer_new_password(cognito, client, user, challenge, admin=True)
+    check_completed(check, answer, ADMIN_NEW_PASSWORD)
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.parametrize("admin", [False, True], ids=["respond", "admin-respond"])
+@pytest.mark.fact("Appendix A.1 [MOTO-V]", "verified")
+def test_srp_sign_in_of_force_change_user_asks_for_new_password(
+    cognito, check, user_pool, make_app_client, make_user, admin
+):
+    """Appendix A.1: SRP with the temporary password -> PASSWORD_VERIFIER -> NEW_PASSWORD_REQUIRED + Session -> tokens."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS if admin else PASSWORD_FLOWS)
+    user = make_user(user_pool, confirmed=False)
+    flow = flows.srp_sign_in(cognito, client, user, admin=admin)
+    if not check.succeeded(flow.challenge, SRP_THEN_NEW_PASSWORD) or flow.answer is None:
+        return
+    if not check.succeeded(flow.answer, SRP_THEN_NEW_PASSWORD):
+        return
+    if not check.equal(
+        flow.answer, "$.ChallengeName", "NEW_PASSWORD_REQUIRED", SRP_THEN_NEW_PASSWORD, check="challenge-name"
+    ):
+        return
+    if not check.present(flow.answer, "$.Session", SRP_THEN_NEW_PASSWORD):
+        return
+    answer = flows.answer_new_password(cognito, client, user, flow.answer, admin=admin)
+    check_completed(check, answer, SRP_THEN_NEW_PASSWORD)
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7, §8 [3P:13047513602]", "documented")
+def test_new_password_breaking_policy_is_invalid_password(cognito, check, user_pool, make_app_client, make_user):
+    """§7: a NEW_PASSWORD shorter than the pool's 8: InvalidPasswordException "...: Password not long enough"."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool, confirmed=False)
+    challenge = start_new_password_challenge(cognito, check, client, user)
+    if challenge is None:
+        return
+    short = "Aa1!" + "b" * 3  # 7 characters: only the length rule is broken
+    refused = flows.answer_new_password(cognito, client, user, challenge, new_password=short)
+    check.error(
+        refused,
+        "InvalidPasswordException",
+        POLICY,
+        message="Password did not conform with policy: Password not long enough",
+    )
+
+
+# --- sessions --------------------------------------------------------------------------------------
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("admin", [False, True], ids=["respond", "admin-respond"])
+@pytest.mark.fact("§3 [3P:67291308035]", "documented")
+def test_session_used_twice_is_refused(cognito, check, user_pool, make_app_client, make_user, admin):
+    """§3: a session that already succeeded: "Invalid session for the user, session can only be used once."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS if admin else PASSWORD_FLOWS)
+    user = make_user(user_pool, confirmed=False)
+    challenge = start_new_password_challenge(cognito, check, client, user, admin=admin)
+    if challenge is None:
+        return
+    first = flows.answer_new_password(cognito, client, user, challenge, admin=admin)
+    if not check.succeeded(first, NEW_PASSWORD_CHALLENGE):
+        return
+    replayed = flows.answer_new_password(cognito, client, user, challenge, admin=admin)
+    check.error(
+        replayed,
+        "NotAuthorizedException",
+        SESSION_TWICE,
+        message="Invalid session for the user, session can only be used once.",
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§3 [3P:70070476267]", "documented")
+def test_garbage_session_is_invalid(cognito, check, user_pool, make_app_client, make_user):
+    """§3: a session the endpoint never issued: NotAuthorizedException "Invalid session for the user."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool, confirmed=False)
+    challenge = start_new_password_challenge(cognito, check, client, user)
+    if challenge is None:
+        return
+    forged = "AYABe" + "Q" * 60  # the shape of a real session (§3), never issued
+    refused = flows.answer_new_password(cognito, client, user, challenge, session=forged)
+    check.error(refused, "NotAuthorizedException", SESSION_GARBAGE, message="Invalid session for the user.")
+
+
+def wait_past(endpoint, seconds: float) -> None:
+    """Let ``seconds`` pass on the endpoint: move its clock, sleep on AWS, or skip the test."""
+    if endpoint.advance_clock(seconds):
+        return
+    if endpoint.kind == "aws":
+        time.sleep(seconds)
+        return
+    pytest.skip("the endpoint's clock cannot be advanced")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§3, §12.4 [DG; 3P:24212396986]", "verified")
+def test_expired_session_is_refused(cognito, check, endpoint, user_pool, make_app_client, make_user):
+    """§3: after the default three minutes: "Invalid session for the user, session is expired."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool, confirmed=False)
+    challenge = start_new_password_challenge(cognito, check, client, user)
+    if challenge is None:
+        return
+    wait_past(endpoint, SESSION_LIFETIME_S + 10)
+    refused = flows.answer_new_password(cognito, client, user, challenge)
+    check.error(
+        refused,
+        "NotAuthorizedException",
+        SESSION_EXPIRED,
+        message="Invalid session for the user, session is expired.",
+    )
+
+
+@pytest.mark.fact("§3 [DG authentication-flow; BC AuthSessionValidityType]", "documented")
+def test_session_lasts_as_long_as_the_client_says(cognito, check, endpoint, user_pool, make_app_client, make_user):
+    """§3: with AuthSessionValidity=5 (minutes) a session is still good after the default three minutes."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS, AuthSessionValidity=5)
+    user = make_user(user_pool, confirmed=False)
+    challenge = start_new_password_challenge(cognito, check, client, user)
+    if challenge is None:
+        return
+    wait_past(endpoint, SESSION_LIFETIME_S + 10)
+    answer = flows.answer_new_password(cognito, client, user, challenge)
+    check.succeeded(answer, SESSION_VALIDITY_SETTING)
+
+
+# --- PASSWORD_VERIFIER -----------------------------------------------------------------------------
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.parametrize("admin", [False, True], ids=["respond", "admin-respond"])
+@pytest.mark.fact("§1 [MOTO-V; ACIJ; AMP6]", "verified")
+def test_password_verifier_with_right_password_returns_tokens(
+    cognito, check, user_pool, make_app_client, make_user, admin
+):
+    """§1, §3: the right SRP proof ends the sign-in with tokens and ``ChallengeParameters == {}``."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS if admin else PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    flow = flows.srp_sign_in(cognito, client, user, admin=admin)
+    if check.succeeded(flow.challenge, VERIFIER_RIGHT) and flow.answer is not None:
+        check_completed(check, flow.answer, VERIFIER_RIGHT)
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.fact("§1 [MOTO-V: PYC answers without a Session]", "verified")
+def test_password_verifier_answer_needs_no_session(cognito, check, user_pool, make_app_client, make_user):
+    """§1: AWS accepts the PASSWORD_VERIFIER answer without a Session (the state travels in SECRET_BLOCK)."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    srp = flows.UserSrpClient(user_pool, user.password)
+    challenge = cognito.initiate_auth(
+        ClientId=client.client_id,
+        AuthFlow="USER_SRP_AUTH",
+        AuthParameters=client.auth_parameters(user.username, SRP_A=srp.srp_a_hex()),
+    )
+    if not check.succeeded(challenge, VERIFIER_WITHOUT_SESSION):
+        return
+    responses = srp.answer_password_verifier(challenge.body.get("ChallengeParameters", {}))
+    answer = cognito.respond_to_auth_challenge(
+        ClientId=client.client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=responses
+    )
+    check_completed(check, answer, VERIFIER_WITHOUT_SESSION)
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.parametrize("admin", [False, True], ids=["respond", "admin-respond"])
+@pytest.mark.fact("§1, §7 [DG managing-errors]", "documented")
+def test_password_verifier_with_wrong_password_is_incorrect(
+    cognito, check, user_pool, make_app_client, make_user, admin
+):
+    """§1: a proof computed from a wrong password: NotAuthorizedException "Incorrect username or password."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS if admin else PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    flow = flows.srp_sign_in(cognito, client, user, admin=admin, password=flows.new_password())
+    if check.succeeded(flow.challenge, VERIFIER_WRONG) and flow.answer is not None:
+        check.error(flow.answer, "NotAuthorizedException", VERIFIER_WRONG, message=INCORRECT)
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.parametrize("admin", [False, True], ids=["respond", "admin-respond"])
+@pytest.mark.fact("§1, §7 [DG managing-errors]", "documented")
+def test_password_verifier_with_forged_signature_is_incorrect(
+    cognito, check, user_pool, make_app_client, make_user, admin
+):
+    """§1: the right password but one flipped bit in PASSWORD_CLAIM_SIGNATURE: "Incorrect username or password."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS if admin else PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    flow = flows.srp_sign_in(cognito, client, user, admin=admin, tamper=forge_signature)
+    if check.succeeded(flow.challenge, VERIFIER_WRONG) and flow.answer is not None:
+        check.error(flow.answer, "NotAuthorizedException", VERIFIER_WRONG, message=INCORRECT)
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.fact("§12.2 [ISS qwigo/warrant#12; MINI-1758]", "verified")
+def test_password_verifier_with_zero_padded_day_is_incorrect(cognito, check, user_pool, make_app_client, make_user):
+    """§12.2: a TIMESTAMP with a zero-padded day ("Apr 05"), correctly signed, is refused as a bad proof.
+
+    Only days 1-9 can be zero-padded; on other days the test sends a leading zero on the two-digit
+    day, which is an inference (UNVERIFIED, reported but never failing).
+    """
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    now = datetime.now(UTC)
+    canonical = cognito_timestamp(now)
+    padded = canonical.replace(f" {now.day} ", f" 0{now.day} ", 1)
+    fact = PADDED_DAY if now.day < 10 else PADDED_DAY_INFERRED
+    flow = flows.srp_sign_in(cognito, client, user, timestamp=padded)
+    if check.succeeded(flow.challenge, fact) and flow.answer is not None:
+        check.error(flow.answer, "NotAuthorizedException", fact, message=INCORRECT)
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.fact("§12.2 [MINI-1758]", "verified")
+def test_password_verifier_with_wrong_weekday_is_incorrect(cognito, check, user_pool, make_app_client, make_user):
+    """§12.2: a TIMESTAMP whose weekday does not match its date, correctly signed, is refused as a bad proof."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    canonical = cognito_timestamp()
+    weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    today = canonical[:3]
+    wrong = weekdays[(weekdays.index(today) + 1) % 7] + canonical[3:]
+    flow = flows.srp_sign_in(cognito, client, user, timestamp=wrong)
+    if check.succeeded(flow.challenge, WRONG_WEEKDAY) and flow.answer is not None:
+        check.error(flow.answer, "NotAuthorizedException", WRONG_WEEKDAY, message=INCORRECT)
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.fact("§12.2 [ISS amazon-cognito-identity-js#683]", "documented")
+def test_password_verifier_with_malformed_timestamp_is_invalid(cognito, check, user_pool, make_app_client, make_user):
+    """§12.2: a TIMESTAMP that does not parse (a ``+05:30`` zone): "TIMESTAMP format should be EEE MMM d ..."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    malformed = cognito_timestamp().replace(" UTC ", " +05:30 ")
+    flow = flows.srp_sign_in(cognito, client, user, timestamp=malformed)
+    if check.succeeded(flow.challenge, MALFORMED_TIMESTAMP) and flow.answer is not None:
+        check.error(
+            flow.answer,
+            "InvalidParameterException",
+            MALFORMED_TIMESTAMP,
+            message="TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.",
+        )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§1, §3 [BC]", "documented")
+def test_password_verifier_answer_of_secret_client_needs_secret_hash(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§1, §3: a secret client's PASSWORD_VERIFIER answer without SECRET_HASH is refused (NotAuthorizedException)."""
+    client = make_app_client(user_pool, GenerateSecret=True, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+
+    def drop_secret_hash(responses: dict[str, str]) -> dict[str, str]:
+        return {k: v for k, v in responses.items() if k != "SECRET_HASH"}
+
+    flow = flows.srp_sign_in(cognito, client, user, tamper=drop_secret_hash)
+    if check.succeeded(flow.challenge, ANSWER_NEEDS_SECRET_HASH) and flow.answer is not None:
+        check.error(
+            flow.answer,
+            "NotAuthorizedException",
+            ANSWER_NEEDS_SECRET_HASH,
+            message=f"Client {client.client_id} is configured with secret but SECRET_HASH was not received",
+            message_fact=ANSWER_SECRET_HASH_TEXT,
+        )
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.fact("§1 [DG authentication-flow: USER_ID_FOR_SRP in USERNAME]", "documented")
+def test_password_verifier_answer_with_typed_username_also_signs_in(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§1, §12.2: here USER_ID_FOR_SRP is the username, so answering with the typed name is the same answer."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+
+    def typed_username(responses: dict[str, str]) -> dict[str, str]:
+        return {**responses, "USERNAME": user.username}
+
+    flow = flows.srp_sign_in(cognito, client, dataclasses.replace(user), tamper=typed_username)
+    if check.succeeded(flow.challenge, VERIFIER_RIGHT) and flow.answer is not None:
+        check_completed(check, flow.answer, VERIFIER_RIGHT)
