@@ -51,7 +51,7 @@ class Pool:
     #: DeviceConfiguration as sent; None when device tracking is off (§2 [BC DeviceConfigurationType]).
     device_configuration: Mapping[str, bool] | None = None
     #: the settings as last sent by CreateUserPool / UpdateUserPool (UpdateUserPool resets the rest, §9).
-    settings: Mapping[str, Any] = EMPTY
+    settings: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
     @property
     def tracks_devices(self) -> bool:
@@ -74,7 +74,7 @@ class Client:
     explicit_auth_flows: tuple[str, ...] | None = None
     secret: str | None = field(default=None, repr=False)
     prevent_user_existence_errors: bool = False
-    settings: Mapping[str, Any] = EMPTY
+    settings: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class User:
     status: str
     enabled: bool = True
     password: str = field(default="", repr=False)
-    attributes: Mapping[str, str] = EMPTY
+    attributes: Mapping[str, str] = field(default_factory=lambda: EMPTY)
     sub: str | None = None
     deleted: bool = False
     #: consecutive failed password attempts (§3 lockout after five).
@@ -178,16 +178,16 @@ class State:
     """Everything the oracle knows: pools, clients, users, challenges, sign-ins and devices."""
 
     region: str = "us-east-1"
-    pools: Mapping[str, Pool] = EMPTY
-    clients: Mapping[str, Client] = EMPTY
+    pools: Mapping[str, Pool] = field(default_factory=lambda: EMPTY)
+    clients: Mapping[str, Client] = field(default_factory=lambda: EMPTY)
     #: (pool id, username) -> user.
-    users: Mapping[tuple[str, str], User] = EMPTY
+    users: Mapping[tuple[str, str], User] = field(default_factory=lambda: EMPTY)
     #: handle -> PASSWORD_VERIFIER challenge handed out.
-    exchanges: Mapping[str, SrpExchange] = EMPTY
+    exchanges: Mapping[str, SrpExchange] = field(default_factory=lambda: EMPTY)
     #: handle -> session (the handle, not the secret token, is what machines and reports name).
-    sessions: Mapping[str, Session] = EMPTY
-    sign_ins: Mapping[str, SignIn] = EMPTY
-    devices: Mapping[str, Device] = EMPTY
+    sessions: Mapping[str, Session] = field(default_factory=lambda: EMPTY)
+    sign_ins: Mapping[str, SignIn] = field(default_factory=lambda: EMPTY)
+    devices: Mapping[str, Device] = field(default_factory=lambda: EMPTY)
     counter: int = 0
     #: handles and device keys the last call created (for machines to put into their bundles).
     created: tuple[str, ...] = ()
@@ -258,7 +258,7 @@ class Call:
     """One request: the operation (PascalCase, as in the model) and its parameters."""
 
     operation: str
-    params: Mapping[str, Any] = field(default=EMPTY, repr=False)
+    params: Mapping[str, Any] = field(default_factory=lambda: EMPTY, repr=False)
     proof: Proof | None = None
 
     def param(self, name: str, default: Any = None) -> Any:
@@ -270,7 +270,7 @@ class Answer:
     """What the endpoint answered, reduced to what the oracle learns from (no HTTP, no boto3)."""
 
     ok: bool
-    body: Mapping[str, Any] = EMPTY
+    body: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     error_code: str | None = None
 
     def member(self, *path: str) -> Any:
@@ -408,7 +408,9 @@ def fails(
     *,
     message_fact: Fact | None = None,
 ) -> Prediction:
-    return Prediction(Verdict.ERROR, fact, reason, error_code=code, message=message, message_fact=message_fact)
+    return Prediction(
+        Verdict.ERROR, fact, reason, error_code=code, message=message, message_fact=message_fact
+    )
 
 
 def unknown(reason: str) -> Prediction:
@@ -439,7 +441,9 @@ def keys(path: str, names: frozenset[str], fact: Fact, check: str = "keys") -> E
     return Expect(path, Rule.KEYS, fact, names, check)
 
 
-def subset_items(path: str, item_key: str, values: frozenset[str], fact: Fact, check: str = "items") -> Expect:
+def subset_items(
+    path: str, item_key: str, values: frozenset[str], fact: Fact, check: str = "items"
+) -> Expect:
     return Expect(path, Rule.SUBSET_ITEMS, fact, values, check, item_key)
 
 
@@ -454,3 +458,53 @@ def has_keys(path: str, names: frozenset[str], fact: Fact, check: str = "keys") 
 def attributes(path: str, wanted: Mapping[str, str | None], fact: Fact, check: str = "attributes") -> Expect:
     """``wanted``: name -> value, or None where only the attribute's presence is determined."""
     return Expect(path, Rule.ATTRIBUTES, fact, frozen(wanted), check)
+
+
+def judge_member(expect: Expect, found: bool, actual: Any) -> tuple[bool, Any, Any]:
+    """Compare one member of an answer with what the oracle expects.
+
+    Returns:
+        (agrees, expected as shown in a report, actual as shown in a report).
+    """
+    shown_actual = actual if found else "<absent>"
+    rule = expect.rule
+    if rule is Rule.EQUAL:
+        same = found and actual == expect.value and type(actual) is type(expect.value)
+        return same, expect.value, shown_actual
+    if rule is Rule.PRESENT:
+        return found and actual is not None, "<present>", shown_actual
+    if rule is Rule.ABSENT:
+        return not found, "<absent>", shown_actual
+    if rule is Rule.MATCHES:
+        ok = found and isinstance(actual, str) and re.fullmatch(expect.value, actual) is not None
+        return ok, f"/{expect.value}/", shown_actual
+    if rule in (Rule.SAME_ITEMS, Rule.SUBSET_ITEMS):
+        if not found or not isinstance(actual, list):
+            return False, sorted(expect.value), shown_actual
+        names = [item.get(expect.item_key) if isinstance(item, Mapping) else item for item in actual]
+        if rule is Rule.SAME_ITEMS:
+            ok = len(names) == len(set(names)) and set(names) == set(expect.value)
+            return ok, sorted(expect.value), names
+        extra = sorted(str(n) for n in names if n not in expect.value)
+        return not extra, f"only items of {sorted(expect.value)}", extra or names
+    if rule is Rule.AT_MOST_ITEMS:
+        ok = found and isinstance(actual, list) and len(actual) <= expect.value
+        return ok, f"at most {expect.value} items", len(actual) if isinstance(actual, list) else shown_actual
+    if rule in (Rule.KEYS, Rule.HAS_KEYS):
+        if not found or not isinstance(actual, Mapping):
+            return False, sorted(expect.value), shown_actual
+        have = set(actual)
+        ok = have == set(expect.value) if rule is Rule.KEYS else set(expect.value) <= have
+        return ok, sorted(expect.value), sorted(have)
+    if rule is Rule.ATTRIBUTES:
+        if not found or not isinstance(actual, list):
+            return False, dict(expect.value), shown_actual
+        have = {a.get("Name"): a.get("Value") for a in actual if isinstance(a, Mapping)}
+        wrong = {
+            name: have.get(name, "<absent>")
+            for name, value in expect.value.items()
+            if name not in have or (value is not None and have[name] != value)
+        }
+        shown = {k: ("<present>" if v is None else v) for k, v in expect.value.items()}
+        return not wrong, shown, wrong or have
+    raise ValueError(f"unknown rule {rule}")

@@ -51,7 +51,11 @@ def _pool_members(pool: Pool, path: str) -> list[Any]:
 def create_user_pool(state: State, call: Call) -> Outcome:
     """CreateUserPool: a new pool named as asked, device tracking only when configured (§2, §9)."""
     device_configuration = call.param("DeviceConfiguration")
-    placeholder = Pool("<new pool>", call.param("PoolName", ""), frozen(device_configuration) if device_configuration else None)
+    placeholder = Pool(
+        "<new pool>",
+        call.param("PoolName", ""),
+        frozen(device_configuration) if device_configuration else None,
+    )
     expects = [
         matches("$.UserPool.Id", POOL_ID.format(region=state.region), facts.POOL_ID_FORMAT),
         matches(
@@ -119,7 +123,9 @@ def list_user_pools(state: State, call: Call) -> Outcome:
     expects = [present("$.UserPools", facts.LIST_USER_POOLS)]
     if isinstance(limit, int):
         expects.append(at_most_items("$.UserPools", limit, facts.LIST_USER_POOLS))
-    return Outcome(succeeds(facts.LIST_USER_POOLS, "a page of the account's pools", *expects), unchanged(state))
+    return Outcome(
+        succeeds(facts.LIST_USER_POOLS, "a page of the account's pools", *expects), unchanged(state)
+    )
 
 
 def live_pool_ids(state: State) -> frozenset[str]:
@@ -136,7 +142,12 @@ def _client_members(client: Client, path: str, *, described: bool) -> list[Any]:
         expects.append(absent(f"{path}.ExplicitAuthFlows", facts.NO_IMPLICIT_FLOWS))
     else:
         expects.append(
-            equal(f"{path}.ExplicitAuthFlows", list(client.explicit_auth_flows), facts.LEGACY_FLOWS_VERBATIM, "echo")
+            equal(
+                f"{path}.ExplicitAuthFlows",
+                list(client.explicit_auth_flows),
+                facts.LEGACY_FLOWS_VERBATIM,
+                "echo",
+            )
         )
     if client.secret is None:
         expects.append(absent(f"{path}.ClientSecret", facts.CLIENT_SECRET_ONLY_WHEN_GENERATED))
@@ -144,7 +155,11 @@ def _client_members(client: Client, path: str, *, described: bool) -> list[Any]:
         expects.append(present(f"{path}.ClientSecret", facts.CLIENT_SECRET_ONLY_WHEN_GENERATED))
     if described:
         # §12.5 (verified): what AWS returns for a client created (or updated) without these settings.
-        for member, value in (("AuthSessionValidity", 3), ("RefreshTokenValidity", 30), ("EnableTokenRevocation", True)):
+        for member, value in (
+            ("AuthSessionValidity", 3),
+            ("RefreshTokenValidity", 30),
+            ("EnableTokenRevocation", True),
+        ):
             if member not in client.settings:
                 expects.append(equal(f"{path}.{member}", value, facts.CLIENT_DEFAULTS, "default"))
         if "PreventUserExistenceErrors" not in client.settings:
@@ -181,7 +196,9 @@ def create_user_pool_client(state: State, call: Call) -> Outcome:
         secret = answer.member("UserPoolClient", "ClientSecret") if answer else sketch.secret
         handle, after = state.next_handle("client")
         client = replace(sketch, client_id=str(client_id or f"<{handle}>"), secret=secret)
-        return replace(after, clients=put(after.clients, client.client_id, client), created=(client.client_id,))
+        return replace(
+            after, clients=put(after.clients, client.client_id, client), created=(client.client_id,)
+        )
 
     return Outcome(succeeds(facts.CLIENT_ECHO, "CreateUserPoolClient creates the client", *expects), then)
 
@@ -215,7 +232,9 @@ def update_user_pool_client(state: State, call: Call) -> Outcome:
     def then(_answer: Answer | None) -> State:
         return replace(state, clients=put(state.clients, client.client_id, updated))
 
-    return Outcome(succeeds(facts.UPDATE_CLIENT_RESETS, "UpdateUserPoolClient replaces the settings", *expects), then)
+    return Outcome(
+        succeeds(facts.UPDATE_CLIENT_RESETS, "UpdateUserPoolClient replaces the settings", *expects), then
+    )
 
 
 def known_pool(state: State, pool_id: str, name: str, device_configuration: Any = None) -> State:
@@ -224,7 +243,9 @@ def known_pool(state: State, pool_id: str, name: str, device_configuration: Any 
     return replace(state, pools=put(state.pools, pool_id, pool))
 
 
-def known_client(state: State, pool_id: str, client_id: str, secret: str | None = None, **params: Any) -> State:
+def known_client(
+    state: State, pool_id: str, client_id: str, secret: str | None = None, **params: Any
+) -> State:
     """Teach the oracle an app client a fixture created with ``params``."""
     call = Call("CreateUserPoolClient", frozen({"UserPoolId": pool_id, **params}))
     client = _client_from(call, client_id, secret)

@@ -21,7 +21,6 @@ from conformance.oracle.model import (
     fails,
     frozen,
     present,
-    put,
     subset_items,
     succeeds,
     unknown,
@@ -125,9 +124,13 @@ def admin_create_user(state: State, call: Call) -> Outcome:
         for attribute in (answer.member("User", "Attributes") if answer else None) or []:
             if isinstance(attribute, dict) and attribute.get("Name") == "sub":
                 sub = attribute.get("Value")
-        return with_user(replace(state, created=(username,)), replace(user, sub=sub or f"<sub of {username}>"))
+        return with_user(
+            replace(state, created=(username,)), replace(user, sub=sub or f"<sub of {username}>")
+        )
 
-    return Outcome(succeeds(facts.ADMIN_CREATE_USER, "the user is created", *expects), then, ((pool.pool_id, username),))
+    return Outcome(
+        succeeds(facts.ADMIN_CREATE_USER, "the user is created", *expects), then, ((pool.pool_id, username),)
+    )
 
 
 def _existing_user(state: State, call: Call) -> User | Prediction:
@@ -145,7 +148,9 @@ def admin_set_user_password(state: State, call: Call) -> Outcome:
         return refuse(state, user)
     permanent = bool(call.param("Permanent", False))
     updated = replace(
-        user, password=call.param("Password", ""), status="CONFIRMED" if permanent else "FORCE_CHANGE_PASSWORD"
+        user,
+        password=call.param("Password", ""),
+        status="CONFIRMED" if permanent else "FORCE_CHANGE_PASSWORD",
     )
     return Outcome(
         succeeds(facts.SET_PASSWORD, "the password is set", equal("$", {}, facts.SET_PASSWORD, "empty")),
@@ -268,5 +273,6 @@ def list_users(state: State, call: Call) -> Outcome:
                 # §12.6 (likely): an error only if a user *on the page* lacks one; which page is open.
                 return refuse(state, unknown("a listed user lacks a requested attribute"))
         expects.append(subset_items("$.Users", "Username", selected, fact))
-    return Outcome(succeeds(facts.LIST_USERS_FILTER, "a page of the selected users", *expects), unchanged(state))
-
+    return Outcome(
+        succeeds(facts.LIST_USERS_FILTER, "a page of the selected users", *expects), unchanged(state)
+    )

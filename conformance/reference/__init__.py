@@ -3,15 +3,27 @@
 It does what ``aws-behaviour.md`` says AWS does, over AWS's wire protocol, in-process
 (``--endpoint=reference``) or as a server (``python -m conformance.reference --host 127.0.0.1
 --port N``). See :mod:`conformance.reference.service` for the behaviour and its hooks.
+
+A miniature wrong endpoint is the reference with one hook overridden::
+
+    class AcceptsAnyPassword(CognitoService):
+        def password_matches(self, user, password):
+            return True
+
+    class Broken(ReferenceApp):
+        service_class = AcceptsAnyPassword
+
+``HOOK_BEHAVIOURS`` names every hook and the one behaviour it carries.
 """
 
 from __future__ import annotations
 
 from conformance.reference.app import NAME, VERSION, ReferenceApp
-from conformance.reference.clock import Clock, ManualClock, SystemClock
-from conformance.reference.service import HOOKS, OPERATIONS, CognitoService
+from conformance.reference.clock import Clock, ManualClock, OffsetClock, SystemClock
+from conformance.reference.service import HOOK_BEHAVIOURS, HOOKS, OPERATIONS, CognitoService
 
 __all__ = [
+    "HOOK_BEHAVIOURS",
     "HOOKS",
     "NAME",
     "OPERATIONS",
@@ -19,6 +31,7 @@ __all__ = [
     "Clock",
     "CognitoService",
     "ManualClock",
+    "OffsetClock",
     "ReferenceApp",
     "SystemClock",
     "create_app",

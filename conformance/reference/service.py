@@ -103,25 +103,29 @@ OPERATIONS: dict[str, str] = {
 }
 
 #: The one-behaviour seams for miniatures (see the module docstring).
-HOOKS = (
-    "shape_result",
-    "password_matches",
-    "verify_password_claim",
-    "verify_device_claim",
-    "ensure_enabled",
-    "revoke_families",
-    "global_sign_out_user",
-    "find_device",
-    "forget_device_record",
-    "consume_session",
-    "refresh_issues_refresh_token",
-    "filter_users",
-    "page_size",
-    "access_token_claims",
-    "id_token_claims",
-    "check_secret_hash",
-    "flow_error",
-)
+#: The one-behaviour seams for miniatures: hook name -> the behaviour it carries (override it on a
+#: CognitoService subclass, set ``ReferenceApp.service_class``). ``ReferenceApp.error_response`` is
+#: the one app-level seam (the error wire form and codes).
+HOOK_BEHAVIOURS: dict[str, str] = {
+    "shape_result": "the body of every successful response (drop or rename a member)",
+    "password_matches": "password checks of USER_PASSWORD_AUTH, admin password flows and ChangePassword",
+    "verify_password_claim": "the PASSWORD_VERIFIER (user SRP) signature check",
+    "verify_device_claim": "the DEVICE_PASSWORD_VERIFIER (device SRP) signature check",
+    "ensure_enabled": "refusing disabled users at sign-in, challenge answers and refresh",
+    "revoke_families": "marking sign-ins' access/refresh tokens revoked (sign-out, RevokeToken, disable)",
+    "global_sign_out_user": "what GlobalSignOut / AdminUserGlobalSignOut revoke",
+    "find_device": "which device keys exist for a user (confirmed, not forgotten)",
+    "forget_device_record": "deleting a device on ForgetDevice / AdminForgetDevice",
+    "consume_session": "single use of Session strings",
+    "refresh_issues_refresh_token": "whether REFRESH_TOKEN_AUTH returns a new refresh token",
+    "filter_users": "applying the ListUsers filter",
+    "page_size": "how many items a list page holds for a Limit / MaxResults",
+    "access_token_claims": "the access token's claims",
+    "id_token_claims": "the ID token's claims",
+    "check_secret_hash": "SECRET_HASH enforcement for secret clients",
+    "flow_error": "ExplicitAuthFlows enforcement and its messages",
+}
+HOOKS = tuple(HOOK_BEHAVIOURS)
 
 SCOPE = "aws.cognito.signin.user.admin"
 USER_FLOW_OPS = {
@@ -1989,9 +1993,17 @@ class CognitoService:
         self._require_tracking(pool)
         return pool, user, claims
 
-    def _admin_device_user(self, req: dict[str, Any]) -> tuple[Pool, User]:
+    def _admin_device_user(
+        self, req: dict[str, Any], *, declares_user_not_found: bool = True
+    ) -> tuple[Pool, User]:
         pool = self.pool(req["UserPoolId"])
-        user = self.admin_user(pool, req["Username"])
+        user = self.find_user(pool, req["Username"])
+        if user is None:
+            if declares_user_not_found:
+                raise user_not_found()
+            # AdminGetDevice and AdminListDevices declare no UserNotFoundException [BC]; the reference
+            # answers ResourceNotFoundException with the same text (UNVERIFIED).
+            raise CognitoError("ResourceNotFoundException", "User does not exist.")
         self._require_tracking(pool)
         return pool, user
 
@@ -2040,7 +2052,7 @@ class CognitoService:
         }
 
     def admin_get_device(self, req: dict[str, Any]) -> dict[str, Any]:
-        pool, user = self._admin_device_user(req)
+        pool, user = self._admin_device_user(req, declares_user_not_found=False)
         return {
             "Device": self.device_record(
                 pool, user, self._existing_device(user, req["DeviceKey"]), detailed=True
@@ -2067,7 +2079,7 @@ class CognitoService:
         return self._list_devices(pool, user, req)
 
     def admin_list_devices(self, req: dict[str, Any]) -> dict[str, Any]:
-        pool, user = self._admin_device_user(req)
+        pool, user = self._admin_device_user(req, declares_user_not_found=False)
         return self._list_devices(pool, user, req)
 
     def _update_status(self, user: User, req: dict[str, Any]) -> dict[str, Any]:

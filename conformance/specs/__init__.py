@@ -115,7 +115,11 @@ def seed_operations() -> list[str]:
 
 
 def sensitive_member_names() -> frozenset[str]:
-    """Member names the model marks sensitive, for redaction (conformance.redact.register_keys)."""
+    """Member names the model marks sensitive (on the member or its shape), for redaction.
+
+    Not registered with :mod:`conformance.redact` here, so that reading the specs has no side
+    effect on other modules; the plugin calls ``redact.register_keys(sensitive_member_names())``.
+    """
     return frozenset(manifest()["sensitive_members"])
 
 

@@ -317,7 +317,14 @@ def problems_from(compiled: CompiledSchema, body: Any, problem: Callable[[str, s
         schema = error.schema if isinstance(error.schema, dict) else {}
         if keyword == "required":
             # jsonschema reports at the object; the path names the missing member itself.
-            missing = str(error.message).split("'")[1] if "'" in error.message else "?"
+            missing = next(
+                (
+                    name
+                    for name in error.validator_value
+                    if error.message == f"{name!r} is a required property"
+                ),
+                "?",
+            )
             found.append(
                 problem(
                     json_path([*parts, missing]),

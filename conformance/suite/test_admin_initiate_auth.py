@@ -186,6 +186,7 @@ def test_admin_refresh_returns_new_tokens_without_refresh_token(
     first = flows.tokens(signed_in)
     if first is None or "RefreshToken" not in first:
         check.succeeded(signed_in, TOKENS_ISSUED, note="signing in to refresh")
+        check.present(signed_in, "$.AuthenticationResult.RefreshToken", SIGN_IN_HAS_REFRESH)
         return
     refreshed = flows.refresh_sign_in(cognito, client, first["RefreshToken"], admin=True, flow=flow)
     if not check.succeeded(refreshed, REFRESH_NO_NEW_REFRESH):

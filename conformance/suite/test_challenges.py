@@ -9,7 +9,6 @@ Run a subset: ``pytest conformance/suite/test_challenges.py -k session --endpoin
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import time
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ import pytest
 
 from conformance import flows
 from conformance.checks import Fact
-from conformance.crypto.srp import cognito_timestamp
+from conformance.crypto.srp import UserSrpClient, cognito_timestamp
 from conformance.divergence import Confidence
 
 pytestmark = pytest.mark.kind("semantics")
@@ -28,22 +27,38 @@ ADMIN_FLOWS = ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_R
 #: §3: sessions last three minutes by default; a little more, so that the session has certainly expired.
 SESSION_LIFETIME_S = 3 * 60
 
-NEW_PASSWORD_CHALLENGE = Fact("§8", "[MOTO-V test_authorize_user_with_force_password_change_status]", Confidence.VERIFIED)
-NEW_PASSWORD_PARAMETERS = Fact("§3", "[3P:213558819 real 2024 capture; ACIJ JSON.parse of requiredAttributes]")
+NEW_PASSWORD_CHALLENGE = Fact(
+    "§8", "[MOTO-V test_authorize_user_with_force_password_change_status]", Confidence.VERIFIED
+)
+NEW_PASSWORD_PARAMETERS = Fact(
+    "§3", "[3P:213558819 real 2024 capture; ACIJ JSON.parse of requiredAttributes]"
+)
 SESSION_ISSUED = Fact("§3", "[BC: a Session for each further challenge; SessionType 20..2048]")
-COMPLETION = Fact("§3", "[MOTO-V ChallengeParameters == {}; CLI respond-to-auth-challenge ex.1]", Confidence.VERIFIED)
+COMPLETION = Fact(
+    "§3", "[MOTO-V ChallengeParameters == {}; CLI respond-to-auth-challenge ex.1]", Confidence.VERIFIED
+)
 NO_CHALLENGE_ON_SUCCESS = Fact("§3", "[MOTO-V; CLI respond-to-auth-challenge ex.1: no ChallengeName/Session]")
-CONFIRMED_AFTER_NEW_PASSWORD = Fact("§8", "[MOTO-V test_authorize_user_with_force_password_change_status]", Confidence.VERIFIED)
+CONFIRMED_AFTER_NEW_PASSWORD = Fact(
+    "§8", "[MOTO-V test_authorize_user_with_force_password_change_status]", Confidence.VERIFIED
+)
 TEMPORARY_PASSWORD_REUSED = Fact("§8", "[MOTO-V test_jti_in_tokens reuses 'P2$Sword']", Confidence.VERIFIED)
 ADMIN_NEW_PASSWORD = Fact("§8, App. A.2", "[MOTO-V test_group_in_access_token]", Confidence.VERIFIED)
-SRP_THEN_NEW_PASSWORD = Fact("App. A.1", "[MOTO-V: SRP -> PASSWORD_VERIFIER -> NEW_PASSWORD_REQUIRED]", Confidence.VERIFIED)
+SRP_THEN_NEW_PASSWORD = Fact(
+    "App. A.1", "[MOTO-V: SRP -> PASSWORD_VERIFIER -> NEW_PASSWORD_REQUIRED]", Confidence.VERIFIED
+)
 POLICY = Fact("§7, §8", "[3P:13047513602, 3P:3762752162: Password did not conform with policy: ...]")
 SESSION_TWICE = Fact("§3", "[3P:67291308035: session can only be used once.]")
 SESSION_GARBAGE = Fact("§3", "[3P:70070476267, 3P:71320217842: Invalid session for the user.]")
-SESSION_EXPIRED = Fact("§3, §12.4", "[DG authentication-flow 3 minutes; 3P:24212396986 and 2 more]", Confidence.VERIFIED)
-SESSION_VALIDITY_SETTING = Fact("§3", "[DG authentication-flow: Authentication flow session duration; BC 3..15]")
+SESSION_EXPIRED = Fact(
+    "§3, §12.4", "[DG authentication-flow 3 minutes; 3P:24212396986 and 2 more]", Confidence.VERIFIED
+)
+SESSION_VALIDITY_SETTING = Fact(
+    "§3", "[DG authentication-flow: Authentication flow session duration; BC 3..15]"
+)
 VERIFIER_RIGHT = Fact("§1, App. A.1", "[MOTO-V pycognito against AWS; ACIJ; AMP6]", Confidence.VERIFIED)
-VERIFIER_WITHOUT_SESSION = Fact("§1", "[MOTO-V: PYC sends no Session for PASSWORD_VERIFIER]", Confidence.VERIFIED)
+VERIFIER_WITHOUT_SESSION = Fact(
+    "§1", "[MOTO-V: PYC sends no Session for PASSWORD_VERIFIER]", Confidence.VERIFIED
+)
 VERIFIER_WRONG = Fact("§1, §7", "[DG cognito-user-pool-managing-errors: generic NotAuthorizedException]")
 PADDED_DAY = Fact("§12.2", "[ISS qwigo/warrant#12; MINI-1758: 'Sep 05' refused]", Confidence.VERIFIED)
 PADDED_DAY_INFERRED = Fact(
@@ -85,6 +100,20 @@ def check_completed(check, response, fact: Fact) -> bool:
     check.absent(response, "$.ChallengeName", NO_CHALLENGE_ON_SUCCESS)
     check.absent(response, "$.Session", NO_CHALLENGE_ON_SUCCESS)
     return True
+
+
+def typed_username(user: flows.TestUser):
+    """A tamper that answers with the typed username in USERNAME (the proof still uses USER_ID_FOR_SRP).
+
+    In a pool without aliases USER_ID_FOR_SRP is the username (§12.2 [MINI-1758]), so on AWS this is
+    the same answer; it keeps the proof checks below independent of how an endpoint resolves USERNAME
+    (a wrong USER_ID_FOR_SRP is reported by the right-password test).
+    """
+
+    def tamper(responses: dict[str, str]) -> dict[str, str]:
+        return {**responses, "USERNAME": user.username}
+
+    return tamper
 
 
 def forge_signature(responses: dict[str, str]) -> dict[str, str]:
@@ -134,11 +163,15 @@ def test_new_password_required_challenge_parameters(cognito, check, user_pool, m
             fact=NEW_PASSWORD_PARAMETERS,
             evidence=challenge.exchange,
         )
-    check.equal(challenge, "$.ChallengeParameters.requiredAttributes", "[]", NEW_PASSWORD_PARAMETERS, check="value")
+    check.equal(
+        challenge, "$.ChallengeParameters.requiredAttributes", "[]", NEW_PASSWORD_PARAMETERS, check="value"
+    )
 
 
 @pytest.mark.fact("§3, §8 [MOTO-V]", "verified")
-def test_new_password_answer_returns_tokens_and_confirms_user(cognito, check, user_pool, make_app_client, make_user):
+def test_new_password_answer_returns_tokens_and_confirms_user(
+    cognito, check, user_pool, make_app_client, make_user
+):
     """§3, §8: NEW_PASSWORD ends the sign-in (tokens, empty ChallengeParameters), the user is CONFIRMED, the password works."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
     user = make_user(user_pool, confirmed=False)
@@ -179,7 +212,9 @@ def test_admin_new_password_answer_on_legacy_client(cognito, check, user_pool, m
     )
     if not check.succeeded(challenge, ADMIN_NEW_PASSWORD):
         return
-    if not check.equal(challenge, "$.ChallengeName", "NEW_PASSWORD_REQUIRED", ADMIN_NEW_PASSWORD, check="challenge-name"):
+    if not check.equal(
+        challenge, "$.ChallengeName", "NEW_PASSWORD_REQUIRED", ADMIN_NEW_PASSWORD, check="challenge-name"
+    ):
         return
     answer = flows.answer_new_password(cognito, client, user, challenge, admin=True)
     check_completed(check, answer, ADMIN_NEW_PASSWORD)
@@ -211,7 +246,9 @@ def test_srp_sign_in_of_force_change_user_asks_for_new_password(
 
 @pytest.mark.kind("errors")
 @pytest.mark.fact("§7, §8 [3P:13047513602]", "documented")
-def test_new_password_breaking_policy_is_invalid_password(cognito, check, user_pool, make_app_client, make_user):
+def test_new_password_breaking_policy_is_invalid_password(
+    cognito, check, user_pool, make_app_client, make_user
+):
     """§7: a NEW_PASSWORD shorter than the pool's 8: InvalidPasswordException "...: Password not long enough"."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
     user = make_user(user_pool, confirmed=False)
@@ -278,16 +315,17 @@ def wait_past(endpoint, seconds: float) -> None:
 
 
 @pytest.mark.kind("errors")
+@pytest.mark.parametrize("admin", [False, True], ids=["respond", "admin-respond"])
 @pytest.mark.fact("§3, §12.4 [DG; 3P:24212396986]", "verified")
-def test_expired_session_is_refused(cognito, check, endpoint, user_pool, make_app_client, make_user):
+def test_expired_session_is_refused(cognito, check, endpoint, user_pool, make_app_client, make_user, admin):
     """§3: after the default three minutes: "Invalid session for the user, session is expired."."""
-    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS if admin else PASSWORD_FLOWS)
     user = make_user(user_pool, confirmed=False)
-    challenge = start_new_password_challenge(cognito, check, client, user)
+    challenge = start_new_password_challenge(cognito, check, client, user, admin=admin)
     if challenge is None:
         return
     wait_past(endpoint, SESSION_LIFETIME_S + 10)
-    refused = flows.answer_new_password(cognito, client, user, challenge)
+    refused = flows.answer_new_password(cognito, client, user, challenge, admin=admin)
     check.error(
         refused,
         "NotAuthorizedException",
@@ -297,7 +335,9 @@ def test_expired_session_is_refused(cognito, check, endpoint, user_pool, make_ap
 
 
 @pytest.mark.fact("§3 [DG authentication-flow; BC AuthSessionValidityType]", "documented")
-def test_session_lasts_as_long_as_the_client_says(cognito, check, endpoint, user_pool, make_app_client, make_user):
+def test_session_lasts_as_long_as_the_client_says(
+    cognito, check, endpoint, user_pool, make_app_client, make_user
+):
     """§3: with AuthSessionValidity=5 (minutes) a session is still good after the default three minutes."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS, AuthSessionValidity=5)
     user = make_user(user_pool, confirmed=False)
@@ -332,7 +372,7 @@ def test_password_verifier_answer_needs_no_session(cognito, check, user_pool, ma
     """§1: AWS accepts the PASSWORD_VERIFIER answer without a Session (the state travels in SECRET_BLOCK)."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
     user = make_user(user_pool)
-    srp = flows.UserSrpClient(user_pool, user.password)
+    srp = UserSrpClient(user_pool, user.password)
     challenge = cognito.initiate_auth(
         ClientId=client.client_id,
         AuthFlow="USER_SRP_AUTH",
@@ -356,7 +396,9 @@ def test_password_verifier_with_wrong_password_is_incorrect(
     """§1: a proof computed from a wrong password: NotAuthorizedException "Incorrect username or password."."""
     client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS if admin else PASSWORD_FLOWS)
     user = make_user(user_pool)
-    flow = flows.srp_sign_in(cognito, client, user, admin=admin, password=flows.new_password())
+    flow = flows.srp_sign_in(
+        cognito, client, user, admin=admin, password=flows.new_password(), tamper=typed_username(user)
+    )
     if check.succeeded(flow.challenge, VERIFIER_WRONG) and flow.answer is not None:
         check.error(flow.answer, "NotAuthorizedException", VERIFIER_WRONG, message=INCORRECT)
 
@@ -370,14 +412,18 @@ def test_password_verifier_with_forged_signature_is_incorrect(
     """§1: the right password but one flipped bit in PASSWORD_CLAIM_SIGNATURE: "Incorrect username or password."."""
     client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS if admin else PASSWORD_FLOWS)
     user = make_user(user_pool)
-    flow = flows.srp_sign_in(cognito, client, user, admin=admin, tamper=forge_signature)
+    flow = flows.srp_sign_in(
+        cognito, client, user, admin=admin, tamper=lambda r: forge_signature(typed_username(user)(r))
+    )
     if check.succeeded(flow.challenge, VERIFIER_WRONG) and flow.answer is not None:
         check.error(flow.answer, "NotAuthorizedException", VERIFIER_WRONG, message=INCORRECT)
 
 
 @pytest.mark.kind("srp-devices")
 @pytest.mark.fact("§12.2 [ISS qwigo/warrant#12; MINI-1758]", "verified")
-def test_password_verifier_with_zero_padded_day_is_incorrect(cognito, check, user_pool, make_app_client, make_user):
+def test_password_verifier_with_zero_padded_day_is_incorrect(
+    cognito, check, user_pool, make_app_client, make_user
+):
     """§12.2: a TIMESTAMP with a zero-padded day ("Apr 05"), correctly signed, is refused as a bad proof.
 
     Only days 1-9 can be zero-padded; on other days the test sends a leading zero on the two-digit
@@ -389,14 +435,16 @@ def test_password_verifier_with_zero_padded_day_is_incorrect(cognito, check, use
     canonical = cognito_timestamp(now)
     padded = canonical.replace(f" {now.day} ", f" 0{now.day} ", 1)
     fact = PADDED_DAY if now.day < 10 else PADDED_DAY_INFERRED
-    flow = flows.srp_sign_in(cognito, client, user, timestamp=padded)
+    flow = flows.srp_sign_in(cognito, client, user, timestamp=padded, tamper=typed_username(user))
     if check.succeeded(flow.challenge, fact) and flow.answer is not None:
         check.error(flow.answer, "NotAuthorizedException", fact, message=INCORRECT)
 
 
 @pytest.mark.kind("srp-devices")
 @pytest.mark.fact("§12.2 [MINI-1758]", "verified")
-def test_password_verifier_with_wrong_weekday_is_incorrect(cognito, check, user_pool, make_app_client, make_user):
+def test_password_verifier_with_wrong_weekday_is_incorrect(
+    cognito, check, user_pool, make_app_client, make_user
+):
     """§12.2: a TIMESTAMP whose weekday does not match its date, correctly signed, is refused as a bad proof."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
     user = make_user(user_pool)
@@ -404,19 +452,21 @@ def test_password_verifier_with_wrong_weekday_is_incorrect(cognito, check, user_
     weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     today = canonical[:3]
     wrong = weekdays[(weekdays.index(today) + 1) % 7] + canonical[3:]
-    flow = flows.srp_sign_in(cognito, client, user, timestamp=wrong)
+    flow = flows.srp_sign_in(cognito, client, user, timestamp=wrong, tamper=typed_username(user))
     if check.succeeded(flow.challenge, WRONG_WEEKDAY) and flow.answer is not None:
         check.error(flow.answer, "NotAuthorizedException", WRONG_WEEKDAY, message=INCORRECT)
 
 
 @pytest.mark.kind("srp-devices")
 @pytest.mark.fact("§12.2 [ISS amazon-cognito-identity-js#683]", "documented")
-def test_password_verifier_with_malformed_timestamp_is_invalid(cognito, check, user_pool, make_app_client, make_user):
+def test_password_verifier_with_malformed_timestamp_is_invalid(
+    cognito, check, user_pool, make_app_client, make_user
+):
     """§12.2: a TIMESTAMP that does not parse (a ``+05:30`` zone): "TIMESTAMP format should be EEE MMM d ..."."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
     user = make_user(user_pool)
     malformed = cognito_timestamp().replace(" UTC ", " +05:30 ")
-    flow = flows.srp_sign_in(cognito, client, user, timestamp=malformed)
+    flow = flows.srp_sign_in(cognito, client, user, timestamp=malformed, tamper=typed_username(user))
     if check.succeeded(flow.challenge, MALFORMED_TIMESTAMP) and flow.answer is not None:
         check.error(
             flow.answer,
@@ -436,7 +486,7 @@ def test_password_verifier_answer_of_secret_client_needs_secret_hash(
     user = make_user(user_pool)
 
     def drop_secret_hash(responses: dict[str, str]) -> dict[str, str]:
-        return {k: v for k, v in responses.items() if k != "SECRET_HASH"}
+        return {k: v for k, v in typed_username(user)(responses).items() if k != "SECRET_HASH"}
 
     flow = flows.srp_sign_in(cognito, client, user, tamper=drop_secret_hash)
     if check.succeeded(flow.challenge, ANSWER_NEEDS_SECRET_HASH) and flow.answer is not None:
@@ -447,20 +497,3 @@ def test_password_verifier_answer_of_secret_client_needs_secret_hash(
             message=f"Client {client.client_id} is configured with secret but SECRET_HASH was not received",
             message_fact=ANSWER_SECRET_HASH_TEXT,
         )
-
-
-@pytest.mark.kind("srp-devices")
-@pytest.mark.fact("§1 [DG authentication-flow: USER_ID_FOR_SRP in USERNAME]", "documented")
-def test_password_verifier_answer_with_typed_username_also_signs_in(
-    cognito, check, user_pool, make_app_client, make_user
-):
-    """§1, §12.2: here USER_ID_FOR_SRP is the username, so answering with the typed name is the same answer."""
-    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
-    user = make_user(user_pool)
-
-    def typed_username(responses: dict[str, str]) -> dict[str, str]:
-        return {**responses, "USERNAME": user.username}
-
-    flow = flows.srp_sign_in(cognito, client, dataclasses.replace(user), tamper=typed_username)
-    if check.succeeded(flow.challenge, VERIFIER_RIGHT) and flow.answer is not None:
-        check_completed(check, flow.answer, VERIFIER_RIGHT)

@@ -67,6 +67,10 @@ LEGACY_IMPLIES_SRP_REFRESH = Fact(
 )
 SECRET_HASH_OK = Fact("§1", "[DG signing-up-users-in-your-app; PYC get_secret_hash; MOTO-V secret client]")
 SECRET_HASH_WRONG = Fact("§1", "[ISS pmill/aws-cognito#42; boto/boto3#2736: Unable to verify secret hash]")
+REFRESH_SECRET_HASH_WRONG = Fact(
+    "§12.2",
+    "[ISS aws-sdk-net-extensions-cognito#122, #94; amplify-android#3111: SecretHash does not match] (likely)",
+)
 SECRET_HASH_MISSING = Fact(
     "§12.2",
     "[ISS aws-amplify/amplify-android#2504; 3P:52303799375: SECRET_HASH was not received]",
@@ -236,11 +240,11 @@ def test_refresh_returns_new_tokens_without_refresh_token(
     """§4: both synonyms return new ID and access tokens and no RefreshToken (rotation is off)."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
     user = make_user(user_pool)
-    first = flows.tokens(flows.password_sign_in(cognito, client, user))
+    signed_in = flows.password_sign_in(cognito, client, user)
+    first = flows.tokens(signed_in)
     if first is None or "RefreshToken" not in first:
-        check.succeeded(
-            flows.password_sign_in(cognito, client, user), TOKENS_ISSUED, note="signing in to refresh"
-        )
+        check.succeeded(signed_in, TOKENS_ISSUED, note="signing in to refresh")
+        check.present(signed_in, "$.AuthenticationResult.RefreshToken", SIGN_IN_HAS_REFRESH)
         return
     fact = REFRESH_SYNONYM if flow == "REFRESH_TOKEN" else REFRESH_NO_NEW_REFRESH
     refreshed = flows.refresh_sign_in(cognito, client, first["RefreshToken"], flow=flow)
@@ -398,9 +402,9 @@ def test_legacy_client_also_allows_srp_and_refresh(
         return
     if not check.succeeded(flow.answer, LEGACY_IMPLIES_SRP_REFRESH):
         return
-    result = flows.tokens(flow.answer)
-    if result and result.get("RefreshToken"):
-        refreshed = flows.refresh_sign_in(cognito, client, result["RefreshToken"], flow="REFRESH_TOKEN")
+    if check.present(flow.answer, "$.AuthenticationResult.RefreshToken", SIGN_IN_HAS_REFRESH):
+        refresh_token = flow.answer.body["AuthenticationResult"]["RefreshToken"]
+        refreshed = flows.refresh_sign_in(cognito, client, refresh_token, flow="REFRESH_TOKEN")
         check.succeeded(refreshed, LEGACY_IMPLIES_SRP_REFRESH)
     if legacy == "USER_PASSWORD_AUTH":
         check.succeeded(flows.password_sign_in(cognito, client, user), LEGACY_IMPLIES_SRP_REFRESH)
@@ -464,6 +468,29 @@ def test_secret_client_with_wrong_secret_hash_is_refused(
         "NotAuthorizedException",
         SECRET_HASH_WRONG,
         message=f"Unable to verify secret hash for client {client.client_id}",
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§12.2 [ISS aws-sdk-net-extensions-cognito#122, #94; amplify-android#3111]", "documented")
+def test_refresh_of_secret_client_with_wrong_secret_hash_is_refused(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§12.2: a refresh whose SECRET_HASH does not match: "SecretHash does not match for the client: <clientId>"."""
+    client = make_app_client(user_pool, GenerateSecret=True, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    signed_in = flows.password_sign_in(cognito, client, user)
+    if not check.present(signed_in, "$.AuthenticationResult.RefreshToken", SIGN_IN_HAS_REFRESH):
+        return
+    impostor = flows.AppClient(client.pool_id, client.client_id, "s" * 52)
+    refused = flows.refresh_sign_in(
+        cognito, impostor, signed_in.body["AuthenticationResult"]["RefreshToken"], username=user.username
+    )
+    check.error(
+        refused,
+        "NotAuthorizedException",
+        REFRESH_SECRET_HASH_WRONG,
+        message=f"SecretHash does not match for the client: {client.client_id}",
     )
 
 

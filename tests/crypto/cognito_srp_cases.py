@@ -23,7 +23,7 @@ from conformance.crypto import srp
 from conformance.crypto.bignum import modexp
 
 SEED = 20260728
-CASES_PER_KIND = 216
+CASES_PER_KIND = 204
 
 # Alphabets mixed into identities and passwords. ':' matters: it separates identity and
 # password inside x's inner hash. Astral characters are surrogate pairs in JavaScript strings.
@@ -113,13 +113,13 @@ def _pool_id(rng: random.Random) -> str:
 def _small_a(rng: random.Random, index: int) -> bytes:
     """128 bytes of ``a``, as ACIJ draws them.
 
-    A quarter of the cases draw all 128 bytes (top bit set, clear, or leading zeros in turn).
+    One case in eight draws all 128 bytes (top bit set, clear, or leading zeros in turn).
     The rest put the randomness in the last 24 bytes, a legitimate draw with leading zero bytes:
     jsbn needs about 85 us per exponent bit at 3072 bits, and a short ``a`` halves node's time
     without touching any encoding, since A = g^a mod N is full-size either way.
     """
-    if index % 4 == 0:
-        return _shaped_bytes(rng, srp.SMALL_A_BYTES, _SHAPES[(index // 4) % 3])
+    if index % 8 == 0:
+        return _shaped_bytes(rng, srp.SMALL_A_BYTES, _SHAPES[(index // 8) % 3])
     return bytes(srp.SMALL_A_BYTES - 24) + rng.randbytes(24)
 
 
@@ -326,6 +326,30 @@ def device_auth_cases(rng: random.Random, count: int, coverage: Coverage) -> lis
     return cases
 
 
+def timestamp_cases(rng: random.Random, count: int, coverage: Coverage) -> list[dict[str, Any]]:
+    """Instants for comparing TIMESTAMP rendering: the edges first, then random ones."""
+    edges = [
+        datetime(2018, 2, 4, 11, 8, 36, tzinfo=UTC),  # the real capture (§1)
+        datetime(2024, 2, 29, 0, 0, 0, tzinfo=UTC),  # leap day, midnight
+        datetime(1999, 12, 31, 23, 59, 59, tzinfo=UTC),
+        datetime(2000, 1, 1, 0, 0, 0, tzinfo=UTC),
+        datetime(2038, 1, 19, 3, 14, 8, tzinfo=UTC),  # past 32-bit time_t
+        datetime(1970, 1, 1, 0, 0, 0, tzinfo=UTC),
+    ]
+    start = datetime(1970, 1, 1, tzinfo=UTC)
+    cases = []
+    for index in range(count):
+        if index < len(edges):
+            moment = edges[index]
+        else:
+            moment = start + timedelta(
+                seconds=rng.randrange(0, 200 * 365 * 86400), milliseconds=rng.randrange(1000)
+            )
+        coverage.add("timestamps:single-digit-day" if moment.day < 10 else "timestamps:two-digit-day")
+        cases.append({"id": index, "epoch_ms": (moment - start) // timedelta(milliseconds=1)})
+    return cases
+
+
 def build_batch(
     seed: int = SEED, count: int = CASES_PER_KIND
 ) -> tuple[dict[str, list[dict[str, Any]]], Coverage]:
@@ -336,6 +360,7 @@ def build_batch(
         "user": user_cases(rng, count, coverage),
         "device_verifier": device_verifier_cases(rng, count, coverage),
         "device_auth": device_auth_cases(rng, count, coverage),
+        "timestamps": timestamp_cases(rng, count, coverage),
     }
     return batch, coverage
 

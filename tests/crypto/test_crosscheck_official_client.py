@@ -1,12 +1,13 @@
 """Byte-for-byte cross-check of ``conformance.crypto.srp`` against amazon-cognito-identity-js.
 
 The official client (pinned in ``tools/npm/package.json``) runs once per session under node
-(``tests/crypto/node/crosscheck.js``) over a seeded batch of 216 cases per kind from
+(``tests/crypto/node/crosscheck.js``) over a seeded batch of 204 cases per kind from
 ``cognito_srp_cases``; each quantity is then compared case by case:
 
 * user SRP (aws-behaviour.md §1): SRP_A, u, the HKDF key, PASSWORD_CLAIM_SIGNATURE, USERNAME;
 * device verifier (§2): the device password, PasswordVerifier and Salt of ConfirmDevice;
-* device SRP (§2): SRP_A, u, the HKDF key and the DEVICE_PASSWORD_VERIFIER signature.
+* device SRP (§2): SRP_A, u, the HKDF key and the DEVICE_PASSWORD_VERIFIER signature;
+* TIMESTAMP (§1): ACIJ's DateHelper at a given instant against ``srp.cognito_timestamp``.
 
 Without node or ``tools/npm/node_modules`` these tests skip, unless CONFORMANCE_REQUIRE_NODE=1
 (CI), where they fail. Run only this module::
@@ -23,6 +24,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,7 @@ SCRIPT = HERE / "node" / "crosscheck.js"
 LIBRARY = REPO / "tools" / "npm" / "node_modules" / "amazon-cognito-identity-js"
 REQUIRE_NODE_VARIABLE = "CONFORMANCE_REQUIRE_NODE"
 MINIMUM_CASES = 200
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 Batch = dict[str, list[dict[str, Any]]]
 
@@ -58,9 +61,15 @@ def _node_or_skip() -> str:
 
 
 @pytest.fixture(scope="session")
-def official(batch: Batch) -> Batch:
+def node_executable() -> str:
+    """node's path; skips (or, with CONFORMANCE_REQUIRE_NODE=1, fails) before any work is done."""
+    return _node_or_skip()
+
+
+@pytest.fixture(scope="session")
+def official(node_executable: str, batch: Batch) -> Batch:
     """What amazon-cognito-identity-js computes for the batch: one node run per session."""
-    node = _node_or_skip()
+    node = node_executable
     completed = subprocess.run(
         [node, str(SCRIPT)],
         input=json.dumps(for_node(batch)),
@@ -84,6 +93,13 @@ def ours(batch: Batch) -> Batch:
         "user": [_ours_user(case) for case in batch["user"]],
         "device_verifier": [_ours_device_verifier(case) for case in batch["device_verifier"]],
         "device_auth": [_ours_device_auth(case) for case in batch["device_auth"]],
+        "timestamps": [
+            {
+                "id": case["id"],
+                "timestamp": srp.cognito_timestamp(EPOCH + timedelta(milliseconds=case["epoch_ms"])),
+            }
+            for case in batch["timestamps"]
+        ],
     }
 
 
@@ -199,6 +215,7 @@ QUANTITIES = [
     ("device_auth", "signature"),
     ("device_auth", "username"),
     ("device_auth", "device_key"),
+    ("timestamps", "timestamp"),
 ]
 
 
@@ -272,6 +289,8 @@ def test_batch_holds_every_edge_the_issue_names(batch_and_coverage: tuple[Batch,
         "user:ascii",
         "user:server-b",
         "device_auth:server-b",
+        "timestamps:single-digit-day",
+        "timestamps:two-digit-day",
     ]
     missing = [label for label in required if counts.get(label, 0) == 0]
     assert not missing, f"the batch lacks: {missing}"

@@ -90,6 +90,7 @@ def test_timestamp_round_trips(moment: datetime) -> None:
         ("Sun Feb 4 11:08:36 UTC 2018 ", "malformed-timestamp"),
         ("Fri Feb 30 11:08:36 UTC 2018", "malformed-timestamp"),
         ("", "malformed-timestamp"),
+        ("Wed Apr 5 22:44:40 UTC 0999", "noncanonical-timestamp"),
     ],
 )
 def test_timestamp_outside_the_exact_format_is_rejected(text: str, reason: str) -> None:
@@ -120,8 +121,8 @@ def test_device_salt_is_normalised_like_padhex() -> None:
     assert srp.device_salt(bytes(16)) == b"\x00"
 
 
-@given(st.integers(min_value=0, max_value=srp.N * 3), st.integers(min_value=0, max_value=2**1100))
-@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=srp.N * 3), st.integers(min_value=0, max_value=2**600))
+@settings(max_examples=25, deadline=None)
 def test_modexp_backends_agree_with_pow(base: int, exponent: int) -> None:
     for name in bignum.BACKENDS:
         with bignum.using_backend(name):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import socket
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -255,6 +256,53 @@ def test_fetch_jwks_from_in_process_moto_and_verify_its_tokens() -> None:
     )
     # moto 5.2.5 signs both tokens with one key; AWS uses two (§5 [DG]). That is the only finding.
     assert [finding.check for finding in findings] == ["header.kid-distinct"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_fetch_jwks_from_moto_server_whose_iss_names_aws() -> None:
+    boto3 = pytest.importorskip("boto3")
+    server_module = pytest.importorskip("moto.server")
+    port = _free_port()
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        client = boto3.client(
+            "cognito-idp",
+            region_name=REGION,
+            endpoint_url=endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        pool = client.create_user_pool(PoolName="tokens")["UserPool"]["Id"]
+        app = client.create_user_pool_client(
+            UserPoolId=pool,
+            ClientName="c",
+            ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        )["UserPoolClient"]["ClientId"]
+        client.admin_create_user(UserPoolId=pool, Username="alice", MessageAction="SUPPRESS")
+        client.admin_set_user_password(
+            UserPoolId=pool, Username="alice", Password="Passw0rd!xyz", Permanent=True
+        )
+        result = client.admin_initiate_auth(
+            UserPoolId=pool,
+            ClientId=app,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "alice", "PASSWORD": "Passw0rd!xyz"},
+        )["AuthenticationResult"]
+        issuer = jwt.decode(result["IdToken"], options={"verify_signature": False})["iss"]
+        # targets.md: moto server's iss is the AWS form, so the key set must come from the endpoint.
+        assert issuer == tokens.aws_issuer(REGION, pool)
+        jwks = tokens.fetch_jwks(issuer, endpoint_url=endpoint, region=REGION)
+        claims = tokens.verify_token(result["IdToken"], jwks, token_use="id", client_id=app, issuer=issuer)
+    finally:
+        server.stop()
+    assert claims["cognito:username"] == "alice"
 
 
 # --- check_token_claims ------------------------------------------------------------------------

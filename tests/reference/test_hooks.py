@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from reference_support import PASSWORD, in_process_client, sign_in
 
 from conformance.crypto.srp import DeviceSrpClient, UserSrpClient, new_device_secret
-from conformance.reference import CognitoService, ReferenceApp
+from conformance.reference import HOOK_BEHAVIOURS, CognitoService, ReferenceApp
 from conformance.reference.clock import ManualClock
 
 WRONG = "Wr0ng-Password!"
@@ -176,6 +176,46 @@ def admin_get_user_has_status(w: World) -> bool:
     return "UserStatus" in w.cognito.admin_get_user(UserPoolId=w.pool_id, Username="bob")
 
 
+def revoke_token_revokes(w: World) -> bool:
+    result = w.tokens()
+    w.cognito.revoke_token(Token=result["RefreshToken"], ClientId=w.client_id)
+    return fails(lambda: w.cognito.get_user(AccessToken=result["AccessToken"]))
+
+
+def confirmed_device_found(w: World) -> bool:
+    secret, result = w.remembered_device()
+    return not fails(
+        lambda: w.cognito.get_device(AccessToken=result["AccessToken"], DeviceKey=secret.device_key)
+    )
+
+
+def id_token_has_aud(w: World) -> bool:
+    return "aud" in jwt.decode(w.tokens()["IdToken"], options={"verify_signature": False})
+
+
+def secret_hash_required(w: World) -> bool:
+    client_id = w.cognito.create_user_pool_client(
+        UserPoolId=w.pool_id,
+        ClientName="secret",
+        GenerateSecret=True,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    return fails(lambda: sign_in(w.cognito, client_id))
+
+
+def disabled_flow_refused(w: World) -> bool:
+    client_id = w.cognito.create_user_pool_client(UserPoolId=w.pool_id, ClientName="default")[
+        "UserPoolClient"
+    ]["ClientId"]
+    return fails(lambda: sign_in(w.cognito, client_id))
+
+
+def drop_aud(self: Any, *args: Any) -> dict[str, Any]:
+    claims = CognitoService.id_token_claims(self, *args)
+    del claims["aud"]
+    return claims
+
+
 def drop_client_id(self: Any, *args: Any) -> dict[str, Any]:
     claims = CognitoService.access_token_claims(self, *args)
     del claims["client_id"]
@@ -199,7 +239,16 @@ BREAKS: dict[str, tuple[Callable[[World], bool], Callable[..., Any]]] = {
     "page_size": (page_within_limit, lambda self, limit, default: (limit or default) + 1),
     "access_token_claims": (access_token_has_client_id, drop_client_id),
     "shape_result": (admin_get_user_has_status, drop_user_status),
+    "revoke_families": (revoke_token_revokes, lambda self, families, **_: None),
+    "find_device": (confirmed_device_found, lambda self, user, device_key: None),
+    "id_token_claims": (id_token_has_aud, drop_aud),
+    "check_secret_hash": (secret_hash_required, lambda self, *args, **kwargs: None),
+    "flow_error": (disabled_flow_refused, lambda self, client, flow: None),
 }
+
+
+def test_every_hook_has_a_breaking_scenario() -> None:
+    assert set(BREAKS) == set(HOOK_BEHAVIOURS)
 
 
 @pytest.mark.parametrize("hook", sorted(BREAKS))

@@ -213,6 +213,7 @@ def test_validate_exchange_on_errors_and_non_json() -> None:
 def test_sensitive_member_names_come_from_the_model() -> None:
     names = specs.sensitive_member_names()
     assert {"Password", "AccessToken", "RefreshToken", "Session", "ClientSecret", "SecretHash"} <= names
+    assert {"ChallengeResponses", "AuthParameters", "IssuedToken"} <= names
     assert "UserPoolId" not in names
 
 

@@ -4,8 +4,8 @@
  * prints what it computed, so tests/crypto/test_crosscheck_official_client.py can compare our
  * Python byte for byte.
  *
- * stdin:  {"user": [...], "device_verifier": [...], "device_auth": [...]}  (see the Python test)
- * stdout: {"user": [...], "device_verifier": [...], "device_auth": [...], "library": {...}}
+ * stdin:  {"user": [...], "device_verifier": [...], "device_auth": [...], "timestamps": [...]}
+ * stdout: the same keys with ACIJ's results per case, plus "library": {...}
  *
  * Everything runs through ACIJ's own code paths (CognitoUser.authenticateUser,
  * authenticateUserInternal -> ConfirmDevice, getDeviceResponse) against a scripted in-memory
@@ -65,6 +65,8 @@ function expectRandomConsumed(caseId) {
 }
 
 // --- fixed clock --------------------------------------------------------------------------------
+// The library's own formatter is kept for the "timestamps" cases, which run it at a given instant.
+const libraryNowString = DateHelper.prototype.getNowString;
 let fixedNow = null;
 DateHelper.prototype.getNowString = function fixedNowString() {
 	if (fixedNow === null) throw new Error('no TIMESTAMP set for this case');
@@ -253,6 +255,23 @@ function deviceAuthCase(c) {
 	};
 }
 
+// DateHelper reads the clock with `new Date()`; for the duration of one call, a Date whose
+// no-argument form is the case's instant stands in for the global one.
+function timestampCase(c) {
+	const RealDate = global.Date;
+	global.Date = class FixedDate extends RealDate {
+		constructor(...args) {
+			if (args.length === 0) super(c.epoch_ms);
+			else super(...args);
+		}
+	};
+	try {
+		return { id: c.id, timestamp: libraryNowString.call(new DateHelper()) };
+	} finally {
+		global.Date = RealDate;
+	}
+}
+
 // Cases are independent, so they are spread over worker threads (one per core): jsbn needs
 // tens of milliseconds per 3072-bit modPow. Each worker loads its own copy of the library, so the
 // seams above are set per worker.
@@ -263,6 +282,7 @@ function runCases(input) {
 		user: (input.user || []).map(userCase),
 		device_verifier: (input.device_verifier || []).map(deviceVerifierCase),
 		device_auth: (input.device_auth || []).map(deviceAuthCase),
+		timestamps: (input.timestamps || []).map(timestampCase),
 	};
 }
 
@@ -280,6 +300,7 @@ async function main() {
 				user: share(input.user, workers, index),
 				device_verifier: share(input.device_verifier, workers, index),
 				device_auth: share(input.device_auth, workers, index),
+				timestamps: share(input.timestamps, workers, index),
 			};
 			return new Promise((resolve, reject) => {
 				const worker = new Worker(__filename, { workerData: slice });
@@ -289,7 +310,7 @@ async function main() {
 		})
 	);
 	const merged = {};
-	for (const kind of ['user', 'device_verifier', 'device_auth']) {
+	for (const kind of ['user', 'device_verifier', 'device_auth', 'timestamps']) {
 		merged[kind] = parts.flatMap((part) => part[kind]).sort((left, right) => left.id - right.id);
 	}
 	merged.library = {

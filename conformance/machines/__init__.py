@@ -1,0 +1,15 @@
+"""Hypothesis state machines that drive an endpoint and the oracle side by side.
+
+One machine per area: :class:`~conformance.machines.users.UserLifecycle`,
+:class:`~conformance.machines.auth.AuthenticationAndChallenges`,
+:class:`~conformance.machines.devices.RememberedDevices`,
+:class:`~conformance.machines.tokens.TokensAndRevocation`, and
+:class:`~conformance.machines.pools.PoolsAndClients`. ``conformance/suite/test_machines.py`` runs
+them; :data:`~conformance.machines.base.PROFILES` sizes a run per Hypothesis profile.
+"""
+
+from __future__ import annotations
+
+from conformance.machines.base import PROFILES, Budget, CognitoMachine, MachineRun
+
+__all__ = ["PROFILES", "Budget", "CognitoMachine", "MachineRun"]

@@ -1,0 +1,258 @@
+"""What every Cognito state machine shares: predict, call, compare, learn, at each step.
+
+A machine holds the endpoint (through the conformance client) and the oracle's state. Each rule
+calls :meth:`CognitoMachine.perform`, which asks the oracle for its prediction, sends the call,
+records every difference on the test's ``check`` recorder as a divergence carrying the
+prediction's fact, lets the oracle learn from the answer, and stops the example at the first hard
+divergence the endpoint's expectations do not list (``check.raise_if_unexpected``), so that
+Hypothesis shrinks the run to the minimal sequence of calls. Each example starts with a clean
+recorder and call log, so after shrinking the log is the minimal reproducer.
+
+Machines are built inside the test from the fixtures (the Schemathesis pattern)::
+
+    run = MachineRun(cognito, check, budget=budget_for(profile))
+    run_state_machine_as_test(lambda: UserLifecycle(run, pool_id, client), settings=...)
+    run.finish()
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from hypothesis import assume
+from hypothesis.stateful import RuleBasedStateMachine
+
+from conformance.calls import HarnessError, Unsupported
+from conformance.checks import get_path
+from conformance.divergence import CheckKind, Divergence
+from conformance.oracle import Answer, Call, Proof, State, Verdict, describe_call, observe, predict
+from conformance.oracle.model import frozen, judge_member
+
+if TYPE_CHECKING:
+    from conformance.calls import Cognito, Response
+    from conformance.checks import Recorder
+    from conformance.oracle import Prediction
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much a run may spend (the ``aws-budget`` profile bounds calls and users).
+
+    Attributes:
+        max_users: users one example may create.
+        max_calls: calls the whole run may make; later examples are rejected (``assume``).
+    """
+
+    max_users: int = 4
+    max_calls: int | None = None
+
+
+#: per Hypothesis profile: examples, steps per example, and the budget (measured in the report).
+PROFILES: dict[str, tuple[int, int, Budget]] = {
+    "ci": (12, 25, Budget(max_users=3)),
+    "dev": (25, 25, Budget(max_users=4)),
+    "nightly": (200, 40, Budget(max_users=6)),
+    "aws-budget": (4, 10, Budget(max_users=2, max_calls=150)),
+}
+
+
+@dataclass
+class MachineRun:
+    """One test's run of a machine across all its examples: counts, and every divergence seen."""
+
+    cognito: Cognito
+    check: Recorder
+    budget: Budget = field(default_factory=Budget)
+    steps: int = 0
+    calls: int = 0
+    examples: int = 0
+    unsupported: Unsupported | None = None
+    seen: dict[str, Divergence] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+    def finish_failed(self) -> None:
+        """After a run that stopped on an unexpected divergence: keep the known ones of every example.
+
+        The failure shows the minimal example; divergences the expectations list that earlier
+        examples showed are still observed (otherwise they would read as "no longer happens").
+        """
+        for key, divergence in self.seen.items():
+            if key in self.check.expected:
+                self.check.add(divergence)
+
+    def finish(self) -> None:
+        """After a run with no unexpected divergence: the recorder reports all divergences seen.
+
+        Each example starts afresh (so that a failure shows only the minimal example); known and
+        UNVERIFIED divergences of earlier examples must still reach the report and the
+        expectations check.
+        """
+        for divergence in self.seen.values():
+            self.check.add(divergence)
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def steps_per_second(self) -> float:
+        return self.steps / self.elapsed if self.elapsed > 0 else 0.0
+
+
+class CognitoMachine(RuleBasedStateMachine):
+    """The base of the Cognito machines: the oracle and the endpoint, in step."""
+
+    #: the column of the compatibility matrix this machine's semantic checks go to.
+    kind = CheckKind.SEMANTICS
+
+    def __init__(self, run: MachineRun, state: State) -> None:
+        super().__init__()
+        self.run = run
+        self.cognito = run.cognito
+        self.check = run.check
+        # A fresh example: the recorder and the reproducer only ever show this example.
+        self.check.reset()
+        self.cognito.log.clear()
+        self.state = state
+        self.prefix = f"m{secrets.token_hex(3)}"
+        self.created_users: list[tuple[str, str]] = []
+        self.number = 0
+        run.examples += 1
+        if run.unsupported is not None or (
+            run.budget.max_calls is not None and run.calls >= run.budget.max_calls
+        ):
+            self.halted = True
+        else:
+            self.halted = False
+
+    # -- one step ---------------------------------------------------------------------------------
+
+    def perform(self, operation: str, params: dict[str, Any], proof: Proof | None = None) -> Response:
+        """Predict, call, compare, learn; stop the example on an unexpected hard divergence."""
+        assume(not self.halted)
+        call = Call(operation, frozen(params), proof)
+        prediction = predict(self.state, call)
+        self.number += 1
+        note = f"step {self.number}: {describe_call(call)}; the oracle predicted {prediction.describe()}"
+        try:
+            response = self.cognito.call(operation, params)
+        except Unsupported as error:
+            # The run ends as unsupported (counted apart); no shrinking on it: reject this example.
+            self.run.unsupported = error
+            self.halted = True
+            assume(False)
+            raise  # pragma: no cover - assume(False) raised
+        self.run.calls += 1
+        self.compare(prediction, response, note)
+        body = response.body if isinstance(response.body, dict) else {}
+        self.state = observe(self.state, call, Answer(response.ok, frozen(body), response.error_code))
+        for divergence in self.check.divergences:
+            self.run.seen.setdefault(divergence.key(), divergence)
+        self.check.raise_if_unexpected()
+        return response
+
+    def compare(self, prediction: Prediction, response: Response, note: str) -> None:
+        """Record each difference between the prediction and the answer on the recorder."""
+        if prediction.verdict is Verdict.UNKNOWN:
+            return
+        if prediction.verdict is Verdict.ERROR:
+            self.check.error(
+                response,
+                prediction.error_code or "",
+                prediction.fact,
+                message=prediction.message,
+                message_fact=prediction.message_fact,
+                note=note,
+            )
+            return
+        if not self.check.succeeded(response, prediction.fact, note=note):
+            return
+        for expect in prediction.expects:
+            found, actual = get_path(response.body, expect.path)
+            agrees, expected, shown = judge_member(expect, found, actual)
+            self.check.that(
+                agrees,
+                operation=response.operation,
+                check=expect.check,
+                path=expect.path,
+                expected=expected,
+                actual=shown,
+                fact=expect.fact,
+                kind=expect.kind or self.kind,
+                evidence=response.exchange,
+                note=note,
+            )
+
+    def agree(
+        self, agrees: bool, *, operation: str, check: str, path: str, expected: Any, actual: Any, fact: Any
+    ) -> bool:
+        """A check over several calls (e.g. the union of a listing's pages); stops like :meth:`perform`."""
+        self.check.that(
+            agrees,
+            operation=operation,
+            check=check,
+            path=path,
+            expected=expected,
+            actual=actual,
+            fact=fact,
+            kind=self.kind,
+            note=f"after step {self.number}",
+        )
+        for divergence in self.check.divergences:
+            self.run.seen.setdefault(divergence.key(), divergence)
+        self.check.raise_if_unexpected()
+        return agrees
+
+    def step_taken(self) -> None:
+        self.run.steps += 1
+
+    # -- helpers for rules ------------------------------------------------------------------------
+
+    def new_username(self) -> str:
+        return f"{self.prefix}-u{len(self.created_users) + 1}"
+
+    def can_create_user(self) -> bool:
+        return not self.halted and len(self.created_users) < self.run.budget.max_users
+
+    def teardown(self) -> None:
+        """Delete this example's users, unobserved and left out of the reproducer."""
+        logged = len(self.cognito.log.calls)
+        observer, self.cognito.observer = self.cognito.observer, None
+        try:
+            for pool_id, username in self.created_users:
+                known = self.state.users.get((pool_id, username))
+                if known is not None and known.deleted and known.in_sync:
+                    continue  # the example deleted it itself
+                try:
+                    self.cognito.admin_delete_user(UserPoolId=pool_id, Username=username)
+                except (Unsupported, HarnessError):
+                    pass
+        finally:
+            self.cognito.observer = observer
+            del self.cognito.log.calls[logged:]
+
+    def paginate(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        items: str,
+        token: str = "PaginationToken",
+        max_pages: int = 40,
+    ) -> list[Any] | None:
+        """Every item of a listing, page after page to exhaustion; None when a page failed."""
+        collected: list[Any] = []
+        next_token = None
+        for _ in range(max_pages):
+            page_params = dict(params)
+            if next_token:
+                page_params[token] = next_token
+            response = self.perform(operation, page_params)
+            if not response.ok or not isinstance(response.body, dict):
+                return None
+            collected.extend(response.body.get(items) or [])
+            next_token = response.body.get(token)
+            if not next_token:
+                return collected
+        return collected

@@ -1,0 +1,117 @@
+"""Which seed operations a run exercised, and by what kind of check (the issue's "Done when").
+
+Computed from the run's ``reports/results.jsonl`` (one line per test, operation and check kind):
+
+- **schema**: the operation's exchange was validated against specs/ (every call gets that check;
+  its results carry kind ``shape``);
+- **scenario**: a scenario test (any suite test outside ``test_machines.py``) made a semantic,
+  error, token or SRP check on it;
+- **machine**: a stateful machine (``test_machines.py``) called it.
+
+An operation counts as exercised only by results that ran (pass, divergence or known divergence);
+unsupported and harness-error outcomes do not count. Nothing is printed: the plugin renders it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MACHINE_MODULE = "test_machines.py"
+RAN = frozenset({"pass", "divergence", "expected-divergence"})
+_PROTOCOL_KINDS = frozenset({"wire", "shape"})
+
+
+@dataclass(frozen=True)
+class OperationCoverage:
+    """How one seed operation was exercised."""
+
+    operation: str
+    schema: bool = False
+    scenario: bool = False
+    machine: bool = False
+    #: test ids that exercised it, per way (for a drill-down).
+    tests: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """Schema, scenario and machine checks all exercised it."""
+        return self.schema and self.scenario and self.machine
+
+    def missing(self) -> tuple[str, ...]:
+        return tuple(way for way in ("schema", "scenario", "machine") if not getattr(self, way))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The seed surface's coverage in one run."""
+
+    operations: tuple[OperationCoverage, ...]
+
+    @property
+    def complete(self) -> bool:
+        return all(op.complete for op in self.operations)
+
+    def incomplete(self) -> tuple[OperationCoverage, ...]:
+        return tuple(op for op in self.operations if not op.complete)
+
+    def counts(self) -> dict[str, int]:
+        """How many seed operations each way exercised, and how many all three did."""
+        return {
+            "operations": len(self.operations),
+            "schema": sum(op.schema for op in self.operations),
+            "scenario": sum(op.scenario for op in self.operations),
+            "machine": sum(op.machine for op in self.operations),
+            "complete": sum(op.complete for op in self.operations),
+        }
+
+
+def _module(test_id: str) -> str:
+    return test_id.partition("::")[0].rsplit("/", 1)[-1]
+
+
+def coverage_from_results(results: Iterable[Mapping[str, Any]], seed_operations: Iterable[str]) -> Coverage:
+    """Coverage of ``seed_operations`` by the result records of one run (``results.jsonl`` lines)."""
+    ways: dict[str, dict[str, set[str]]] = {
+        op: {"schema": set(), "scenario": set(), "machine": set()} for op in seed_operations
+    }
+    for record in results:
+        operation = record.get("operation")
+        if operation not in ways or record.get("outcome") not in RAN:
+            continue
+        test_id = str(record.get("test_id", ""))
+        kind = record.get("kind")
+        if kind == "shape":
+            ways[operation]["schema"].add(test_id)
+        if _module(test_id) == MACHINE_MODULE:
+            ways[operation]["machine"].add(test_id)
+        elif kind not in _PROTOCOL_KINDS:
+            ways[operation]["scenario"].add(test_id)
+    return Coverage(
+        tuple(
+            OperationCoverage(
+                operation=op,
+                schema=bool(found["schema"]),
+                scenario=bool(found["scenario"]),
+                machine=bool(found["machine"]),
+                tests={way: tuple(sorted(ids)) for way, ids in found.items()},
+            )
+            for op, found in ways.items()
+        )
+    )
+
+
+def coverage_of_run(
+    reports_dir: Path | str = "reports", seed_operations: Iterable[str] | None = None
+) -> Coverage:
+    """Coverage of the seed operations (``conformance.specs.seed_operations()`` by default) in a run's reports."""
+    if seed_operations is None:
+        from conformance.specs import seed_operations as seed
+
+        seed_operations = seed()
+    path = Path(reports_dir) / "results.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    return coverage_from_results((json.loads(line) for line in lines if line.strip()), seed_operations)

@@ -1,0 +1,170 @@
+"""Stateful machines: the oracle predicts every step, the endpoint answers, differences are divergences.
+
+Each test builds its pool and app clients once with the fixtures, teaches them to the oracle,
+and runs one machine (conformance/machines) with ``run_state_machine_as_test``. A run that finds
+an unexpected hard divergence is shrunk by Hypothesis to the minimal sequence of calls, and the
+failure ends with that sequence as a runnable boto3 script ("Reproduce with").
+
+Run a subset: ``pytest conformance/suite/test_machines.py -k devices --endpoint=reference``;
+size a run with ``--hypothesis-profile=ci|nightly|aws-budget`` (conformance/machines/base.py PROFILES).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import run_state_machine_as_test
+
+from conformance.checks import Fact
+from conformance.machines.auth import AuthenticationAndChallenges
+from conformance.machines.base import PROFILES, CognitoMachine, MachineRun
+from conformance.machines.devices import RememberedDevices
+from conformance.machines.pools import PoolsAndClients
+from conformance.machines.tokens import TokensAndRevocation
+from conformance.machines.users import UserLifecycle
+from conformance.oracle import State, initial_state, known_client, known_pool
+
+pytestmark = pytest.mark.kind("semantics")
+
+PASSWORD_FLOWS = [
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+]
+SETUP = Fact("§8, §9", "[BC; CLI create-user-pool, create-user-pool-client]")
+
+
+def _profile(request: pytest.FixtureRequest) -> str:
+    name = request.config.getoption("hypothesis_profile", default=None) or "dev"
+    return name if name in PROFILES else "dev"
+
+
+def _run(
+    request: pytest.FixtureRequest, cognito, check, factory: Callable[[MachineRun], CognitoMachine]
+) -> MachineRun:
+    """Run one machine under the current Hypothesis profile; raise Unsupported if the endpoint lacks an operation."""
+    examples, steps, budget = PROFILES[_profile(request)]
+    run = MachineRun(cognito, check, budget=budget)
+    machine_settings = settings(
+        settings(),
+        max_examples=examples,
+        stateful_step_count=steps,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    try:
+        run_state_machine_as_test(lambda: factory(run), settings=machine_settings)
+    except Exception:
+        if run.unsupported is not None:
+            raise run.unsupported from None
+        run.finish_failed()
+        raise
+    if run.unsupported is not None:
+        raise run.unsupported
+    run.finish()
+    request.node.add_report_section(
+        "call",
+        "machine",
+        f"{run.examples} examples, {run.steps} steps, {run.calls} calls in {run.elapsed:.2f} s "
+        f"({run.steps_per_second():.1f} steps/s)",
+    )
+    request.node.user_properties.append(("machine_steps_per_second", round(run.steps_per_second(), 2)))
+    return run
+
+
+def _pool(make_user_pool, check, **params) -> tuple[str, str]:
+    created = make_user_pool(**params)
+    if not check.succeeded(created, SETUP, note="creating the pool the machine uses"):
+        pytest.skip("the endpoint could not create a user pool")
+    body = created.body["UserPool"]
+    return body["Id"], body["Name"]
+
+
+def _oracle(endpoint, pool_id: str, name: str, device_configuration=None) -> State:
+    return known_pool(initial_state(endpoint.region), pool_id, name, device_configuration)
+
+
+@pytest.mark.fact("§6, §7, §8, §9 [BC; CLI; DG]", "documented")
+def test_user_lifecycle_machine(request, cognito, check, endpoint, make_user_pool, make_app_client):
+    """§8, §9: AdminCreateUser/SetUserPassword/GetUser/Disable/Enable/Delete, sign-in and ListUsers agree with the oracle."""
+    pool_id, name = _pool(make_user_pool, check)
+    client = make_app_client(pool_id, ExplicitAuthFlows=PASSWORD_FLOWS)
+    state = known_client(
+        _oracle(endpoint, pool_id, name), pool_id, client.client_id, ExplicitAuthFlows=PASSWORD_FLOWS
+    )
+    _run(request, cognito, check, lambda run: UserLifecycle(run, state, pool_id, client))
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.fact("§1, §3, §4, §7, §12.2, §12.3 [DG; MOTO-V; ISS]", "documented")
+def test_authentication_and_challenges_machine(
+    request, cognito, check, endpoint, make_user_pool, make_app_client
+):
+    """§1, §3, §4: every flow and challenge answer (right, wrong, forged, bad TIMESTAMP, replayed) agrees with the oracle."""
+    pool_id, name = _pool(make_user_pool, check)
+    public = make_app_client(pool_id, ExplicitAuthFlows=PASSWORD_FLOWS)
+    secret = make_app_client(
+        pool_id, ExplicitAuthFlows=PASSWORD_FLOWS, GenerateSecret=True, PreventUserExistenceErrors="ENABLED"
+    )
+    srp_only = make_app_client(pool_id, ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    state = _oracle(endpoint, pool_id, name)
+    state = known_client(state, pool_id, public.client_id, ExplicitAuthFlows=PASSWORD_FLOWS)
+    state = known_client(
+        state,
+        pool_id,
+        secret.client_id,
+        secret.secret,
+        ExplicitAuthFlows=PASSWORD_FLOWS,
+        GenerateSecret=True,
+        PreventUserExistenceErrors="ENABLED",
+    )
+    state = known_client(
+        state,
+        pool_id,
+        srp_only.client_id,
+        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )
+    clients = (public, secret, srp_only)
+    _run(request, cognito, check, lambda run: AuthenticationAndChallenges(run, state, pool_id, clients))
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.fact("§2, §12.1 [BC; CLI; AMPF-IT; SRPH]", "documented")
+@pytest.mark.parametrize("remember_on_prompt", [False, True], ids=["always-remembered", "opt-in"])
+def test_remembered_devices_machine(
+    request, cognito, check, endpoint, make_user_pool, make_app_client, remember_on_prompt
+):
+    """§2, §12.1: ConfirmDevice, (Admin)Get/List/UpdateStatus/Forget and device sign-in agree with the oracle."""
+    configuration = {
+        "ChallengeRequiredOnNewDevice": False,
+        "DeviceOnlyRememberedOnUserPrompt": remember_on_prompt,
+    }
+    pool_id, name = _pool(make_user_pool, check, DeviceConfiguration=configuration)
+    # Device operations are absent from some emulators: find out before the machine runs (no shrinking).
+    cognito.admin_list_devices(UserPoolId=pool_id, Username="nobody-here")
+    client = make_app_client(pool_id, ExplicitAuthFlows=PASSWORD_FLOWS)
+    state = _oracle(endpoint, pool_id, name, configuration)
+    state = known_client(state, pool_id, client.client_id, ExplicitAuthFlows=PASSWORD_FLOWS)
+    _run(request, cognito, check, lambda run: RememberedDevices(run, state, pool_id, client))
+
+
+@pytest.mark.kind("tokens")
+@pytest.mark.fact("§4, §6, §12.4 [BC; DG; ISS]", "documented")
+def test_tokens_and_revocation_machine(request, cognito, check, endpoint, make_user_pool, make_app_client):
+    """§4, §6: refresh, GlobalSignOut, AdminUserGlobalSignOut and AdminDisableUser revoke exactly what AWS revokes."""
+    pool_id, name = _pool(make_user_pool, check)
+    client = make_app_client(pool_id, ExplicitAuthFlows=PASSWORD_FLOWS)
+    state = known_client(
+        _oracle(endpoint, pool_id, name), pool_id, client.client_id, ExplicitAuthFlows=PASSWORD_FLOWS
+    )
+    _run(request, cognito, check, lambda run: TokensAndRevocation(run, state, pool_id, client))
+
+
+@pytest.mark.fact("§2, §9, §12.5 [BC; CLI; TFAWS]", "verified")
+def test_pools_and_clients_machine(request, cognito, check, endpoint):
+    """§9, §12.5: Create/Describe/Update/List user pools and their app clients agree with the oracle."""
+    _run(request, cognito, check, lambda run: PoolsAndClients(run, initial_state(endpoint.region)))

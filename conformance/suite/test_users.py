@@ -1,0 +1,602 @@
+"""Users: sign-up and confirmation, AdminGetUser, enable/disable/delete, and ListUsers filters and pages.
+
+Facts: aws-behaviour.md §6 (disable revokes), §7 (errors), §8 (status, attributes), §9 and §12.6 (ListUsers).
+
+Run a subset: ``pytest conformance/suite/test_users.py -k "filter and email" --endpoint=moto``.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+import pytest
+
+from conformance import flows
+from conformance.checks import Fact
+from conformance.divergence import Confidence
+
+pytestmark = pytest.mark.kind("semantics")
+
+PASSWORD_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+GET_USER = Fact("§8", "[CLI admin-get-user; BC AdminGetUserResponse]")
+NO_MFA_MEMBERS = Fact(
+    "§8", "[MOTO-V test_initiate_auth_USER_PASSWORD_AUTH: AWS returns no MFA values]", Confidence.VERIFIED
+)
+CREATED_USER = Fact("§8", "[BC AdminCreateUser: FORCE_CHANGE_PASSWORD; CLI admin-create-user]")
+USER_EXISTS_ADMIN = Fact("§7", "[3P:32394350676 real-AWS snapshot: User account already exists]")
+USER_EXISTS_SIGN_UP = Fact("§7", "[DG cognito-user-pool-managing-errors: User already exists]")
+SIGN_UP = Fact(
+    "§8", "[MOTO-V test_sign_up: UserConfirmed false, UserSub, no CodeDeliveryDetails]", Confidence.VERIFIED
+)
+ADMIN_CONFIRM = Fact("§8", "[BC AdminConfirmSignUp; MOTO-V confirms then signs in]", Confidence.VERIFIED)
+ALREADY_CONFIRMED = Fact(
+    "§7", "[3P:44485281062, 3P:8151585676: User cannot be confirmed. Current status is CONFIRMED]"
+)
+SET_PASSWORD = Fact("§8", "[BC AdminSetUserPassword: Permanent false -> FORCE_CHANGE_PASSWORD]")
+DISABLED_LISTED = Fact("§8", "[BC AdminDisableUser: still appears in the responses to ListUsers]")
+DISABLE_REVOKES = Fact("§6", "[BC AdminDisableUser: revokes all access tokens for the user]")
+DISABLED_REFRESH = Fact("§6, §7", "[3P:71100220613, 3P:57487522706: REFRESH_TOKEN_AUTH -> User is disabled.]")
+ENABLED_AGAIN = Fact("§8", "[BC AdminEnableUser]")
+DELETED = Fact(
+    "§8", "[DG user-pool-settings-attributes: usernames are reusable after deletion; BC AdminDeleteUser]"
+)
+UNKNOWN_USER = Fact("§7", "[3P:3684622224; 3P:70839519046: User does not exist.]")
+UNKNOWN_POOL = Fact("§7", "[3P:32394350676 real-AWS snapshot: User pool <poolId> does not exist.]")
+CASE_SENSITIVE = Fact("§8", "[BC UsernameConfiguration.CaseSensitive: true is the default]")
+FILTER = Fact("§9", "[BC ListUsers Filter; DG how-to-manage-user-accounts: = exact, ^= prefix]")
+FILTER_STATUS = Fact(
+    "§8, §9", "[BC: 'status' is Enabled|Disabled; the value strings are UNVERIFIED]", Confidence.UNVERIFIED
+)
+FILTER_PARSE = Fact(
+    "§12.6", "[ISS aws-sdk-php#1088; aws-aspnet-cognito-identity-provider#235]", Confidence.VERIFIED
+)
+FILTER_CUSTOM = Fact("§9", "[BC; DG: custom attributes are not searchable (message UNVERIFIED)]")
+PAGES = Fact(
+    "§9, §12.6", "[BC ListUsers: a chain of pages has no duplicates; QueryLimitType; short pages allowed]"
+)
+LIMIT_TOO_BIG = Fact("§12.6", "[ISS boto/boto3#1356: 'limit' ... less than or equal to 60]")
+LIST_ITEMS = Fact(
+    "§9", "[CLI list-users: Username, Attributes, UserCreateDate, UserLastModifiedDate, Enabled, UserStatus]"
+)
+ATTRIBUTES_TO_GET = Fact("§9", "[BC ListUsers AttributesToGet]")
+ATTRIBUTE_MISSING = Fact("§12.6", "[ISS aws/aws-sdk-js#2570, #3091; API ListUsers] (likely)")
+ATTRIBUTES_SUB = Fact(
+    "§8", "[ISS aws-samples/sample-collaborative-ai-dlc#52: Input fails to satisfy the constraints.]"
+)
+
+
+def list_all(cognito, check, pool_id: str, *, fact: Fact, max_pages: int = 20, **params):
+    """ListUsers following PaginationToken to the end; ``(responses, usernames)`` or None when a page fails."""
+    responses, names = [], []
+    token = None
+    for _ in range(max_pages):
+        page = cognito.list_users(
+            UserPoolId=pool_id, **params, **({"PaginationToken": token} if token else {})
+        )
+        if not check.succeeded(page, fact):
+            return None
+        responses.append(page)
+        names.extend(u.get("Username") for u in page.body.get("Users", []))
+        token = page.body.get("PaginationToken")
+        if not token:
+            return responses, names
+    check.that(
+        False,
+        operation="ListUsers",
+        check="pagination.ends",
+        path="$.PaginationToken",
+        expected=f"no PaginationToken within {max_pages} pages",
+        actual="still a PaginationToken",
+        fact=PAGES,
+        evidence=responses[-1].exchange,
+    )
+    return None
+
+
+def check_listed(check, listed, expected: set[str], fact: Fact, *, what: str) -> bool:
+    """The users a (filtered) listing returned are exactly ``expected``."""
+    responses, names = listed
+    return check.that(
+        sorted(names) == sorted(expected),
+        operation="ListUsers",
+        check="filter.matches",
+        path="$.Users[*].Username",
+        expected=sorted(expected),
+        actual=sorted(names),
+        fact=fact,
+        evidence=responses[-1].exchange,
+        note=what,
+    )
+
+
+# --- AdminGetUser, AdminCreateUser -----------------------------------------------------------------
+
+
+@pytest.mark.fact("§8 [CLI admin-get-user; MOTO-V]", "documented")
+def test_admin_get_user_returns_documented_members(cognito, check, user_pool, make_user):
+    """§8: AdminGetUser of a confirmed user: Username, sub, CONFIRMED, Enabled, dates, and no MFA members."""
+    user = make_user(user_pool, attributes={"email": "get@example.com"})
+    described = cognito.admin_get_user(UserPoolId=user_pool, Username=user.username)
+    if not check.succeeded(described, GET_USER):
+        return
+    check.equal(described, "$.Username", user.username, GET_USER, check="echo")
+    check.equal(described, "$.UserStatus", "CONFIRMED", GET_USER, check="status")
+    check.equal(described, "$.Enabled", True, GET_USER)
+    check.present(described, "$.UserCreateDate", GET_USER)
+    check.present(described, "$.UserLastModifiedDate", GET_USER)
+    attributes = {a.get("Name"): a.get("Value") for a in described.body.get("UserAttributes", [])}
+    check.that(
+        isinstance(attributes.get("sub"), str) and re.fullmatch(UUID, attributes["sub"]) is not None,
+        operation=described.operation,
+        check="format",
+        path="$.UserAttributes[sub]",
+        expected="a UUID",
+        actual=attributes.get("sub", "<absent>"),
+        fact=GET_USER,
+        evidence=described.exchange,
+    )
+    check.that(
+        attributes.get("email") == "get@example.com",
+        operation=described.operation,
+        check="value",
+        path="$.UserAttributes[email]",
+        expected="get@example.com",
+        actual=attributes.get("email", "<absent>"),
+        fact=GET_USER,
+        evidence=described.exchange,
+    )
+    check.absent(described, "$.UserMFASettingList", NO_MFA_MEMBERS)
+    check.absent(described, "$.PreferredMfaSetting", NO_MFA_MEMBERS)
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7 [3P:3684622224]", "documented")
+def test_admin_get_user_of_unknown_user_is_not_found(cognito, check, user_pool):
+    """§7: AdminGetUser of an unknown user: UserNotFoundException "User does not exist."."""
+    described = cognito.admin_get_user(UserPoolId=user_pool, Username=flows.new_username("ghost"))
+    check.error(described, "UserNotFoundException", UNKNOWN_USER, message="User does not exist.")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7 [3P:32394350676]", "documented")
+def test_admin_get_user_in_unknown_pool_is_resource_not_found(cognito, check, endpoint):
+    """§7: AdminGetUser in an unknown pool: ResourceNotFoundException "User pool <poolId> does not exist."."""
+    pool_id = f"{endpoint.region}_NoSuchPl0"
+    described = cognito.admin_get_user(UserPoolId=pool_id, Username="nobody")
+    check.error(
+        described, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist."
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§8 [BC UsernameConfiguration]", "documented")
+def test_usernames_are_case_sensitive_by_default(cognito, check, user_pool, make_user):
+    """§8: without UsernameConfiguration usernames are case-sensitive: the upper-cased name is another (unknown) user."""
+    user = make_user(user_pool, username=f"case-{secrets.token_hex(4)}")
+    described = cognito.admin_get_user(UserPoolId=user_pool, Username=user.username.upper())
+    check.error(described, "UserNotFoundException", CASE_SENSITIVE, message="User does not exist.")
+
+
+@pytest.mark.fact("§8 [BC; CLI admin-create-user]", "documented")
+def test_admin_create_user_starts_in_force_change_password(cognito, check, user_pool):
+    """§8: AdminCreateUser answers a User that is Enabled, FORCE_CHANGE_PASSWORD, with dates and a sub."""
+    username = flows.new_username()
+    created = cognito.admin_create_user(
+        UserPoolId=user_pool,
+        Username=username,
+        TemporaryPassword=flows.new_password(),
+        MessageAction="SUPPRESS",
+    )
+    if not check.succeeded(created, CREATED_USER):
+        return
+    check.equal(created, "$.User.Username", username, CREATED_USER, check="echo")
+    check.equal(created, "$.User.UserStatus", "FORCE_CHANGE_PASSWORD", CREATED_USER, check="status")
+    check.equal(created, "$.User.Enabled", True, CREATED_USER)
+    check.present(created, "$.User.UserCreateDate", CREATED_USER)
+    check.present(created, "$.User.UserLastModifiedDate", CREATED_USER)
+    names = [a.get("Name") for a in created.body.get("User", {}).get("Attributes", [])]
+    check.that(
+        "sub" in names,
+        operation=created.operation,
+        check="member.present",
+        path="$.User.Attributes[sub]",
+        expected="<present>",
+        actual=names,
+        fact=CREATED_USER,
+        evidence=created.exchange,
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7 [3P:32394350676]", "documented")
+def test_admin_create_user_twice_is_username_exists(cognito, check, user_pool, make_user):
+    """§7: AdminCreateUser with a taken username: UsernameExistsException "User account already exists"."""
+    user = make_user(user_pool)
+    again = cognito.admin_create_user(
+        UserPoolId=user_pool,
+        Username=user.username,
+        TemporaryPassword=flows.new_password(),
+        MessageAction="SUPPRESS",
+    )
+    check.error(again, "UsernameExistsException", USER_EXISTS_ADMIN, message="User account already exists")
+
+
+@pytest.mark.fact("§8 [BC AdminSetUserPassword]", "documented")
+def test_admin_set_temporary_password_requires_change(cognito, check, user_pool, make_user):
+    """§8: AdminSetUserPassword with Permanent=false puts a CONFIRMED user back in FORCE_CHANGE_PASSWORD."""
+    user = make_user(user_pool)
+    reset = cognito.admin_set_user_password(
+        UserPoolId=user_pool, Username=user.username, Password=flows.new_password(), Permanent=False
+    )
+    if not check.succeeded(reset, SET_PASSWORD):
+        return
+    described = cognito.admin_get_user(UserPoolId=user_pool, Username=user.username)
+    if check.succeeded(described, SET_PASSWORD):
+        check.equal(described, "$.UserStatus", "FORCE_CHANGE_PASSWORD", SET_PASSWORD, check="status")
+
+
+# --- SignUp and confirmation -----------------------------------------------------------------------
+
+
+@pytest.mark.fact("§8 [MOTO-V test_sign_up]", "verified")
+def test_sign_up_leaves_user_unconfirmed(cognito, check, user_pool, make_app_client):
+    """§8: SignUp answers UserConfirmed false and a UserSub, no CodeDeliveryDetails (no auto-verification); UNCONFIRMED."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    signed_up, user = flows.sign_up(cognito, client)
+    if not check.succeeded(signed_up, SIGN_UP):
+        return
+    check.equal(signed_up, "$.UserConfirmed", False, SIGN_UP)
+    check.matches(signed_up, "$.UserSub", UUID, SIGN_UP)
+    check.absent(signed_up, "$.CodeDeliveryDetails", SIGN_UP)
+    described = cognito.admin_get_user(UserPoolId=user_pool, Username=user.username)
+    if check.succeeded(described, SIGN_UP):
+        check.equal(described, "$.UserStatus", "UNCONFIRMED", SIGN_UP, check="status")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7 [DG managing-errors]", "documented")
+def test_sign_up_with_taken_username_is_username_exists(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§7: SignUp with a taken username: UsernameExistsException "User already exists"."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    again, _ = flows.sign_up(cognito, client, username=user.username)
+    check.error(again, "UsernameExistsException", USER_EXISTS_SIGN_UP, message="User already exists")
+
+
+@pytest.mark.fact("§8 [BC; MOTO-V]", "verified")
+def test_admin_confirm_sign_up_confirms_the_user(cognito, check, user_pool, make_app_client):
+    """§8: AdminConfirmSignUp makes a signed-up user CONFIRMED, and they can sign in."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    signed_up, user = flows.sign_up(cognito, client)
+    if not check.succeeded(signed_up, ADMIN_CONFIRM, note="signing up"):
+        return
+    confirmed = cognito.admin_confirm_sign_up(UserPoolId=user_pool, Username=user.username)
+    if not check.succeeded(confirmed, ADMIN_CONFIRM):
+        return
+    described = cognito.admin_get_user(UserPoolId=user_pool, Username=user.username)
+    if check.succeeded(described, ADMIN_CONFIRM):
+        check.equal(described, "$.UserStatus", "CONFIRMED", ADMIN_CONFIRM, check="status")
+    check.succeeded(flows.password_sign_in(cognito, client, user), ADMIN_CONFIRM)
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7 [3P:44485281062]", "documented")
+def test_admin_confirm_sign_up_of_confirmed_user_is_refused(cognito, check, user_pool, make_user):
+    """§7: confirming a CONFIRMED user: NotAuthorizedException "User cannot be confirmed. Current status is CONFIRMED"."""
+    user = make_user(user_pool)
+    again = cognito.admin_confirm_sign_up(UserPoolId=user_pool, Username=user.username)
+    check.error(
+        again,
+        "NotAuthorizedException",
+        ALREADY_CONFIRMED,
+        message="User cannot be confirmed. Current status is CONFIRMED",
+    )
+
+
+# --- disable, enable, delete -----------------------------------------------------------------------
+
+
+@pytest.mark.fact("§6, §8 [BC AdminDisableUser; 3P:71100220613]", "documented")
+def test_admin_disable_user_revokes_access_and_keeps_user_listed(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """§6, §8: a disabled user shows Enabled=false, is still listed, their access token is revoked, refresh "User is disabled."."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    result = flows.tokens(flows.password_sign_in(cognito, client, user))
+    if not check.succeeded(
+        cognito.admin_disable_user(UserPoolId=user_pool, Username=user.username), DISABLED_LISTED
+    ):
+        return
+    described = cognito.admin_get_user(UserPoolId=user_pool, Username=user.username)
+    if check.succeeded(described, DISABLED_LISTED):
+        check.equal(described, "$.Enabled", False, DISABLED_LISTED)
+    listed = list_all(cognito, check, user_pool, fact=DISABLED_LISTED)
+    if listed is not None:
+        check_listed(check, listed, {user.username}, DISABLED_LISTED, what="ListUsers after AdminDisableUser")
+    if result is None:
+        return
+    check.error(
+        cognito.get_user(AccessToken=result["AccessToken"]), "NotAuthorizedException", DISABLE_REVOKES
+    )
+    refreshed = flows.refresh_sign_in(cognito, client, result["RefreshToken"])
+    check.error(refreshed, "NotAuthorizedException", DISABLED_REFRESH, message="User is disabled.")
+
+
+@pytest.mark.fact("§8 [BC AdminEnableUser]", "documented")
+def test_admin_enable_user_lets_the_user_sign_in_again(cognito, check, user_pool, make_app_client, make_user):
+    """§8: AdminEnableUser after AdminDisableUser: Enabled=true and sign-in succeeds."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    if not check.succeeded(
+        cognito.admin_disable_user(UserPoolId=user_pool, Username=user.username), ENABLED_AGAIN
+    ):
+        return
+    if not check.succeeded(
+        cognito.admin_enable_user(UserPoolId=user_pool, Username=user.username), ENABLED_AGAIN
+    ):
+        return
+    described = cognito.admin_get_user(UserPoolId=user_pool, Username=user.username)
+    if check.succeeded(described, ENABLED_AGAIN):
+        check.equal(described, "$.Enabled", True, ENABLED_AGAIN)
+    check.succeeded(flows.password_sign_in(cognito, client, user), ENABLED_AGAIN)
+
+
+@pytest.mark.fact("§8 [DG; BC AdminDeleteUser]", "documented")
+def test_admin_delete_user_removes_the_user_and_frees_the_name(cognito, check, user_pool, make_user):
+    """§8: after AdminDeleteUser the user is not found, and the username can be used again."""
+    user = make_user(user_pool)
+    if not check.succeeded(cognito.admin_delete_user(UserPoolId=user_pool, Username=user.username), DELETED):
+        return
+    gone = cognito.admin_get_user(UserPoolId=user_pool, Username=user.username)
+    check.error(gone, "UserNotFoundException", UNKNOWN_USER, message="User does not exist.")
+    again = cognito.admin_create_user(
+        UserPoolId=user_pool,
+        Username=user.username,
+        TemporaryPassword=flows.new_password(),
+        MessageAction="SUPPRESS",
+    )
+    check.succeeded(again, DELETED)
+
+
+# --- ListUsers filters -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterCase:
+    """Three users A, B, C; ``=`` on A's value finds ``equal``; ``^=`` on ``prefix`` finds ``prefixed``."""
+
+    attribute: str
+    equal: frozenset[str]
+    prefixed: frozenset[str]
+
+
+FILTER_CASES = {
+    "username": FilterCase("username", frozenset("A"), frozenset("AB")),
+    "email": FilterCase("email", frozenset("A"), frozenset("AB")),
+    "phone_number": FilterCase("phone_number", frozenset("A"), frozenset("AB")),
+    "name": FilterCase("name", frozenset("A"), frozenset("AB")),
+    "given_name": FilterCase("given_name", frozenset("A"), frozenset("AB")),
+    "family_name": FilterCase("family_name", frozenset("A"), frozenset("AB")),
+    "preferred_username": FilterCase("preferred_username", frozenset("A"), frozenset("AB")),
+    "sub": FilterCase("sub", frozenset("A"), frozenset("A")),
+    "cognito:user_status": FilterCase("cognito:user_status", frozenset("C"), frozenset("AB")),
+    "status": FilterCase("status", frozenset("C"), frozenset("AB")),
+}
+
+
+def filter_users(tag: str, attribute: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """Usernames and attributes for users A, B, C: A and B share a prefix, C does not."""
+    digits = str(int(tag, 16) % 10**5).zfill(5)
+    values = {
+        "email": (f"ann{tag}@example.com", f"ann{tag}b@example.com", f"bob{tag}@example.com"),
+        "phone_number": (f"+1555{digits}01", f"+1555{digits}02", f"+1444{digits}03"),
+    }
+    names = {"A": f"ann-{tag}", "B": f"ann-{tag}-b", "C": f"bob-{tag}"}
+    users = {}
+    for index, label in enumerate("ABC"):
+        if attribute in values:
+            attributes = {attribute: values[attribute][index]}
+        elif attribute in ("name", "given_name", "family_name", "preferred_username"):
+            attributes = {attribute: (f"Ann{tag}", f"Ann{tag}a", f"Bob{tag}")[index]}
+        else:
+            attributes = {}
+        users[label] = (names[label], attributes)
+    return users
+
+
+def filter_values(attribute: str, tag: str, made: dict[str, flows.TestUser]) -> tuple[str, str]:
+    """The ``=`` value and the ``^=`` prefix for ``attribute``."""
+    digits = str(int(tag, 16) % 10**5).zfill(5)
+    return {
+        "username": (made["A"].username, f"ann-{tag}"),
+        "email": (f"ann{tag}@example.com", f"ann{tag}"),
+        "phone_number": (f"+1555{digits}01", f"+1555{digits}"),
+        "sub": (made["A"].sub or "", (made["A"].sub or "")[:13]),
+        "cognito:user_status": ("FORCE_CHANGE_PASSWORD", "CONF"),
+        "status": ("Disabled", "Ena"),
+    }.get(attribute, (f"Ann{tag}", f"Ann{tag}"))
+
+
+@pytest.mark.parametrize("operator", ["=", "^="], ids=["equals", "starts-with"])
+@pytest.mark.parametrize("attribute", list(FILTER_CASES))
+@pytest.mark.fact("§9 [BC ListUsers Filter; DG]", "documented")
+def test_list_users_filter(cognito, check, user_pool, make_user, attribute, operator):
+    """§9: ``attribute = "v"`` finds exactly the users whose value is v; ``attribute ^= "p"`` those whose value starts with p."""
+    case = FILTER_CASES[attribute]
+    tag = secrets.token_hex(3)
+    made: dict[str, flows.TestUser] = {}
+    for label, (username, attributes) in filter_users(tag, attribute).items():
+        # cognito:user_status: C stays FORCE_CHANGE_PASSWORD, A and B are CONFIRMED.
+        confirmed = not (attribute == "cognito:user_status" and label == "C")
+        made[label] = make_user(user_pool, username=username, attributes=attributes, confirmed=confirmed)
+    if attribute == "status":
+        disabled = cognito.admin_disable_user(UserPoolId=user_pool, Username=made["C"].username)
+        if not check.succeeded(disabled, FILTER, note="disabling user C"):
+            return
+    if attribute == "sub" and not made["A"].sub:
+        pytest.skip("AdminCreateUser returned no sub to filter on")
+    exact, prefix = filter_values(attribute, tag, made)
+    expression = f'{attribute} = "{exact}"' if operator == "=" else f'{attribute} ^= "{prefix}"'
+    wanted = case.equal if operator == "=" else case.prefixed
+    fact = FILTER_STATUS if attribute == "status" else FILTER
+    listed = list_all(cognito, check, user_pool, fact=fact, Filter=expression)
+    if listed is not None:
+        check_listed(
+            check, listed, {made[label].username for label in wanted}, fact, what=f"Filter {expression}"
+        )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§12.6 [ISS aws-sdk-php#1088; #235]", "verified")
+def test_list_users_with_unparsable_filter_is_invalid(cognito, check, user_pool):
+    """§9, §12.6: a filter that does not parse: InvalidParameterException "Error while parsing filter."."""
+    refused = cognito.list_users(UserPoolId=user_pool, Filter='email "no operator"')
+    check.error(refused, "InvalidParameterException", FILTER_PARSE, message="Error while parsing filter.")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§9 [BC; DG: custom attributes are not searchable]", "documented")
+def test_list_users_filter_on_custom_attribute_is_invalid(cognito, check, user_pool):
+    """§9: custom attributes are not searchable: InvalidParameterException (text UNVERIFIED, not checked)."""
+    refused = cognito.list_users(UserPoolId=user_pool, Filter='custom:team = "blue"')
+    check.error(refused, "InvalidParameterException", FILTER_CUSTOM)
+
+
+# --- ListUsers pages and attributes ----------------------------------------------------------------
+
+
+@pytest.mark.fact("§9, §12.6 [BC ListUsers]", "documented")
+def test_list_users_pages_to_exhaustion(cognito, check, user_pool, make_user):
+    """§9: with Limit=2, following PaginationToken lists every user exactly once, no page larger than Limit."""
+    made = {make_user(user_pool).username for _ in range(5)}
+    listed = list_all(cognito, check, user_pool, fact=PAGES, Limit=2)
+    if listed is None:
+        return
+    responses, names = listed
+    for index, page in enumerate(responses):
+        size = len(page.body.get("Users", []))
+        # §12.6: a page may be shorter than Limit (settled), never longer.
+        check.that(
+            size <= 2,
+            operation="ListUsers",
+            check="page.limit",
+            path="$.Users",
+            expected="at most 2 users (Limit)",
+            actual=f"{size} users on page {index + 1}",
+            fact=PAGES,
+            evidence=page.exchange,
+        )
+    check.that(
+        len(names) == len(set(names)),
+        operation="ListUsers",
+        check="pagination.no-duplicates",
+        path="$.Users[*].Username",
+        expected="each user once",
+        actual=sorted(names),
+        fact=PAGES,
+        evidence=responses[-1].exchange,
+    )
+    check_listed(check, listed, made, PAGES, what="all pages with Limit=2")
+
+
+@pytest.mark.fact("§9 [CLI list-users]", "documented")
+def test_list_users_items_have_documented_members(cognito, check, user_pool, make_user):
+    """§9: each listed user has Username, Attributes, UserCreateDate, UserLastModifiedDate, Enabled, UserStatus."""
+    make_user(user_pool)
+    listed = cognito.list_users(UserPoolId=user_pool)
+    if not check.succeeded(listed, LIST_ITEMS):
+        return
+    if not check.present(listed, "$.Users[0]", LIST_ITEMS):
+        return
+    for member in (
+        "Username",
+        "Attributes",
+        "UserCreateDate",
+        "UserLastModifiedDate",
+        "Enabled",
+        "UserStatus",
+    ):
+        check.present(listed, f"$.Users[0].{member}", LIST_ITEMS)
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§12.6 [ISS boto/boto3#1356]", "documented")
+def test_list_users_limit_over_60_is_invalid(cognito, check, user_pool):
+    """§9, §12.6: Limit=100: InvalidParameterException "1 validation error detected: Value '100' at 'limit' ..."."""
+    refused = cognito.call("ListUsers", {"UserPoolId": user_pool, "Limit": 100}, invalid_request=True)
+    check.error(
+        refused,
+        "InvalidParameterException",
+        LIMIT_TOO_BIG,
+        message="1 validation error detected: Value '100' at 'limit' failed to satisfy constraint: "
+        "Member must have value less than or equal to 60",
+    )
+
+
+@pytest.mark.fact("§9 [BC ListUsers AttributesToGet]", "documented")
+def test_list_users_returns_only_attributes_to_get(cognito, check, user_pool, make_user):
+    """§9: AttributesToGet=["email"] returns each user with the email attribute only."""
+    for index in range(2):
+        make_user(user_pool, attributes={"email": f"get{index}@example.com", "given_name": f"G{index}"})
+    listed = cognito.list_users(UserPoolId=user_pool, AttributesToGet=["email"])
+    if not check.succeeded(listed, ATTRIBUTES_TO_GET):
+        return
+    for index, user in enumerate(listed.body.get("Users", [])):
+        names = sorted(a.get("Name") for a in user.get("Attributes", []))
+        check.that(
+            names == ["email"],
+            operation="ListUsers",
+            check="attributes-to-get",
+            path=f"$.Users[{index}].Attributes",
+            expected=["email"],
+            actual=names,
+            fact=ATTRIBUTES_TO_GET,
+            evidence=listed.exchange,
+        )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§12.6 [ISS aws/aws-sdk-js#2570, #3091]", "documented")
+def test_list_users_attributes_to_get_missing_on_a_user_is_invalid(cognito, check, user_pool, make_user):
+    """§12.6: AttributesToGet naming an attribute a listed user lacks: "One or more requested attributes do not exist."."""
+    make_user(user_pool, attributes={"given_name": "Has"})
+    make_user(user_pool)
+    refused = cognito.list_users(UserPoolId=user_pool, AttributesToGet=["given_name"])
+    check.error(
+        refused,
+        "InvalidParameterException",
+        ATTRIBUTE_MISSING,
+        message="One or more requested attributes do not exist.",
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§8 [ISS sample-collaborative-ai-dlc#52]", "documented")
+def test_list_users_attributes_to_get_sub_is_invalid(cognito, check, user_pool, make_user):
+    """§8: AttributesToGet containing ``sub``: InvalidParameterException "Input fails to satisfy the constraints."."""
+    make_user(user_pool)
+    refused = cognito.list_users(UserPoolId=user_pool, AttributesToGet=["sub"])
+    check.error(
+        refused,
+        "InvalidParameterException",
+        ATTRIBUTES_SUB,
+        message="Input fails to satisfy the constraints.",
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact("§7 [3P:32394350676]", "documented")
+def test_list_users_in_unknown_pool_is_resource_not_found(cognito, check, endpoint):
+    """§7: ListUsers of an unknown pool: ResourceNotFoundException "User pool <poolId> does not exist."."""
+    pool_id = f"{endpoint.region}_NoSuchPl0"
+    refused = cognito.list_users(UserPoolId=pool_id)
+    check.error(
+        refused, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist."
+    )
