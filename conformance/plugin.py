@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conformance import __version__
+from conformance import __version__, redact
 from conformance.calls import Cognito, HarnessError, Response, Unsupported
 from conformance.checks import DivergenceFound, Fact, Recorder
 from conformance.divergence import CheckKind, Divergence, Outcome
@@ -142,7 +142,24 @@ class Harness:
         return self.record
 
 
+#: Members the model marks sensitive that reports keep readable: identifiers a reader needs to follow a
+#: divergence (the harness makes throwaway ones, they are not secrets), and maps whose secret entries
+#: (PASSWORD, SRP_A, SECRET_HASH, ...) are redacted one by one so that the rest stays as evidence.
+READABLE_SENSITIVE_MEMBERS = frozenset(
+    {"Username", "ClientId", "Value", "AuthParameters", "ChallengeResponses"}
+)
+
+
+def _register_sensitive_members() -> None:
+    try:
+        from conformance import specs
+    except ImportError:
+        return
+    redact.register_keys(specs.sensitive_member_names() - READABLE_SENSITIVE_MEMBERS)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _register_sensitive_members()
     spec, source = option_with_source(
         config, "conformance_endpoint", ENDPOINT_ENV, ENDPOINT_INI, DEFAULT_ENDPOINT
     )
