@@ -30,8 +30,11 @@ class Miniature:
     detects: str
     #: a test (file::name) that must report it.
     test: str
-    mutate: Mutation
+    #: a response-level break (rewrites the raw answer), or None.
+    mutate: Mutation | None = None
     base: str = "reference"
+    #: a behaviour-level break: reference service hook name -> replacement method.
+    hooks: dict[str, Callable[..., Any]] | None = None
 
 
 MINIATURES: dict[str, Miniature] = {}
@@ -41,7 +44,7 @@ def miniature(
     name: str, broken: str, detects: str, test: str, base: str = "reference"
 ) -> Callable[[Mutation], Mutation]:
     def register(mutate: Mutation) -> Mutation:
-        MINIATURES[name] = Miniature(name, broken, detects, test, mutate, base)
+        MINIATURES[name] = Miniature(name, broken, detects, test, mutate=mutate, base=base)
         return mutate
 
     return register
@@ -228,23 +231,188 @@ def _describe_client_unimplemented(operation: str, response: dict[str, Any]) -> 
         response["body"] = b"<html><body>Not yet implemented</body></html>"
 
 
+def behaviour(name: str, broken: str, detects: str, test: str, **hooks: Callable[..., Any]) -> None:
+    """Register a reference whose service overrides one hook (conformance.reference.service.HOOKS)."""
+    MINIATURES[name] = Miniature(name, broken, detects, test, hooks=hooks)
+
+
+def _accept_any_password(self: Any, user: Any, password: str) -> bool:
+    return user.password is not None
+
+
+def _do_nothing(self: Any, *args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def _rotate_refresh_token(self: Any) -> bool:
+    return True
+
+
+def _ignore_filter(self: Any, users: list[Any], user_filter: Any) -> list[Any]:
+    return users
+
+
+def _ignore_limit(self: Any, limit: int | None, default: int) -> int:
+    return default
+
+
+def _without(claim: str, hook: str) -> Callable[..., dict[str, Any]]:
+    def claims(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from conformance.reference.service import CognitoService
+
+        out = dict(getattr(CognitoService, hook)(self, *args, **kwargs))
+        out.pop(claim, None)
+        return out
+
+    return claims
+
+
+def _drop_member(operation: str, member: str) -> Callable[..., dict[str, Any]]:
+    def shape_result(self: Any, op: str, result: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in result.items() if k != member} if op == operation else result
+
+    return shape_result
+
+
+def _no_flow_rules(self: Any, client: Any, flow: str) -> str | None:
+    return None
+
+
+behaviour(
+    "accepts-wrong-password",
+    "signs users in whatever password they give",
+    "error.code",
+    "test_admin_initiate_auth.py::test_admin_sign_in_with_wrong_password_is_incorrect",
+    password_matches=_accept_any_password,
+)
+behaviour(
+    "srp-signature-not-verified",
+    "accepts any PASSWORD_CLAIM_SIGNATURE",
+    "error.code",
+    "test_challenges.py::test_password_verifier_with_forged_signature_is_incorrect",
+    verify_password_claim=_do_nothing,
+)
+behaviour(
+    "device-proof-not-verified",
+    "accepts any DEVICE_PASSWORD_VERIFIER signature",
+    "error.code",
+    "test_devices.py::test_wrong_device_proof_is_not_authorized",
+    verify_device_claim=_do_nothing,
+)
+behaviour(
+    "disabled-user-signs-in",
+    "lets disabled users sign in",
+    "error.code",
+    "test_initiate_auth.py::test_disabled_user_is_refused",
+    ensure_enabled=_do_nothing,
+)
+behaviour(
+    "sign-out-revokes-nothing",
+    "answers GlobalSignOut without revoking any token",
+    "error.code",
+    "test_sign_out.py::test_global_sign_out_revokes_every_earlier_token_of_the_user",
+    global_sign_out_user=_do_nothing,
+)
+behaviour(
+    "forgotten-device-usable",
+    "keeps forgotten devices",
+    "error.code",
+    "test_devices.py::test_forgotten_device_does_not_exist",
+    forget_device_record=_do_nothing,
+)
+behaviour(
+    "session-reusable",
+    "lets a challenge session be answered twice",
+    "error.code",
+    "test_challenges.py::test_session_used_twice_is_refused",
+    consume_session=_do_nothing,
+)
+behaviour(
+    "refresh-rotates-refresh-token",
+    "returns a new refresh token on REFRESH_TOKEN_AUTH",
+    "no-rotation",
+    "test_initiate_auth.py::test_refresh_returns_new_tokens_without_refresh_token",
+    refresh_issues_refresh_token=_rotate_refresh_token,
+)
+behaviour(
+    "list-users-filter-ignored",
+    "ignores the ListUsers Filter",
+    "filter.matches",
+    "test_users.py::test_list_users_filter",
+    filter_users=_ignore_filter,
+)
+behaviour(
+    "page-larger-than-limit",
+    "returns up to 60 items whatever Limit asks",
+    "page.limit",
+    "test_users.py::test_list_users_pages_to_exhaustion",
+    page_size=_ignore_limit,
+)
+behaviour(
+    "access-token-without-client-id",
+    "issues access tokens without the client_id claim",
+    "token.access.claim-present",
+    "test_tokens.py::test_sign_in_tokens_verify_and_carry_aws_claims",
+    access_token_claims=_without("client_id", "access_token_claims"),
+)
+behaviour(
+    "id-token-without-aud",
+    "issues ID tokens without the aud claim",
+    "token.id.claim-present",
+    "test_tokens.py::test_sign_in_tokens_verify_and_carry_aws_claims",
+    id_token_claims=_without("aud", "id_token_claims"),
+)
+behaviour(
+    "secret-hash-not-checked",
+    "signs in secret clients without checking SECRET_HASH",
+    "error.code",
+    "test_initiate_auth.py::test_secret_client_with_wrong_secret_hash_is_refused",
+    check_secret_hash=_do_nothing,
+)
+behaviour(
+    "auth-flows-not-enforced",
+    "allows every auth flow whatever ExplicitAuthFlows says",
+    "error.code",
+    "test_admin_initiate_auth.py::test_admin_flow_not_enabled_on_default_client",
+    flow_error=_no_flow_rules,
+)
+behaviour(
+    "admin-get-user-without-status",
+    "drops UserStatus from AdminGetUser",
+    "status",
+    "test_users.py::test_admin_get_user_returns_documented_members",
+    shape_result=_drop_member("AdminGetUser", "UserStatus"),
+)
+
+
 def install(endpoint: Endpoint) -> None:
-    """Start the miniature's base endpoint and add its mutation to every client."""
+    """Start the miniature's base endpoint and add its break to every client."""
     spec = MINIATURES[endpoint.label.split(":", 1)[1]]
     if spec.base == "reference":
         from conformance.reference_transport import install_reference
 
-        install_reference(endpoint)
+        app = None
+        if spec.hooks:
+            from conformance.reference import CognitoService, ReferenceApp
+            from conformance.reference.clock import OffsetClock
+
+            service = type(f"Broken{CognitoService.__name__}", (CognitoService,), dict(spec.hooks))
+            app_class = type("MiniatureApp", (ReferenceApp,), {"service_class": service})
+            app = app_class(region=endpoint.region, clock=OffsetClock())
+        install_reference(endpoint, app)
     else:
         from conformance.endpoints import _start_moto
 
         _start_moto(endpoint)
+    endpoint.version = f"{spec.base} with one break: {spec.broken}"
+    if spec.mutate is None:
+        return
+    mutate = spec.mutate
 
     def hook(client: Any) -> None:
         def before_parse(operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
-            spec.mutate(operation_model.name, response_dict)
+            mutate(operation_model.name, response_dict)
 
         client.meta.events.register_first("before-parse.cognito-idp", before_parse)
 
     endpoint.client_hooks.append(hook)
-    endpoint.version = f"{spec.base} with one break: {spec.broken}"

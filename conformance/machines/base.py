@@ -69,7 +69,9 @@ class MachineRun:
     steps: int = 0
     calls: int = 0
     examples: int = 0
-    unsupported: Unsupported | None = None
+    #: operations (``Operation`` or ``Operation:AuthFlow``) the endpoint does not implement: rules
+    #: that need one skip it, and the run reports them (the rest of the machine still runs).
+    unsupported: dict[str, Unsupported] = field(default_factory=dict)
     seen: dict[str, Divergence] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
@@ -120,18 +122,17 @@ class CognitoMachine(RuleBasedStateMachine):
         self.created_users: list[tuple[str, str]] = []
         self.number = 0
         run.examples += 1
-        if run.unsupported is not None or (
-            run.budget.max_calls is not None and run.calls >= run.budget.max_calls
-        ):
-            self.halted = True
-        else:
-            self.halted = False
+        # The aws-budget profile: once the run's calls are spent, further examples are rejected.
+        self.halted = run.budget.max_calls is not None and run.calls >= run.budget.max_calls
 
     # -- one step ---------------------------------------------------------------------------------
 
     def perform(self, operation: str, params: dict[str, Any], proof: Proof | None = None) -> Response:
         """Predict, call, compare, learn; stop the example on an unexpected hard divergence."""
         assume(not self.halted)
+        feature = self.feature(operation, params)
+        # A rule that needs an operation the endpoint lacks abandons the example (not a failure).
+        assume(not self.skips(feature))
         call = Call(operation, frozen(params), proof)
         prediction = predict(self.state, call)
         self.number += 1
@@ -139,9 +140,9 @@ class CognitoMachine(RuleBasedStateMachine):
         try:
             response = self.cognito.call(operation, params)
         except Unsupported as error:
-            # The run ends as unsupported (counted apart); no shrinking on it: reject this example.
-            self.run.unsupported = error
-            self.halted = True
+            # Not a divergence, and nothing to shrink: note it, and abandon this example, whose
+            # state after the call is unknown. Later examples leave the operation out.
+            self.run.unsupported[feature] = error
             assume(False)
             raise  # pragma: no cover - assume(False) raised
         self.run.calls += 1
@@ -152,6 +153,16 @@ class CognitoMachine(RuleBasedStateMachine):
             self.run.seen.setdefault(divergence.key(), divergence)
         self.check.raise_if_unexpected()
         return response
+
+    @staticmethod
+    def feature(operation: str, params: dict[str, Any]) -> str:
+        """What an endpoint may lack: the operation, or the operation with its AuthFlow (targets.md)."""
+        flow = params.get("AuthFlow")
+        return f"{operation}:{flow}" if flow else operation
+
+    def skips(self, *features: str) -> bool:
+        """Whether the endpoint lacks one of these (``Operation`` or ``Operation:AuthFlow``)."""
+        return any(f in self.run.unsupported for f in features)
 
     def compare(self, prediction: Prediction, response: Response, note: str) -> None:
         """Record each difference between the prediction and the answer on the recorder."""

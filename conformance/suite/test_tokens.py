@@ -255,6 +255,9 @@ def test_refresh_keeps_auth_time_and_origin_jti(
     if before is None or not check.present(signed_in, "$.AuthenticationResult.RefreshToken", SIGN_IN):
         return
     refresh_token = signed_in.body["AuthenticationResult"]["RefreshToken"]
+    # auth_time has one-second resolution: a refresh within the sign-in's second could not show a new one.
+    if not endpoint.advance_clock(2):
+        time.sleep(1.1)
     refreshed = flows.refresh_sign_in(cognito, client, refresh_token, admin=admin)
     if sign_in_claims(check, endpoint, refreshed, client, user.username, previous=before) is not None:
         check.absent(
@@ -275,13 +278,15 @@ def test_new_sign_in_gets_new_origin_jti(cognito, check, endpoint, user_pool, ma
     if first is None or second is None:
         return
     before, after = first[1].get("origin_jti"), second[1].get("origin_jti")
+    if before is None or after is None:
+        return  # a missing origin_jti is already reported by the claim checks
     check.that(
-        before is not None and before != after,
+        before != after,
         operation=second_response.operation,
         check="token.origin_jti-new-per-sign-in",
         path="$.AuthenticationResult.AccessToken.origin_jti",
         expected="a new origin_jti",
-        actual=after if after != before else "the previous sign-in's origin_jti",
+        actual="the previous sign-in's origin_jti",
         fact=NEW_ORIGIN_JTI,
         kind=CheckKind.TOKENS,
         evidence=second_response.exchange,

@@ -14,7 +14,8 @@ from conformance.results import read_jsonl
 @pytest.mark.parametrize("name", sorted(MINIATURES))
 def test_miniature_is_reported_by_its_check(run_suite, name):
     miniature = MINIATURES[name]
-    result, reports = run_suite(f"--endpoint=miniature:{name}", target=miniature.test, inprocess=True)
+    # A subprocess each: every miniature is its own endpoint, as a user would run it.
+    result, reports = run_suite(f"--endpoint=miniature:{name}", target=miniature.test)
     results = read_jsonl(reports / "results.jsonl")
     if miniature.detects == "unsupported":
         assert result.ret == pytest.ExitCode.OK
@@ -47,3 +48,10 @@ def test_every_check_kind_of_the_first_checks_has_a_miniature():
         "pagination.complete",
         "unsupported",
     } <= detected
+
+
+def test_at_least_twenty_miniatures_break_one_behaviour_of_the_reference():
+    behaviour = [m for m in MINIATURES.values() if m.hooks]
+    assert len(MINIATURES) >= 20 and len(behaviour) >= 15
+    assert all(m.base == "reference" for m in MINIATURES.values())
+    assert all(len(m.hooks) == 1 for m in behaviour), "one behaviour broken each"

@@ -1,0 +1,132 @@
+"""Each machine reports a broken behaviour: the reference with one hook overridden, in process.
+
+Every machine rests on the oracle's predictions; these tests show that a machine run against a
+wrong endpoint stops with a :class:`~conformance.checks.DivergenceFound` naming the right check,
+and that the shrunk example's call log is a boto3 script. The reference's hooks each carry one
+behaviour (conformance/reference/service.py ``HOOK_BEHAVIOURS``).
+
+Run: ``/tmp/venv/bin/pytest tests/oracle/test_machines_detect.py -q``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import run_state_machine_as_test
+
+from conformance.calls import Cognito
+from conformance.checks import DivergenceFound, Recorder
+from conformance.endpoints import parse
+from conformance.flows import create_app_client
+from conformance.machines.auth import AuthenticationAndChallenges
+from conformance.machines.base import Budget, MachineRun
+from conformance.machines.devices import RememberedDevices
+from conformance.machines.pools import PoolsAndClients
+from conformance.machines.tokens import TokensAndRevocation
+from conformance.machines.users import UserLifecycle
+from conformance.oracle import initial_state, known_client, known_pool
+from conformance.reference import CognitoService, ReferenceApp
+from conformance.reference.clock import OffsetClock
+from conformance.reference_transport import install_reference
+
+FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+DEVICES = {"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserPrompt": False}
+
+
+class SignOutRevokesNothing(CognitoService):
+    def global_sign_out_user(self, user: Any) -> None:
+        return None
+
+
+class WrongPasswordAccepted(CognitoService):
+    def password_matches(self, user: Any, password: str) -> bool:
+        return user.password is not None
+
+
+class SignatureNotVerified(CognitoService):
+    def verify_password_claim(self, exchange: Any, responses: Any, pool: Any) -> None:
+        return None
+
+
+class FilterIgnored(CognitoService):
+    def filter_users(self, users: Any, user_filter: Any) -> Any:
+        return users
+
+
+class ForgottenDeviceStaysUsable(CognitoService):
+    def forget_device_record(self, user: Any, device: Any) -> None:
+        return None
+
+
+class NameDropped(CognitoService):
+    def shape_result(self, operation: str, result: dict[str, Any]) -> dict[str, Any]:
+        if operation == "DescribeUserPool":
+            result = {"UserPool": {k: v for k, v in result["UserPool"].items() if k != "Name"}}
+        return result
+
+
+def _endpoint(service: type[CognitoService]) -> Cognito:
+    app_class = type(f"{service.__name__}App", (ReferenceApp,), {"service_class": service})
+    endpoint = parse("reference")
+    install_reference(endpoint, app_class(clock=OffsetClock()))
+    return Cognito(endpoint)
+
+
+def _machine(name: str, cognito: Cognito, run: MachineRun) -> Callable[[], Any]:
+    if name == "pools":
+        return lambda: PoolsAndClients(run, initial_state("us-east-1"))
+    devices = DEVICES if name == "devices" else None
+    params = {"PoolName": "detect"} | ({"DeviceConfiguration": devices} if devices else {})
+    pool_id = cognito.create_user_pool(**params).body["UserPool"]["Id"]
+    state = known_pool(initial_state("us-east-1"), pool_id, "detect", devices)
+    _, client = create_app_client(cognito, pool_id, ExplicitAuthFlows=FLOWS)
+    assert client is not None
+    state = known_client(state, pool_id, client.client_id, ExplicitAuthFlows=FLOWS)
+    if name == "users":
+        return lambda: UserLifecycle(run, state, pool_id, client)
+    if name == "tokens":
+        return lambda: TokensAndRevocation(run, state, pool_id, client)
+    if name == "devices":
+        return lambda: RememberedDevices(run, state, pool_id, client)
+    clients = (client, client, client)
+    return lambda: AuthenticationAndChallenges(run, state, pool_id, clients)
+
+
+@pytest.mark.parametrize(
+    "service, machine, operation, check",
+    [
+        (SignOutRevokesNothing, "tokens", "GetUser", "error.code"),
+        (WrongPasswordAccepted, "users", "InitiateAuth", "error.code"),
+        (SignatureNotVerified, "auth", "RespondToAuthChallenge", "error.code"),
+        (FilterIgnored, "users", "ListUsers", "items"),
+        (ForgottenDeviceStaysUsable, "devices", None, "error.code"),
+        (NameDropped, "pools", "DescribeUserPool", "echo"),
+    ],
+    ids=lambda v: v.__name__ if isinstance(v, type) else None,
+)
+def test_machine_reports_the_broken_behaviour(service, machine, operation, check):
+    cognito = _endpoint(service)
+    recorder = Recorder("reference", "detect")
+    cognito.observer = recorder.observe
+    run = MachineRun(cognito, recorder, budget=Budget(max_users=3))
+    factory = _machine(machine, cognito, run)
+    quick = settings(
+        max_examples=60,
+        stateful_step_count=20,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    with pytest.raises(DivergenceFound) as found:
+        run_state_machine_as_test(factory, settings=quick)
+    keys = [(d.operation, d.check) for d in found.value.divergences]
+    assert any(c == check and (operation is None or o == operation) for o, c in keys), keys
+    script = cognito.log.script()
+    assert "boto3.client('cognito-idp'" in script
+    # The script is the shrunk example's calls, ending with the call that diverged.
+    assert len(cognito.log.calls) <= 12, script
