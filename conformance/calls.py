@@ -221,6 +221,13 @@ class Cognito:
             if exchange is not None and (reason := is_unsupported(exchange)):
                 raise Unsupported(api_name, reason) from None
             raise HarnessError(f"{api_name}: transport failed: {type(error).__name__}: {error}") from None
+        except Exception as error:
+            if self.endpoint.moto_in_process and self._capture.take() is None:
+                # In-process moto crashed while answering (its own exception, raised into the caller
+                # where a server would have sent an HTTP 500 page). Counted with moto server's 500
+                # pages as unsupported, and named for what it is.
+                raise Unsupported(api_name, f"the endpoint crashed: {type(error).__name__}: {error}") from None
+            raise
         exchange = self._capture.take()
         if exchange is not None:
             reason = is_unsupported(exchange)

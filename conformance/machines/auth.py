@@ -125,6 +125,8 @@ class AuthenticationAndChallenges(CognitoMachine):
     ):
         """USER_SRP_AUTH: PASSWORD_VERIFIER comes back with no Session (§1, §12.2)."""
         self.step_taken()
+        if self.skips(f"{'AdminInitiateAuth' if admin else 'InitiateAuth'}:USER_SRP_AUTH"):
+            return multiple()
         client = self.clients[client_number]
         password = self._password(user, right_password)
         srp = UserSrpClient(self.pool_id, password)
@@ -182,6 +184,8 @@ class AuthenticationAndChallenges(CognitoMachine):
         self.step_taken()
         client = self.clients[client_number]
         username = f"{self.prefix}-nobody"
+        if srp and self.skips("InitiateAuth:USER_SRP_AUTH"):
+            return
         if srp:
             srp_client = UserSrpClient(self.pool_id, new_password())
             parameters = client.auth_parameters(username, SRP_A=srp_client.srp_a_hex())

@@ -73,7 +73,7 @@ class RememberedDevices(CognitoMachine):
         """USER_SRP_AUTH, with a remembered device's DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER when asked (§2)."""
         self.step_taken()
         known = self.state.user(self.pool_id, user)
-        if known is None:
+        if known is None or self.skips("InitiateAuth:USER_SRP_AUTH"):
             return multiple()
         if device is not None and (device not in self.secrets and device not in self.forgotten):
             device = None  # a key never confirmed: its sign-in is UNVERIFIED, sign in without it

@@ -105,6 +105,8 @@ class TokensAndRevocation(CognitoMachine):
     def global_sign_out(self, sign_in: str, latest: bool):
         """GlobalSignOut revokes every access and refresh token of the user, not of others (§6)."""
         self.step_taken()
+        if self.skips("GlobalSignOut"):
+            return
         tokens = self.state.sign_ins[sign_in]
         token = tokens.access_tokens[-1] if latest else tokens.access_tokens[0]
         self.perform("GlobalSignOut", {"AccessToken": token})
@@ -113,6 +115,8 @@ class TokensAndRevocation(CognitoMachine):
     @rule(user=users)
     def admin_user_global_sign_out(self, user: str):
         self.step_taken()
+        if self.skips("AdminUserGlobalSignOut"):
+            return
         self.perform("AdminUserGlobalSignOut", {"UserPoolId": self.pool_id, "Username": user})
         self._note_revocations()
 
