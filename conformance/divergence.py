@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,9 @@ from conformance.redact import redact
 
 if TYPE_CHECKING:
     from conformance.wire import Exchange
+
+
+_LIST_INDEX = re.compile(r"\[\d+\]")
 
 
 class Confidence(StrEnum):
@@ -86,8 +90,12 @@ class Divergence:
     note: str = field(default="", compare=False)
 
     def key(self) -> str:
-        """The identity an expectations file uses: ``Operation check path``."""
-        return f"{self.operation} {self.check} {self.path}"
+        """The identity an expectations file uses: ``Operation check path``.
+
+        List positions become ``[*]``: where an item sits in a list depends on what else the endpoint
+        holds (pools from earlier runs), and the same wrong member in every item is one divergence.
+        """
+        return f"{self.operation} {self.check} {_LIST_INDEX.sub('[*]', self.path)}"
 
     def fingerprint(self) -> str:
         """A short stable id for reports and history (same key, same id)."""

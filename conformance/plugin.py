@@ -372,7 +372,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = (
             str(item.path),
             item.location[1] or 0,
-            f"unsupported by {harness.endpoint.label}: {error}",
+            redact_text(f"unsupported by {harness.endpoint.label}: {error}"),
         )
         report.user_properties.append(("conformance_outcome", str(Outcome.UNSUPPORTED)))
         _write_results(harness, item, recorder, None, Outcome.UNSUPPORTED, str(error), call.duration)

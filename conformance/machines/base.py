@@ -73,6 +73,8 @@ class MachineRun:
     #: that need one skip it, and the run reports them (the rest of the machine still runs).
     unsupported: dict[str, Unsupported] = field(default_factory=dict)
     seen: dict[str, Divergence] = field(default_factory=dict)
+    #: the machine of the latest example (after a failure: the minimal one), for its oracle state.
+    latest: CognitoMachine | None = None
     started: float = field(default_factory=time.perf_counter)
 
     def finish_failed(self) -> None:
@@ -122,6 +124,7 @@ class CognitoMachine(RuleBasedStateMachine):
         self.created_users: list[tuple[str, str]] = []
         self.number = 0
         run.examples += 1
+        run.latest = self
         # The aws-budget profile: once the run's calls are spent, further examples are rejected.
         self.halted = run.budget.max_calls is not None and run.calls >= run.budget.max_calls
 

@@ -433,7 +433,9 @@ def matches(path: str, pattern: str, fact: Fact, check: str = "format") -> Expec
     return Expect(path, Rule.MATCHES, fact, pattern, check)
 
 
-def same_items(path: str, item_key: str, values: frozenset[str], fact: Fact, check: str = "items") -> Expect:
+def same_items(
+    path: str, item_key: str | None, values: frozenset[str], fact: Fact, check: str = "items"
+) -> Expect:
     return Expect(path, Rule.SAME_ITEMS, fact, values, check, item_key)
 
 

@@ -123,12 +123,14 @@ class ReferenceApp:
                 CognitoError("SerializationException", "The request body must be an object")
             )
         try:
+            if self.quota_enabled:
+                # Rates are enforced at the front door: an invalid request still counts (§11.1 counts
+                # requests, not successes).
+                self.quota.admit(operation, params)
             violations = self.validator.violations(operation, params)
             if violations:
                 raise invalid_parameter(RequestValidator.message(violations))
             with self._lock:
-                if self.quota_enabled:
-                    self.quota.admit(operation, params)
                 self.service.source_ip = _source_ip(headers)
                 result = getattr(self.service, method_name)(params)
                 result = self.service.shape_result(operation, result)

@@ -118,7 +118,7 @@ class QuotaLimiter:
         now = self.clock.now()
         with self._lock:
             if category in PER_POOL_CATEGORIES:
-                pool_key = ("pool", category, operation, body.get("UserPoolId"))
+                pool_key = ("pool", category, operation, str(body.get("UserPoolId")))
                 if not self._take(pool_key, PER_POOL_RPS, now):
                     raise CognitoError("TooManyRequestsException", "Rate exceeded")
             if category == "UserAuthentication" and operation.endswith("RespondToAuthChallenge"):

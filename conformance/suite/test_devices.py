@@ -116,8 +116,10 @@ def _track(cognito, check, make_user_pool, make_app_client, make_user, config=AL
 
 
 @pytest.fixture
-def tracked(cognito, check, make_user_pool, make_app_client, make_user) -> Tracked:
-    return _track(cognito, check, make_user_pool, make_app_client, make_user)[0]
+def track(cognito, check, make_user_pool, make_app_client, make_user):
+    """``track(config=ALWAYS) -> Tracked``: called in the test body, so that a divergence on the way is the
+    test's failure (not a set-up error)."""
+    return lambda config=ALWAYS: _track(cognito, check, make_user_pool, make_app_client, make_user, config)[0]
 
 
 def _attribute(response, path: str, name: str):
@@ -252,8 +254,9 @@ def test_list_devices_lists_only_remembered_devices(
 
 
 @pytest.mark.fact("§2 [BC UpdateDeviceStatus; CLI get-device]", "documented")
-def test_update_device_status_changes_the_remembered_status(cognito, check, tracked):
+def test_update_device_status_changes_the_remembered_status(cognito, check, track):
     """§2: UpdateDeviceStatus / AdminUpdateDeviceStatus set dev:device_remembered_status."""
+    tracked = track()
     steps = [
         (
             "not_remembered",
@@ -291,8 +294,9 @@ def test_update_device_status_changes_the_remembered_status(cognito, check, trac
 
 @pytest.mark.kind("errors")
 @pytest.mark.fact("§2; §12.1 [settled]", "verified")
-def test_forgotten_device_does_not_exist(cognito, check, tracked):
+def test_forgotten_device_does_not_exist(cognito, check, track):
     """§2, §12.1: after ForgetDevice, GetDevice and UpdateDeviceStatus give ResourceNotFoundException."""
+    tracked = track()
     forgotten = cognito.forget_device(AccessToken=tracked.access_token, DeviceKey=tracked.device_key)
     if not check.succeeded(forgotten, DEVICE_GONE):
         return
@@ -307,8 +311,9 @@ def test_forgotten_device_does_not_exist(cognito, check, tracked):
 
 @pytest.mark.kind("errors")
 @pytest.mark.fact("§12.1 [repost AdminUpdateDeviceStatus; 3P repost]", "documented")
-def test_admin_forget_device_removes_it_from_admin_list_devices(cognito, check, tracked):
+def test_admin_forget_device_removes_it_from_admin_list_devices(cognito, check, track):
     """§12.1: a device forgotten with AdminForgetDevice vanishes from AdminListDevices and cannot be updated."""
+    tracked = track()
     pool, username = tracked.client.pool_id, tracked.user.username
     forgotten = cognito.admin_forget_device(UserPoolId=pool, Username=username, DeviceKey=tracked.device_key)
     if not check.succeeded(forgotten, DEVICE_GONE):
@@ -333,8 +338,9 @@ def test_admin_forget_device_removes_it_from_admin_list_devices(cognito, check, 
 
 @pytest.mark.kind("errors")
 @pytest.mark.fact("§12.1 [AMPF]", "verified")
-def test_sign_in_with_a_forgotten_device_key_is_resource_not_found(cognito, check, tracked):
+def test_sign_in_with_a_forgotten_device_key_is_resource_not_found(cognito, check, track):
     """§12.1: signing in with a forgotten DEVICE_KEY fails at the PASSWORD_VERIFIER answer: "Device does not exist."."""
+    tracked = track()
     forgotten = cognito.forget_device(AccessToken=tracked.access_token, DeviceKey=tracked.device_key)
     if not check.succeeded(forgotten, DEVICE_GONE):
         return
@@ -350,8 +356,9 @@ def test_sign_in_with_a_forgotten_device_key_is_resource_not_found(cognito, chec
 
 
 @pytest.mark.fact("§2; §12.1", "verified")
-def test_sign_in_with_a_remembered_device_keeps_its_key(cognito, check, tracked):
+def test_sign_in_with_a_remembered_device_keeps_its_key(cognito, check, track):
     """§12.1: a sign-in that sends a remembered DEVICE_KEY gets no new device; the access token names the device."""
+    tracked = track()
     sign_in = device_sign_in(cognito, tracked.client, tracked.user, tracked.secret)
     last = sign_in.last
     check.that(
@@ -384,8 +391,9 @@ def test_sign_in_with_a_remembered_device_keeps_its_key(cognito, check, tracked)
 
 @pytest.mark.kind("errors")
 @pytest.mark.fact("§12.1 [ISS aws-sdk-net-extensions-cognito#73]", "documented")
-def test_wrong_device_proof_is_not_authorized(cognito, check, tracked):
+def test_wrong_device_proof_is_not_authorized(cognito, check, track):
     """§12.1: DEVICE_PASSWORD_VERIFIER signed with another device password: "Incorrect username or password."."""
+    tracked = track()
     impostor = new_device_secret(tracked.secret.device_group_key, tracked.device_key)
     sign_in = device_sign_in(
         cognito, tracked.client, tracked.user, tracked.secret, device_secret_override=impostor
@@ -401,8 +409,9 @@ def test_wrong_device_proof_is_not_authorized(cognito, check, tracked):
 
 @pytest.mark.kind("errors")
 @pytest.mark.fact("§12.1 [ISS aws/aws-sdk-net#1055]", "documented")
-def test_another_users_device_does_not_exist_for_them(cognito, check, tracked, make_user):
+def test_another_users_device_does_not_exist_for_them(cognito, check, track, make_user):
     """§12.1: a device key unknown to the caller (another user's) gives ResourceNotFoundException."""
+    tracked = track()
     other = make_user(tracked.client.pool_id)
     flow = srp_sign_in(cognito, tracked.client, other)
     result = tokens(flow.answer)
@@ -419,8 +428,9 @@ def test_another_users_device_does_not_exist_for_them(cognito, check, tracked, m
 
 @pytest.mark.kind("errors")
 @pytest.mark.fact("§2 [3P:55399587348]; §12.1", "documented")
-def test_confirm_device_with_an_unknown_key_is_invalid(cognito, check, tracked, endpoint):
+def test_confirm_device_with_an_unknown_key_is_invalid(cognito, check, track, endpoint):
     """§2, §12.1: ConfirmDevice with a key not issued to this sign-in: "Invalid device key given."."""
+    tracked = track()
     key = f"{endpoint.region}_00000000-0000-4000-8000-000000000000"
     secret = new_device_secret(tracked.secret.device_group_key, key)
     confirmed = cognito.confirm_device(
@@ -457,8 +467,9 @@ def test_list_devices_on_a_pool_without_tracking_is_a_configuration_error(
 
 
 @pytest.mark.fact("§2 [BC ListDevices]", "documented")
-def test_list_devices_pages_with_limit(cognito, check, tracked):
+def test_list_devices_pages_with_limit(cognito, check, track):
     """§2: ListDevices with Limit=1 pages through every remembered device once, each page within Limit."""
+    tracked = track()
     second = srp_sign_in(cognito, tracked.client, tracked.user)  # no DEVICE_KEY: a second device
     result = tokens(second.answer)
     if result is None or "NewDeviceMetadata" not in result:
@@ -506,8 +517,9 @@ def test_list_devices_pages_with_limit(cognito, check, tracked):
 
 @pytest.mark.kind("semantics")
 @pytest.mark.fact("§2 [BC GetTokensFromRefreshTokenRequest.DeviceKey; ACIJ]", "documented")
-def test_refresh_with_the_confirmed_device_key_succeeds(cognito, check, tracked):
+def test_refresh_with_the_confirmed_device_key_succeeds(cognito, check, track):
     """§2: with device remembering on, REFRESH_TOKEN_AUTH with the confirmed DEVICE_KEY returns new tokens."""
+    tracked = track()
     parameters = {"REFRESH_TOKEN": tracked.refresh_token, "DEVICE_KEY": tracked.device_key}
     refreshed = cognito.initiate_auth(
         ClientId=tracked.client.client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters=parameters

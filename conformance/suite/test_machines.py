@@ -24,7 +24,7 @@ from conformance.machines.devices import RememberedDevices
 from conformance.machines.pools import PoolsAndClients
 from conformance.machines.tokens import TokensAndRevocation
 from conformance.machines.users import UserLifecycle
-from conformance.oracle import State, initial_state, known_client, known_pool
+from conformance.oracle import State, describe_state, initial_state, known_client, known_pool
 
 pytestmark = pytest.mark.kind("semantics")
 
@@ -60,6 +60,9 @@ def _run(
         run_state_machine_as_test(lambda: factory(run), settings=machine_settings)
     except Exception:
         run.finish_failed()
+        if run.latest is not None:
+            # What the oracle believed when the minimal example stopped (no secrets: describe_state).
+            request.node.add_report_section("call", "oracle state", describe_state(run.latest.state))
         raise
     finally:
         lacking = f"; not implemented here: {', '.join(sorted(run.unsupported))}" if run.unsupported else ""

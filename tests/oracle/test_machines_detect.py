@@ -101,7 +101,7 @@ def _machine(name: str, cognito: Cognito, run: MachineRun) -> Callable[[], Any]:
 
 
 @pytest.mark.parametrize(
-    "service, machine, operation, check",
+    "service, machine, operation, check_name",
     [
         # A sign-out that revokes nothing shows at the first use of an old token: GetUser or a refresh.
         (SignOutRevokesNothing, "tokens", ("GetUser", "InitiateAuth"), "error.code"),
@@ -118,7 +118,7 @@ def _machine(name: str, cognito: Cognito, run: MachineRun) -> Callable[[], Any]:
     ],
     ids=lambda v: v.__name__ if isinstance(v, type) else None,
 )
-def test_machine_reports_the_broken_behaviour(service, machine, operation, check):
+def test_machine_reports_the_broken_behaviour(service, machine, operation, check_name):
     cognito = _endpoint(service)
     recorder = Recorder("reference", "detect")
     cognito.observer = recorder.observe
@@ -138,7 +138,7 @@ def test_machine_reports_the_broken_behaviour(service, machine, operation, check
     with pytest.raises(DivergenceFound) as found:
         run_state_machine_as_test(factory, settings=quick)
     keys = [(d.operation, d.check) for d in found.value.divergences]
-    assert any(c == check and (operation is None or o in operation) for o, c in keys), keys
+    assert any(c == check_name and (operation is None or o in operation) for o, c in keys), keys
     assert "boto3.client('cognito-idp'" in cognito.log.script()
 
 
