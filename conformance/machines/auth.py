@@ -136,6 +136,7 @@ class AuthenticationAndChallenges(CognitoMachine):
         params = {"ClientId": client.client_id, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": parameters}
         if admin:
             params["UserPoolId"] = self.pool_id
+        self.annotate_srp_start(srp, client, self.pool_id, password, parameters)
         response = self.perform("AdminInitiateAuth" if admin else "InitiateAuth", params)
         handles = self._record(response)
         for handle in handles:
@@ -157,6 +158,7 @@ class AuthenticationAndChallenges(CognitoMachine):
         self.step_taken()
         client = self.clients[client_number]
         parameters = client.auth_parameters(user, PASSWORD=self._password(user, right_password))
+        self.annotate_hash(client, "AuthParameters", parameters)
         if admin:
             response = self.perform(
                 "AdminInitiateAuth",
@@ -187,8 +189,10 @@ class AuthenticationAndChallenges(CognitoMachine):
         if srp and self.skips("InitiateAuth:USER_SRP_AUTH"):
             return
         if srp:
-            srp_client = UserSrpClient(self.pool_id, new_password())
+            password = new_password()
+            srp_client = UserSrpClient(self.pool_id, password)
             parameters = client.auth_parameters(username, SRP_A=srp_client.srp_a_hex())
+            self.annotate_srp_start(srp_client, client, self.pool_id, password, parameters)
             response = self.perform(
                 "InitiateAuth",
                 {"ClientId": client.client_id, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": parameters},
@@ -197,11 +201,12 @@ class AuthenticationAndChallenges(CognitoMachine):
                 if handle.startswith("challenge"):
                     body = response.body or {}
                     self.pending[handle] = PendingSrp(
-                        client, srp_client, "", dict(body.get("ChallengeParameters") or {}), username
+                        client, srp_client, password, dict(body.get("ChallengeParameters") or {}), username
                     )
                     self._answer_password_verifier(handle, "none")
             return
         parameters = client.auth_parameters(username, PASSWORD=new_password())
+        self.annotate_hash(client, "AuthParameters", parameters)
         self.perform(
             "InitiateAuth",
             {"ClientId": client.client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": parameters},
@@ -213,6 +218,7 @@ class AuthenticationAndChallenges(CognitoMachine):
         self.step_taken()
         client = self.clients[2] if flow == "USER_PASSWORD_AUTH" else self.clients[0]
         parameters = client.auth_parameters(user, PASSWORD=new_password())
+        self.annotate_hash(client, "AuthParameters", parameters)
         self.perform(
             "InitiateAuth", {"ClientId": client.client_id, "AuthFlow": flow, "AuthParameters": parameters}
         )
@@ -239,6 +245,9 @@ class AuthenticationAndChallenges(CognitoMachine):
         hashed = pending.client.secret_hash(responses["USERNAME"])
         if hashed:
             responses["SECRET_HASH"] = hashed
+        if not forged:
+            # A forged signature is printed as not shown; every other answer the script recomputes.
+            self.annotate_srp_answer(pending.srp, pending.client, pending.parameters, {}, timestamp)
         admin = exchange.admin if exchange is not None else False
         params = {
             "ClientId": pending.client.client_id,
@@ -276,6 +285,7 @@ class AuthenticationAndChallenges(CognitoMachine):
         }
         if session.admin:
             params["UserPoolId"] = self.pool_id
+        self.annotate_hash(client, "ChallengeResponses", responses)
         response = self.perform(
             "AdminRespondToAuthChallenge" if session.admin else "RespondToAuthChallenge", params
         )
@@ -293,6 +303,9 @@ class AuthenticationAndChallenges(CognitoMachine):
         hashed = client.secret_hash(sign_in.username)
         if hashed:
             parameters["SECRET_HASH"] = hashed
+            template, values = client.hash_expression(sign_in.username, first=1)
+            rest = {"REFRESH_TOKEN": sign_in.refresh_token}
+            self.cognito.log.annotate(params={"AuthParameters": (f"dict({{0}}{template})", (rest, *values))})
         self.perform(
             "InitiateAuth",
             {"ClientId": client.client_id, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": parameters},

@@ -34,6 +34,8 @@ from conformance.oracle.model import frozen, judge_member
 if TYPE_CHECKING:
     from conformance.calls import Cognito, Response
     from conformance.checks import Recorder
+    from conformance.crypto.srp import UserSrpClient
+    from conformance.flows import AppClient
     from conformance.oracle import Prediction
 
 
@@ -73,6 +75,9 @@ class MachineRun:
     #: that need one skip it, and the run reports them (the rest of the machine still runs).
     unsupported: dict[str, Unsupported] = field(default_factory=dict)
     seen: dict[str, Divergence] = field(default_factory=dict)
+    #: the calls that made the test's pool and clients (before the machine ran): every example's
+    #: reproducer starts with them, so that the script runs against a fresh endpoint.
+    setup_calls: list[Any] = field(default_factory=list)
     #: the machine of the latest example (after a failure: the minimal one), for its oracle state.
     latest: CognitoMachine | None = None
     started: float = field(default_factory=time.perf_counter)
@@ -119,6 +124,7 @@ class CognitoMachine(RuleBasedStateMachine):
         # A fresh example: the recorder and the reproducer only ever show this example.
         self.check.reset()
         self.cognito.log.clear()
+        self.cognito.log.calls.extend(run.setup_calls)
         self.state = state
         self.prefix = f"m{secrets.token_hex(3)}"
         self.created_users: list[tuple[str, str]] = []
@@ -270,3 +276,50 @@ class CognitoMachine(RuleBasedStateMachine):
             if not next_token:
                 return collected
         return collected
+
+    # -- the reproducer: values computed from secrets are recomputed by the script -------------------
+
+    def annotate_hash(self, client: AppClient, member: str, parameters: dict[str, Any]) -> None:
+        """The script recomputes SECRET_HASH in ``member`` rather than print it."""
+        if "SECRET_HASH" in parameters:
+            rest = {k: v for k, v in parameters.items() if k != "SECRET_HASH"}
+            template, values = client.hash_expression(parameters["USERNAME"], first=1)
+            self.cognito.log.annotate(params={member: (f"dict({{0}}{template})", (rest, *values))})
+
+    def annotate_srp_start(
+        self, srp: UserSrpClient, client: AppClient, pool_id: str, password: str, parameters: dict[str, Any]
+    ) -> None:
+        """The script makes its own SRP client with the same password and sends its SRP_A."""
+        name = self.cognito.log.name(srp, "srp")
+        rest = {k: v for k, v in parameters.items() if k not in ("SRP_A", "SECRET_HASH")}
+        template, values = (
+            client.hash_expression(parameters["USERNAME"], first=1)
+            if "SECRET_HASH" in parameters
+            else ("", ())
+        )
+        self.cognito.log.annotate(
+            setup=[(f"{name} = UserSrpClient({{0}}, {{1}})", (pool_id, password))],
+            params={"AuthParameters": (f"dict({{0}}, SRP_A={name}.srp_a_hex(){template})", (rest, *values))},
+        )
+
+    def annotate_srp_answer(
+        self,
+        srp: UserSrpClient,
+        client: AppClient,
+        challenge: dict[str, Any],
+        extra: dict[str, Any],
+        timestamp: str | None,
+    ) -> None:
+        """The script answers PASSWORD_VERIFIER from the challenge it received (TIMESTAMP as sent, if given)."""
+        name = self.cognito.log.name(srp, "srp")
+        username = challenge.get("USER_ID_FOR_SRP", "")
+        template, values = client.hash_expression(username, first=3)
+        stamp = ", timestamp={2}" if timestamp else ""
+        self.cognito.log.annotate(
+            params={
+                "ChallengeResponses": (
+                    f"dict({name}.answer_password_verifier({{0}}{stamp}), **{{1}}{template})",
+                    (challenge, extra, timestamp, *values),
+                )
+            }
+        )

@@ -95,6 +95,7 @@ class RememberedDevices(CognitoMachine):
         parameters = self.client.auth_parameters(user, SRP_A=srp.srp_a_hex())
         if device:
             parameters["DEVICE_KEY"] = device
+        self.annotate_srp_start(srp, self.client, self.pool_id, known.password, parameters)
         challenge = self.perform(
             "InitiateAuth",
             {"ClientId": self.client.client_id, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": parameters},
@@ -109,12 +110,24 @@ class RememberedDevices(CognitoMachine):
         redact.register(responses["PASSWORD_CLAIM_SIGNATURE"])
         if device:
             responses["DEVICE_KEY"] = device
+        extra = {"DEVICE_KEY": device} if device else {}
+        self.annotate_srp_answer(srp, self.client, body.get("ChallengeParameters") or {}, extra, None)
         answer = self._respond(
             "PASSWORD_VERIFIER", responses, body.get("Session"), Proof(password=known.password)
         )
         body = answer.body if answer.ok and isinstance(answer.body, dict) else {}
         if body.get("ChallengeName") == "DEVICE_SRP_AUTH" and device in self.secrets:
             device_srp = DeviceSrpClient(self.secrets[device], username=known.username)
+            device_name = self.cognito.log.name(device_srp, "dsrp")
+            secret_name = self.cognito.log.name(self.secrets[device], "dev")
+            self.cognito.log.annotate(
+                setup=[
+                    (f"{device_name} = DeviceSrpClient({secret_name}, username={{0}})", (known.username,))
+                ],
+                params={
+                    "ChallengeResponses": (f"{device_name}.answer_device_srp_auth({{0}})", (known.username,))
+                },
+            )
             step = self._respond("DEVICE_SRP_AUTH", device_srp.answer_device_srp_auth(), body.get("Session"))
             body = step.body if step.ok and isinstance(step.body, dict) else {}
             if body.get("ChallengeName") != "DEVICE_PASSWORD_VERIFIER":
@@ -125,6 +138,14 @@ class RememberedDevices(CognitoMachine):
                 return multiple()
             redact.register(responses["PASSWORD_CLAIM_SIGNATURE"])
             verifier = self.secrets[device].verifier_config()["PasswordVerifier"]
+            self.cognito.log.annotate(
+                params={
+                    "ChallengeResponses": (
+                        f"{device_name}.answer_device_password_verifier({{r}}['ChallengeParameters'])",
+                        (),
+                    )
+                }
+            )
             self._respond(
                 "DEVICE_PASSWORD_VERIFIER", responses, body.get("Session"), Proof(device_verifier=verifier)
             )
@@ -162,7 +183,13 @@ class RememberedDevices(CognitoMachine):
             token = others[-1].access_tokens[-1]
         secret = new_device_secret(known.group_key, known.key)
         config = secret.verifier_config()
-        redact.register(config["PasswordVerifier"])
+        redact.register(secret.password)
+        redact.register(config["PasswordVerifier"], config["Salt"])
+        variable = self.cognito.log.name(secret, "dev")
+        self.cognito.log.annotate(
+            setup=[(f"{variable} = new_device_secret({{0}}, {{1}})", (known.group_key, known.key))],
+            params={"DeviceSecretVerifierConfig": (f"{variable}.verifier_config()", ())},
+        )
         response = self.perform(
             "ConfirmDevice",
             {

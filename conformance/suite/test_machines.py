@@ -47,7 +47,7 @@ def _run(
 ) -> MachineRun:
     """Run one machine under the current Hypothesis profile; raise Unsupported if the endpoint lacks an operation."""
     examples, steps, budget = PROFILES[_profile(request)]
-    run = MachineRun(cognito, check, budget=budget)
+    run = MachineRun(cognito, check, budget=budget, setup_calls=list(cognito.log.calls))
     machine_settings = settings(
         settings(),
         max_examples=examples,

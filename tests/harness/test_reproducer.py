@@ -18,7 +18,9 @@ TARGET = "test_devices.py::test_sign_in_with_a_remembered_device_keeps_its_key"
 
 
 def test_reproducer_runs_alone_and_reproduces(run_suite, tmp_path):
-    result, reports = run_suite("--endpoint=moto", target=TARGET)
+    none_known = tmp_path / "none.toml"  # moto's own file lists this divergence; here it must fail
+    none_known.write_text("")
+    result, reports = run_suite("--endpoint=moto", f"--expectations={none_known}", target=TARGET)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     records = [r for r in read_jsonl(reports / "divergences.jsonl") if r["check"] == "outcome.success"]
     assert records, "the moto divergence should be recorded"

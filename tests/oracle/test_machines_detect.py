@@ -124,6 +124,7 @@ def test_machine_reports_the_broken_behaviour(service, machine, operation, check
     cognito.observer = recorder.observe
     run = MachineRun(cognito, recorder, budget=Budget(max_users=3))
     factory = _machine(machine, cognito, run)
+    run.setup_calls = list(cognito.log.calls)
     # Shrinking is Hypothesis's job (and the slow part): here only finding matters; see the next test.
     quick = settings(
         phases=(Phase.explicit, Phase.generate),
