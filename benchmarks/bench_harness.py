@@ -64,7 +64,7 @@ def main() -> None:
         for name, (plain, checked) in cases.items():
             base = _median_us(plain, args.calls)
             cognito.log.clear()
-            harnessed = _median_us(lambda: (checked(), cognito.log.clear()), args.calls)
+            harnessed = _median_us(lambda call=checked: (call(), cognito.log.clear()), args.calls)
             print(f"{name:<24}{base:>16.0f}{harnessed:>16.0f}{harnessed / base:>8.2f}")
     finally:
         endpoint.stop()

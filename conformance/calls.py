@@ -226,7 +226,9 @@ class Cognito:
                 # In-process moto crashed while answering (its own exception, raised into the caller
                 # where a server would have sent an HTTP 500 page). Counted with moto server's 500
                 # pages as unsupported, and named for what it is.
-                raise Unsupported(api_name, f"the endpoint crashed: {type(error).__name__}: {error}") from None
+                raise Unsupported(
+                    api_name, f"the endpoint crashed: {type(error).__name__}: {error}"
+                ) from None
             raise
         exchange = self._capture.take()
         if exchange is not None:
