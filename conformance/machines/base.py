@@ -22,7 +22,6 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import assume
 from hypothesis.stateful import RuleBasedStateMachine
 
 from conformance.calls import HarnessError, Unsupported
@@ -41,15 +40,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Budget:
-    """How much a run may spend (the ``aws-budget`` profile bounds calls and users).
+    """How much an example may spend: the users it may create (the ``aws-budget`` profile bounds them).
 
-    Attributes:
-        max_users: users one example may create.
-        max_calls: calls the whole run may make; later examples are rejected (``assume``).
+    Calls are bounded by the profile's examples and steps: a step makes at most a handful of calls
+    (a sign-in with device challenges four, a listing one per page), so ``aws-budget`` makes a few
+    hundred calls per machine at most and creates at most ``max_users`` users per example.
     """
 
     max_users: int = 4
-    max_calls: int | None = None
 
 
 #: per Hypothesis profile: examples, steps per example, and the budget (measured in the report).
@@ -57,7 +55,7 @@ PROFILES: dict[str, tuple[int, int, Budget]] = {
     "ci": (12, 25, Budget(max_users=3)),
     "dev": (25, 25, Budget(max_users=4)),
     "nightly": (200, 40, Budget(max_users=6)),
-    "aws-budget": (4, 10, Budget(max_users=2, max_calls=150)),
+    "aws-budget": (4, 10, Budget(max_users=2)),
 }
 
 
@@ -131,17 +129,16 @@ class CognitoMachine(RuleBasedStateMachine):
         self.number = 0
         run.examples += 1
         run.latest = self
-        # The aws-budget profile: once the run's calls are spent, further examples are rejected.
-        self.halted = run.budget.max_calls is not None and run.calls >= run.budget.max_calls
 
     # -- one step ---------------------------------------------------------------------------------
 
     def perform(self, operation: str, params: dict[str, Any], proof: Proof | None = None) -> Response:
         """Predict, call, compare, learn; stop the example on an unexpected hard divergence."""
-        assume(not self.halted)
         feature = self.feature(operation, params)
-        # A rule that needs an operation the endpoint lacks abandons the example (not a failure).
-        assume(not self.skips(feature))
+        if self.skips(feature):
+            # Known to be missing: the call is not made. The answer is "nothing", exactly as when it
+            # was first found missing, so a replayed example sees the same states and draws.
+            return self._nothing(operation, params)
         call = Call(operation, frozen(params), proof)
         prediction = predict(self.state, call)
         self.number += 1
@@ -149,11 +146,10 @@ class CognitoMachine(RuleBasedStateMachine):
         try:
             response = self.cognito.call(operation, params)
         except Unsupported as error:
-            # Not a divergence, and nothing to shrink: note it, and abandon this example, whose
-            # state after the call is unknown. Later examples leave the operation out.
+            # Not a divergence: note it. The call changed nothing the oracle could learn, so the
+            # state stays as it was and the rule goes on with an empty answer.
             self.run.unsupported[feature] = error
-            assume(False)
-            raise  # pragma: no cover - assume(False) raised
+            return self._nothing(operation, params)
         self.run.calls += 1
         self.compare(prediction, response, note)
         body = response.body if isinstance(response.body, dict) else {}
@@ -162,6 +158,13 @@ class CognitoMachine(RuleBasedStateMachine):
             self.run.seen.setdefault(divergence.key(), divergence)
         self.check.raise_if_unexpected()
         return response
+
+    @staticmethod
+    def _nothing(operation: str, params: dict[str, Any]) -> Response:
+        """The empty answer of a call the endpoint does not implement (``ok`` False, no body)."""
+        from conformance.calls import Response
+
+        return Response(operation, params, None, None)
 
     @staticmethod
     def feature(operation: str, params: dict[str, Any]) -> str:
@@ -234,7 +237,7 @@ class CognitoMachine(RuleBasedStateMachine):
         return f"{self.prefix}-u{len(self.created_users) + 1}"
 
     def can_create_user(self) -> bool:
-        return not self.halted and len(self.created_users) < self.run.budget.max_users
+        return len(self.created_users) < self.run.budget.max_users
 
     def teardown(self) -> None:
         """Delete this example's users, unobserved and left out of the reproducer."""

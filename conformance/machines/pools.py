@@ -40,7 +40,7 @@ class PoolsAndClients(CognitoMachine):
         """Every example starts with a pool of its own."""
         return self.create_user_pool(None)
 
-    @precondition(lambda self: not self.halted and len(self.created_pools) < MAX_POOLS)
+    @precondition(lambda self: len(self.created_pools) < MAX_POOLS)
     @rule(target=pools, device_configuration=st.sampled_from(DEVICE_CONFIGURATIONS))
     def create_user_pool(self, device_configuration):
         self.step_taken()
