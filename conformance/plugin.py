@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from conformance import __version__, redact
 from conformance.calls import Cognito, HarnessError, Response, Unsupported
@@ -40,6 +41,32 @@ REPORTS_INI = "conformance_reports_dir"
 
 #: What a failed set-up step rests on: these operations succeed on AWS with the parameters the fixtures send.
 SETUP_FACT = Fact("§8, §9", "[BC; CLI create-user-pool, create-user-pool-client, admin-create-user]")
+
+# Hypothesis profiles, chosen with --hypothesis-profile. Without one, conformance runs use ``ci``:
+# derandomized, so a run's divergences (and the expectations files that list them) are the same
+# run after run; ``nightly`` explores more; ``aws-budget`` bounds calls and users on real AWS
+# (aws-behaviour.md §11: request quotas, monthly active users). The stateful machines size
+# themselves per profile (conformance/machines/base.py PROFILES).
+settings.register_profile(
+    "ci",
+    max_examples=50,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile("nightly", max_examples=1000, deadline=None)
+settings.register_profile(
+    "aws-budget",
+    max_examples=4,
+    stateful_step_count=10,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+DEFAULT_HYPOTHESIS_PROFILE = "ci"
 
 HARNESS_KEY = pytest.StashKey["Harness"]()
 RECORDER_KEY = pytest.StashKey[Recorder]()
@@ -160,6 +187,8 @@ def _register_sensitive_members() -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     _register_sensitive_members()
+    if not config.getoption("hypothesis_profile", default=None):
+        settings.load_profile(DEFAULT_HYPOTHESIS_PROFILE)
     spec, source = option_with_source(
         config, "conformance_endpoint", ENDPOINT_ENV, ENDPOINT_INI, DEFAULT_ENDPOINT
     )
@@ -581,6 +610,25 @@ def _run_meta(harness: Harness) -> dict[str, Any]:
     }
 
 
+def _write_seed_coverage(tr: Any, results: list[dict[str, Any]]) -> None:
+    """The 2016-07-28 surface: which of its 24 operations schema, scenario and machine checks exercised."""
+    try:
+        from conformance.oracle.coverage import coverage_from_results
+        from conformance.specs import seed_operations
+    except ImportError:
+        return
+    coverage = coverage_from_results(results, seed_operations())
+    counts = coverage.counts()
+    if not (counts["schema"] or counts["scenario"] or counts["machine"]):
+        return
+    tr.write_line(
+        f"seed surface (2016-07-28 release, {counts['operations']} operations): schema {counts['schema']}, "
+        f"scenario {counts['scenario']}, machine {counts['machine']}; all three: {counts['complete']}"
+    )
+    for operation in coverage.incomplete():
+        tr.write_line(f"  {operation.operation}: not exercised by {', '.join(operation.missing())} checks")
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     harness = config.stash.get(HARNESS_KEY, None)
     if harness is None or harness.record is None:
@@ -597,6 +645,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         "(reported, not failing)"
     )
     tr.write_line(f"reports: {harness.reports_dir}/results.jsonl, divergences.jsonl, run.json")
+    _write_seed_coverage(tr, harness.record.results)
     try:
         from conformance.reports import history
 

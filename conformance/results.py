@@ -37,6 +37,8 @@ class RunRecord:
     started: float = field(default_factory=time.time)
     counts: Counter[str] = field(default_factory=Counter)
     per_operation: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    #: the result records of this run, for summaries computed at the end (seed coverage).
+    results: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -72,6 +74,7 @@ class RunRecord:
             "duration_ms": round(duration_ms, 3),
             "message": redact(message),
         }
+        self.results.append(record)
         self._results.write(json.dumps(record, sort_keys=True) + "\n")
 
     def divergence(self, record: dict[str, Any]) -> None:

@@ -53,6 +53,7 @@ class AuthenticationAndChallenges(CognitoMachine):
         self.pool_id = pool_id
         self.clients = clients
         self.pending: dict[str, PendingSrp] = {}
+        self.used_sessions: set[str] = set()
 
     # -- users ---------------------------------------------------------------------------------
 
@@ -312,7 +313,10 @@ class AuthenticationAndChallenges(CognitoMachine):
         )
 
     @invariant()
-    def sessions_are_answered_at_most_once(self):
-        """§3: a session is single use; the model never marks one used twice over."""
-        for session in self.state.sessions.values():
-            assert session.challenge, f"{session.handle} has no challenge"
+    def answered_sessions_stay_used(self):
+        """§3: a session answers once; once the model has seen it used, it never becomes usable again."""
+        for handle, session in self.state.sessions.items():
+            if session.used:
+                self.used_sessions.add(handle)
+        for handle in self.used_sessions:
+            assert self.state.sessions[handle].used, f"{handle} became usable again"
