@@ -26,6 +26,7 @@ from conformance.machines.pools import PoolsAndClients
 from conformance.machines.tokens import TokensAndRevocation
 from conformance.machines.users import UserLifecycle
 from conformance.oracle import State, describe_state, initial_state, known_client, known_pool
+from conformance.plugin import DEFAULT_HYPOTHESIS_PROFILE
 
 pytestmark = pytest.mark.kind("semantics")
 
@@ -39,7 +40,8 @@ SETUP = Fact("§8, §9", "[BC; CLI create-user-pool, create-user-pool-client]")
 
 
 def _profile(request: pytest.FixtureRequest) -> str:
-    name = request.config.getoption("hypothesis_profile", default=None) or "dev"
+    """The Hypothesis profile of the run: --hypothesis-profile, else the plugin's default (``ci``)."""
+    name = request.config.getoption("hypothesis_profile", default=None) or DEFAULT_HYPOTHESIS_PROFILE
     return name if name in PROFILES else "dev"
 
 
