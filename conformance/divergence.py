@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 _LIST_INDEX = re.compile(r"\[\d+\]")
 
 
+def divergence_key(operation: str, check: str, path: str) -> str:
+    """``Operation check path`` with list positions as ``[*]`` (see :meth:`Divergence.key`)."""
+    return f"{operation} {check} {_LIST_INDEX.sub('[*]', path)}"
+
+
 class Confidence(StrEnum):
     """How sure we are of the AWS fact a check rests on (from its source tag in aws-behaviour.md)."""
 
@@ -95,7 +100,7 @@ class Divergence:
         List positions become ``[*]``: where an item sits in a list depends on what else the endpoint
         holds (pools from earlier runs), and the same wrong member in every item is one divergence.
         """
-        return f"{self.operation} {self.check} {_LIST_INDEX.sub('[*]', self.path)}"
+        return divergence_key(self.operation, self.check, self.path)
 
     def fingerprint(self) -> str:
         """A short stable id for reports and history (same key, same id)."""

@@ -22,7 +22,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conformance.divergence import Divergence
+from conformance.divergence import Divergence, divergence_key
 
 EXPECTATIONS_DIR = Path(__file__).parent / "expectations"
 
@@ -159,7 +159,7 @@ def draft_reasons(path: Path, divergences: list[dict], endpoint_version: str) ->
     ``<endpoint> returns <actual> at <path>; AWS: <expected> (<source>)``. Returns how many were drafted.
     """
     expectations = Expectations.load(path, allow_missing_reasons=True)
-    observed = {(d["test_id"], f"{d['operation']} {d['check']} {d['path']}"): d for d in divergences}
+    observed = {(d["test_id"], divergence_key(d["operation"], d["check"], d["path"])): d for d in divergences}
     drafted = 0
     for test, entries in expectations.entries.items():
         for key, reason in entries.items():

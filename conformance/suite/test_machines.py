@@ -28,7 +28,7 @@ from conformance.machines.users import UserLifecycle
 from conformance.oracle import State, describe_state, initial_state, known_client, known_pool
 from conformance.plugin import DEFAULT_HYPOTHESIS_PROFILE
 
-pytestmark = pytest.mark.kind("semantics")
+pytestmark = [pytest.mark.kind("semantics"), pytest.mark.stateful]
 
 PASSWORD_FLOWS = [
     "ALLOW_USER_SRP_AUTH",
