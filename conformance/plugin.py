@@ -243,7 +243,16 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def _uses_endpoint(item: pytest.Item) -> bool:
-    return bool({"cognito", "endpoint", "check"} & set(getattr(item, "fixturenames", ())))
+    """Whether a test uses this plugin's endpoint fixtures (a parameter that happens to be called
+    ``endpoint`` does not count)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    for name in ("cognito", "check", "endpoint"):
+        definitions = info.name2fixturedefs.get(name, ())
+        if definitions and definitions[-1].func.__module__ == __name__:
+            return True
+    return False
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

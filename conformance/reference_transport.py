@@ -59,7 +59,8 @@ def install_reference(endpoint: Endpoint, app: Any = None) -> Any:
     handler = make_before_send(app)
 
     def hook(client: Any) -> None:
-        client.meta.events.register("before-send.cognito-idp", handler)
+        # First: if moto's mock is active in the same process, its handler would otherwise answer.
+        client.meta.events.register_first("before-send.cognito-idp", handler)
 
     endpoint.client_hooks.insert(0, hook)
     return app

@@ -14,8 +14,7 @@ from conformance.results import read_jsonl
 @pytest.mark.parametrize("name", sorted(MINIATURES))
 def test_miniature_is_reported_by_its_check(run_suite, name):
     miniature = MINIATURES[name]
-    # A subprocess each: every miniature is its own endpoint, as a user would run it.
-    result, reports = run_suite(f"--endpoint=miniature:{name}", target=miniature.test)
+    result, reports = run_suite(f"--endpoint=miniature:{name}", target=miniature.test, inprocess=True)
     results = read_jsonl(reports / "results.jsonl")
     if miniature.detects == "unsupported":
         assert result.ret == pytest.ExitCode.OK
