@@ -54,3 +54,16 @@ def test_at_least_twenty_miniatures_break_one_behaviour_of_the_reference():
     assert len(MINIATURES) >= 20 and len(behaviour) >= 15
     assert all(m.base == "reference" for m in MINIATURES.values())
     assert all(len(m.hooks) == 1 for m in behaviour), "one behaviour broken each"
+
+
+def test_suite_and_project_tests_have_distinct_module_names():
+    """The suite runs inside the project's own test session (pytester, in-process): two test modules
+    with one basename would collide there."""
+    from pathlib import Path
+
+    import conformance
+
+    root = Path(conformance.__file__).parent.parent
+    suite = {p.name for p in (root / "conformance" / "suite").glob("test_*.py")}
+    ours = {p.name for p in (root / "tests").rglob("test_*.py")}
+    assert not suite & ours
