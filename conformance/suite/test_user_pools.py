@@ -178,8 +178,11 @@ def test_update_user_pool_resets_omitted_settings(cognito, check, make_user_pool
     [(0, "greater than or equal to 1"), (61, "less than or equal to 60")],
     ids=["zero", "above-60"],
 )
-def test_list_user_pools_max_results_out_of_range_is_invalid(cognito, check, max_results, constraint):
+def test_list_user_pools_max_results_out_of_range_is_invalid(
+    cognito, check, make_user_pool, max_results, constraint
+):
     """§9: MaxResults is 1..60; §7: outside it, InvalidParameterException in Coral's validation form."""
+    make_user_pool()  # an endpoint that wrongly answers lists a pool, whatever it held before
     listed = cognito.call("ListUserPools", {"MaxResults": max_results}, invalid_request=True)
     check.error(
         listed,
@@ -194,8 +197,9 @@ def test_list_user_pools_max_results_out_of_range_is_invalid(cognito, check, max
 
 @pytest.mark.kind("errors")
 @pytest.mark.fact("§9 [BC ListUserPools MaxResults required]", "documented")
-def test_list_user_pools_without_max_results_is_invalid(cognito, check):
+def test_list_user_pools_without_max_results_is_invalid(cognito, check, make_user_pool):
     """§9: MaxResults is required; without it, InvalidParameterException."""
+    make_user_pool()  # an endpoint that wrongly answers lists a pool, whatever it held before
     listed = cognito.call("ListUserPools", {}, invalid_request=True)
     check.error(
         listed,
