@@ -8,7 +8,6 @@ go on, and the outcome is counted apart from divergences) and :class:`HarnessErr
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -438,7 +437,3 @@ def _index_values(value: Any, expression: str, out: dict[str, str]) -> None:
             _index_values(v, f"{expression}[{i}]", out)
     elif isinstance(value, str) and len(value) >= 6:
         out.setdefault(value, expression)
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)

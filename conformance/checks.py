@@ -65,7 +65,6 @@ SHAPE_MODEL_CONSTRAINT = Fact(
 )
 _RESPONSE_CONSTRAINTS = frozenset({"length", "pattern", "range"})
 
-_UNSET = object()
 
 
 def get_path(value: Any, path: str) -> tuple[bool, Any]:

@@ -70,7 +70,6 @@ DEFAULT_HYPOTHESIS_PROFILE = "ci"
 
 HARNESS_KEY = pytest.StashKey["Harness"]()
 RECORDER_KEY = pytest.StashKey[Recorder]()
-VERDICT_KEY = pytest.StashKey[Verdict]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -456,7 +455,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             )
         )
         verdict.vanished = []
-    item.stash[VERDICT_KEY] = verdict
     harness.completed.add(test_id)
     if hard:
         harness.observed[test_id] = hard
