@@ -66,7 +66,6 @@ SHAPE_MODEL_CONSTRAINT = Fact(
 _RESPONSE_CONSTRAINTS = frozenset({"length", "pattern", "range"})
 
 
-
 def get_path(value: Any, path: str) -> tuple[bool, Any]:
     """Follow a ``$.A.B[0].C`` path; returns (found, value)."""
     current = value

@@ -1,4 +1,4 @@
-""""Reproduce with": the script in a divergence runs on its own and shows the same answer.
+""" "Reproduce with": the script in a divergence runs on its own and shows the same answer.
 
 Run: ``pytest tests/harness/test_reproducer.py``.
 """
@@ -31,7 +31,10 @@ def test_reproducer_runs_alone_and_reproduces(run_suite, tmp_path):
     path.write_text(script)
     run = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
-    assert "respond_to_auth_challenge {'Message': 'User does not exist.', 'Code': 'UserNotFoundException'}" in run.stdout
+    assert (
+        "respond_to_auth_challenge {'Message': 'User does not exist.', 'Code': 'UserNotFoundException'}"
+        in run.stdout
+    )
 
 
 def test_reproducer_prints_no_secret_of_the_run(run_suite):
