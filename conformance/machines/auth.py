@@ -160,25 +160,7 @@ class AuthenticationAndChallenges(CognitoMachine):
         client = self.clients[client_number]
         parameters = client.auth_parameters(user, PASSWORD=self._password(user, right_password))
         self.annotate_hash(client, "AuthParameters", parameters)
-        if admin:
-            response = self.perform(
-                "AdminInitiateAuth",
-                {
-                    "UserPoolId": self.pool_id,
-                    "ClientId": client.client_id,
-                    "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
-                    "AuthParameters": parameters,
-                },
-            )
-        else:
-            response = self.perform(
-                "InitiateAuth",
-                {
-                    "ClientId": client.client_id,
-                    "AuthFlow": "USER_PASSWORD_AUTH",
-                    "AuthParameters": parameters,
-                },
-            )
+        response = self.password_sign_in(client, parameters, admin=admin)
         return multiple(*self._record(response))
 
     @rule(client_number=st.integers(min_value=0, max_value=2), srp=st.booleans())

@@ -132,6 +132,23 @@ class CognitoMachine(RuleBasedStateMachine):
 
     # -- one step ---------------------------------------------------------------------------------
 
+    def password_sign_in(self, client: Any, parameters: dict[str, str], *, admin: bool) -> Response:
+        """USER_PASSWORD_AUTH (InitiateAuth) or ADMIN_USER_PASSWORD_AUTH (AdminInitiateAuth) with these AuthParameters."""
+        if admin:
+            return self.perform(
+                "AdminInitiateAuth",
+                {
+                    "UserPoolId": client.pool_id,
+                    "ClientId": client.client_id,
+                    "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                    "AuthParameters": parameters,
+                },
+            )
+        return self.perform(
+            "InitiateAuth",
+            {"ClientId": client.client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": parameters},
+        )
+
     def perform(self, operation: str, params: dict[str, Any], proof: Proof | None = None) -> Response:
         """Predict, call, compare, learn; stop the example on an unexpected hard divergence."""
         feature = self.feature(operation, params)

@@ -58,25 +58,7 @@ class TokensAndRevocation(CognitoMachine):
         self.step_taken()
         known = self.state.user(self.pool_id, user)
         parameters = self.client.auth_parameters(user, PASSWORD=known.password if known else new_password())
-        if admin:
-            self.perform(
-                "AdminInitiateAuth",
-                {
-                    "UserPoolId": self.pool_id,
-                    "ClientId": self.client.client_id,
-                    "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
-                    "AuthParameters": parameters,
-                },
-            )
-        else:
-            self.perform(
-                "InitiateAuth",
-                {
-                    "ClientId": self.client.client_id,
-                    "AuthFlow": "USER_PASSWORD_AUTH",
-                    "AuthParameters": parameters,
-                },
-            )
+        self.password_sign_in(self.client, parameters, admin=admin)
         return multiple(*[h for h in self.state.created if h.startswith("signin")])
 
     @rule(sign_in=tokens)

@@ -110,25 +110,7 @@ class UserLifecycle(CognitoMachine):
             right_password = True  # stay clear of the lockout (§3), whose timing the oracle can't see
         password = known.password if known is not None and right_password else new_password()
         parameters = self.client.auth_parameters(user, PASSWORD=password)
-        if admin:
-            self.perform(
-                "AdminInitiateAuth",
-                {
-                    "UserPoolId": self.pool_id,
-                    "ClientId": self.client.client_id,
-                    "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
-                    "AuthParameters": parameters,
-                },
-            )
-        else:
-            self.perform(
-                "InitiateAuth",
-                {
-                    "ClientId": self.client.client_id,
-                    "AuthFlow": "USER_PASSWORD_AUTH",
-                    "AuthParameters": parameters,
-                },
-            )
+        self.password_sign_in(self.client, parameters, admin=admin)
 
     @rule(
         user=users,

@@ -467,7 +467,11 @@ def admin_initiate_auth(state: State, call: Call) -> Outcome:
     return _initiate(state, call, admin=True)
 
 
-def _initiate(state: State, call: Call, *, admin: bool) -> Outcome:
+def _pool_and_client(state: State, call: Call, *, admin: bool) -> tuple[Pool, Client] | Outcome:
+    """The pool and app client a sign-in step names, or AWS's refusal of an unknown one (§7).
+
+    The admin operations name the pool (UserPoolId) and answer for it first.
+    """
     pool_id = None
     if admin:
         pool = pool_or_refusal(state, call.param("UserPoolId"))
@@ -477,7 +481,14 @@ def _initiate(state: State, call: Call, *, admin: bool) -> Outcome:
     client = client_or_refusal(state, call.param("ClientId"), pool_id)
     if isinstance(client, Prediction):
         return refuse(state, client)
-    pool = state.pools[client.pool_id]
+    return state.pools[client.pool_id], client
+
+
+def _initiate(state: State, call: Call, *, admin: bool) -> Outcome:
+    found = _pool_and_client(state, call, admin=admin)
+    if isinstance(found, Outcome):
+        return found
+    pool, client = found
     flow = call.param("AuthFlow")
     if flow not in (ADMIN_FLOWS if admin else USER_FLOWS):
         return refuse(
@@ -739,16 +750,10 @@ def admin_respond_to_auth_challenge(state: State, call: Call) -> Outcome:
 
 
 def _respond(state: State, call: Call, *, admin: bool) -> Outcome:
-    pool_id = None
-    if admin:
-        pool = pool_or_refusal(state, call.param("UserPoolId"))
-        if isinstance(pool, Prediction):
-            return refuse(state, pool)
-        pool_id = pool.pool_id
-    client = client_or_refusal(state, call.param("ClientId"), pool_id)
-    if isinstance(client, Prediction):
-        return refuse(state, client)
-    pool = state.pools[client.pool_id]
+    found = _pool_and_client(state, call, admin=admin)
+    if isinstance(found, Outcome):
+        return found
+    pool, client = found
     name = call.param("ChallengeName")
     responses = params_of(call, "ChallengeResponses")
     if name == "PASSWORD_VERIFIER":
