@@ -1,6 +1,6 @@
 """Fixtures for the reference endpoint's unit tests: boto3 clients answered in-process, no sockets.
 
-Run: ``/tmp/venv/bin/pytest tests/reference -q`` (``-k srp``, ``-k device``... for a subset).
+Run: ``pytest tests/reference -q`` (``-k srp``, ``-k device``... for a subset).
 """
 
 from __future__ import annotations

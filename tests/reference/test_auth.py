@@ -1,6 +1,6 @@
 """Password sign-in, challenges, sessions, tokens, refresh and revocation (aws-behaviour.md §3-§7).
 
-Run: ``/tmp/venv/bin/pytest tests/reference/test_auth.py -q``.
+Run: ``pytest tests/reference/test_auth.py -q``.
 """
 
 from __future__ import annotations
@@ -393,3 +393,27 @@ def test_failure_count_resets_after_quiet_period(
         sign_in(cognito, client_id, password="Wr0ng-Password!")
     assert error_of(caught) == ("NotAuthorizedException", "Incorrect username or password.")
     sign_in(cognito, client_id)
+
+
+def test_id_token_booleans_and_custom_attributes(cognito: Any) -> None:
+    pool_id = cognito.create_user_pool(
+        PoolName="attrs", Schema=[{"Name": "tier", "AttributeDataType": "Number"}]
+    )["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(
+        UserPoolId=pool_id,
+        Username="alice",
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": "a@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "custom:tier", "Value": "3"},
+        ],
+    )
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username="alice", Password=PASSWORD, Permanent=True)
+    claims = jwt.decode(
+        sign_in(cognito, client_id)["AuthenticationResult"]["IdToken"], options={"verify_signature": False}
+    )
+    assert claims["email_verified"] is True and claims["custom:tier"] == "3"

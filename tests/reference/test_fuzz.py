@@ -3,7 +3,7 @@
 Bodies come from the specs engineer's Hypothesis strategies; ids are swapped for live ones half the
 time so the draws reach past "does not exist".
 
-Run: ``/tmp/venv/bin/pytest tests/reference/test_fuzz.py -q``.
+Run: ``pytest tests/reference/test_fuzz.py -q``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 This is the pattern the miniature wrong endpoints use. Every scenario below passes on the reference
 and fails on the reference with one hook overridden, so each behaviour's check can fail.
 
-Run: ``/tmp/venv/bin/pytest tests/reference/test_hooks.py -q``.
+Run: ``pytest tests/reference/test_hooks.py -q``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from reference_support import PASSWORD, in_process_client, sign_in
 
 from conformance.crypto.srp import DeviceSrpClient, UserSrpClient, new_device_secret
-from conformance.reference import HOOK_BEHAVIOURS, CognitoService, ReferenceApp
+from conformance.reference import HOOK_BEHAVIOURS, HOOKS, CognitoService, ReferenceApp
 from conformance.reference.clock import ManualClock
 
 WRONG = "Wr0ng-Password!"
@@ -279,3 +279,28 @@ def test_error_response_is_the_error_wire_hook() -> None:
         with pytest.raises(ClientError) as caught:
             in_process_client(app).describe_user_pool(UserPoolId="us-east-1_missing00")
         assert caught.value.response["Error"]["Code"] == expected
+
+
+def test_hooks_exist_on_the_service() -> None:
+    for name in HOOKS:
+        assert callable(getattr(CognitoService, name)), name
+
+
+def test_overriding_one_hook_breaks_one_behaviour(clock: ManualClock) -> None:
+    """The miniature pattern: subclass the service, override one hook, set ``service_class``."""
+
+    class AcceptsAnyPassword(CognitoService):
+        def password_matches(self, user: Any, password: str) -> bool:
+            return True
+
+    class BrokenApp(ReferenceApp):
+        service_class = AcceptsAnyPassword
+
+    cognito = in_process_client(BrokenApp(clock=clock))
+    pool_id = cognito.create_user_pool(PoolName="broken")["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool_id, Username="alice", MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username="alice", Password=PASSWORD, Permanent=True)
+    assert "AuthenticationResult" in sign_in(cognito, client_id, password="Wr0ng-Password!")

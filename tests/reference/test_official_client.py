@@ -5,7 +5,7 @@ ACIJ runs its own SRP, ConfirmDevice, device SRP, refresh and sign-out code (aws
 also see which challenges the exchange went through. Needs node and ``tools/npm/node_modules``;
 skips without them unless CONFORMANCE_REQUIRE_NODE=1.
 
-Run: ``/tmp/venv/bin/pytest tests/reference/test_official_client.py -q``.
+Run: ``pytest tests/reference/test_official_client.py -q``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """User pools and app clients: defaults, update resets, ids (aws-behaviour.md §9, §12.5, §12.7).
 
-Run: ``/tmp/venv/bin/pytest tests/reference/test_pools_clients.py -q``.
+Run: ``pytest tests/reference/test_pools_clients.py -q``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Users: sign-up, admin creation, statuses, password policy, ListUsers (aws-behaviour.md §7-§9).
 
-Run: ``/tmp/venv/bin/pytest tests/reference/test_reference_users.py -q``.
+Run: ``pytest tests/reference/test_reference_users.py -q``.
 """
 
 from __future__ import annotations

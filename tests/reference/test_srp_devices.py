@@ -1,6 +1,6 @@
 """Server-side SRP for users and devices, and device tracking (aws-behaviour.md §1, §2, §12.1, §12.2).
 
-Run: ``/tmp/venv/bin/pytest tests/reference/test_srp_devices.py -q``.
+Run: ``pytest tests/reference/test_srp_devices.py -q``.
 """
 
 from __future__ import annotations

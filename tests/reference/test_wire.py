@@ -1,6 +1,6 @@
 """The wire protocol of the reference (aws-behaviour.md §7, §10), checked on raw bytes.
 
-Run: ``/tmp/venv/bin/pytest tests/reference/test_wire.py -q``.
+Run: ``pytest tests/reference/test_wire.py -q``.
 """
 
 from __future__ import annotations
