@@ -17,7 +17,7 @@ and the harness can all depend on it.
 
 from __future__ import annotations
 
-from conformance.facts.catalogue import CatalogueError, areas, catalogue, fact
+from conformance.facts.loader import CatalogueError, areas, catalogue, fact
 from conformance.facts.model import Fact, Source
 
 __all__ = ["CatalogueError", "Fact", "Source", "areas", "catalogue", "fact"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformance.facts.catalogue import areas, catalogue
+from conformance.facts.loader import areas, catalogue
 
 HEADER = """\
 # AWS facts

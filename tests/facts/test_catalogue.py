@@ -15,7 +15,7 @@ import pytest
 from conformance.areas import AREAS
 from conformance.divergence import Confidence
 from conformance.facts import CatalogueError, Fact, Source, areas, catalogue, fact
-from conformance.facts.catalogue import ID_PATTERN, _fact
+from conformance.facts.loader import ID_PATTERN, _fact
 from conformance.facts.render import render
 
 ROOT = Path(__file__).resolve().parents[2]
