@@ -45,8 +45,8 @@ WIRE_TIMESTAMPS = fact("protocol.wire-timestamps")
 SHAPE_MODEL = fact("protocol.shape-model")
 #: The model's length, pattern and range traits are input validation: AWS's own answers break them
 #: (DescribeUserPool returns the attribute ``phone_number_verified``, 21 characters, where
-#: SchemaAttributeType.Name allows 20: aws-behaviour.md §9 [CLI create-user-pool]). On responses
-#: they are reported, never failing.
+#: SchemaAttributeType.Name allows 20; see the fact ``protocol.shape-model-constraint``). On
+#: responses they are reported, never failing.
 SHAPE_MODEL_CONSTRAINT = fact("protocol.shape-model-constraint")
 _RESPONSE_CONSTRAINTS = frozenset({"length", "pattern", "range"})
 
