@@ -10,11 +10,13 @@ plugin weighs the recorded divergences against the endpoint's expectations file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from conformance.divergence import CheckKind, Confidence, Divergence
+from conformance.divergence import CheckKind, Divergence
+
+# Fact moved to conformance.facts; re-exported here so `from conformance.checks import Fact` keeps working.
+from conformance.facts import Fact, fact
 from conformance.wire import JSON_CONTENT_TYPE
 
 if TYPE_CHECKING:
@@ -34,35 +36,18 @@ class DivergenceFound(AssertionError):
         self.divergences = divergences
 
 
-@dataclass(frozen=True)
-class Fact:
-    """An AWS fact a check rests on: where aws-behaviour.md states it, its source, its confidence."""
-
-    section: str
-    source: str
-    confidence: Confidence = Confidence.DOCUMENTED
-
-    def cite(self) -> str:
-        return f"aws-behaviour.md {self.section} {self.source}".strip()
-
-
-WIRE_CONTENT_TYPE = Fact("§10", "[BC jsonVersion 1.1; ACIJ Client.js; 3P:213558819 real headers]")
-WIRE_REQUEST_ID = Fact("§10", "[3P:213558819 real 2024 headers]")
-WIRE_ERROR_STATUS = Fact("§7", "[ISS aws-sdk-java#2449; amplify-js#3540; aws-sdk-php#1088]")
-WIRE_ERROR_BODY = Fact("§7", "[ISS aws-sdk-php#1088; ellaisys/aws-cognito#94; pmill/aws-cognito#42]")
-WIRE_ERROR_HEADER = Fact("§7", "[ACIJ Client.js reads x-amzn-errortype when the body does not parse]")
-WIRE_TIMESTAMPS = Fact("§10", "[CLI raw JSON outputs; BC DateType docs]")
-SHAPE_MODEL = Fact("§0", "[BC service-2.json, via specs/]")
+WIRE_CONTENT_TYPE = fact("protocol.wire-content-type")
+WIRE_REQUEST_ID = fact("protocol.wire-request-id")
+WIRE_ERROR_STATUS = fact("protocol.wire-error-status")
+WIRE_ERROR_BODY = fact("protocol.wire-error-body")
+WIRE_ERROR_HEADER = fact("protocol.wire-error-header")
+WIRE_TIMESTAMPS = fact("protocol.wire-timestamps")
+SHAPE_MODEL = fact("protocol.shape-model")
 #: The model's length, pattern and range traits are input validation: AWS's own answers break them
 #: (DescribeUserPool returns the attribute ``phone_number_verified``, 21 characters, where
-#: SchemaAttributeType.Name allows 20: aws-behaviour.md §9 [CLI create-user-pool]). On responses
-#: they are reported, never failing.
-SHAPE_MODEL_CONSTRAINT = Fact(
-    "§0, §9",
-    "[BC constraint traits on a response member; AWS does not hold its "
-    "answers to them, e.g. phone_number_verified]",
-    Confidence.UNVERIFIED,
-)
+#: SchemaAttributeType.Name allows 20; see the fact ``protocol.shape-model-constraint``). On
+#: responses they are reported, never failing.
+SHAPE_MODEL_CONSTRAINT = fact("protocol.shape-model-constraint")
 _RESPONSE_CONSTRAINTS = frozenset({"length", "pattern", "range"})
 
 

@@ -13,46 +13,34 @@ import dataclasses
 import pytest
 
 from conformance import flows
-from conformance.checks import Fact
-from conformance.divergence import Confidence
+from conformance.facts import fact
 
 pytestmark = pytest.mark.kind("semantics")
 
 ADMIN_FLOWS = ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
-TOKENS_ISSUED = Fact("§5", "[BC AuthenticationResultType; CLI admin-initiate-auth]")
-BEARER = Fact("§5", "[MOTO-V TokenType == 'Bearer']", Confidence.VERIFIED)
-EXPIRES_IN = Fact("§5", "[CLI initiate-auth ExpiresIn 3600; 3P:67291308035]")
-SIGN_IN_HAS_REFRESH = Fact("§5, App. A.2", "[MOTO-V tokens include RefreshToken]", Confidence.VERIFIED)
-NO_CHALLENGE_ON_SUCCESS = Fact("§3", "[MOTO-V; CLI respond-to-auth-challenge ex.1: no ChallengeName/Session]")
-ADMIN_NO_SRP_LEGACY = Fact(
-    "§4, App. A.2", "[MOTO-V test_group_in_access_token, test_jti_in_tokens]", Confidence.VERIFIED
-)
-ADMIN_SRP = Fact(
-    "§12.2", "[MINI-1758; SRPH admin flow: AdminInitiateAuth USER_SRP_AUTH -> PASSWORD_VERIFIER] (likely)"
-)
-REFRESH_NO_NEW_REFRESH = Fact(
-    "§4", "[DG using-the-refresh-token; BC GetTokensFromRefreshToken; ACIJ refreshSession]"
-)
-INVALID_REFRESH = Fact("§4, §7", "[3P:535361096, 3P:39875646043: Invalid Refresh Token]")
-ADMIN_FLOW_NOT_ENABLED = Fact("§4, §12.3", "[3P:62781046983 admin-initiate-auth run; 3P:27532178031]")
-USER_FLOW_ON_ADMIN = Fact(
-    "§4",
-    "[BC: USER_PASSWORD_AUTH is not an AdminInitiateAuth flow; the error is UNVERIFIED]",
-    Confidence.UNVERIFIED,
-)
-SECRET_HASH_OK = Fact("§1", "[DG signing-up-users-in-your-app; MOTO-V secret client]")
-SECRET_HASH_WRONG = Fact("§1", "[ISS pmill/aws-cognito#42; boto/boto3#2736: Unable to verify secret hash]")
-SECRET_HASH_MISSING = Fact(
-    "§12.2", "[3P:52303799375 admin-initiate-auth log; ISS amplify-android#2504]", Confidence.VERIFIED
-)
-INCORRECT = Fact("§7", "[ISS ellaisys/aws-cognito#94; DG managing-errors: Incorrect username or password.]")
-UNKNOWN_USER_LEGACY = Fact("§7", "[3P:3684622224; 3P:70839519046: User does not exist.]")
-PREVENT_EXISTENCE = Fact("§7", "[DG cognito-user-pool-managing-errors: PreventUserExistenceErrors ENABLED]")
-UNCONFIRMED = Fact("§7", "[3P:56310745976; ISS amazon-cognito-identity-js#288 (AWS staff)]")
-DISABLED = Fact("§6, §7", "[BC AdminDisableUser; 3P:56438157254, 3P:70240468067: User is disabled.]")
-UNKNOWN_POOL = Fact("§7", "[3P:32394350676 real-AWS snapshot: User pool <poolId> does not exist.]")
-UNKNOWN_CLIENT = Fact("§7", "[3P:12010190822: User pool client <clientId> does not exist.]")
+TOKENS_ISSUED = fact("auth.tokens-issued")
+ADMIN_FLOW_SYNONYMS = fact("auth.admin-flow-synonyms")
+BEARER = fact("auth.bearer")
+EXPIRES_IN = fact("auth.expires-in")
+SIGN_IN_HAS_REFRESH = fact("auth.sign-in-has-refresh")
+NO_CHALLENGE_ON_SUCCESS = fact("auth.no-challenge-on-success")
+ADMIN_NO_SRP_LEGACY = fact("auth.admin-no-srp-legacy")
+ADMIN_SRP = fact("auth.admin-srp")
+REFRESH_NO_NEW_REFRESH = fact("auth.refresh-no-new-refresh")
+INVALID_REFRESH = fact("auth.invalid-refresh")
+ADMIN_FLOW_NOT_ENABLED = fact("auth.admin-flow-not-enabled")
+USER_FLOW_ON_ADMIN = fact("auth.user-flow-on-admin")
+SECRET_HASH_OK = fact("auth.secret-hash-ok")
+SECRET_HASH_WRONG = fact("auth.secret-hash-wrong")
+SECRET_HASH_MISSING = fact("auth.secret-hash-missing")
+INCORRECT = fact("auth.incorrect")
+UNKNOWN_USER_LEGACY = fact("auth.unknown-user-legacy")
+PREVENT_EXISTENCE = fact("auth.prevent-existence")
+UNCONFIRMED = fact("auth.unconfirmed")
+DISABLED = fact("auth.disabled")
+UNKNOWN_POOL = fact("pools.unknown-pool")
+UNKNOWN_CLIENT = fact("clients.unknown-client")
 
 
 def check_tokens_issued(check, response) -> bool:
@@ -80,7 +68,7 @@ def admin_sign_in(cognito, client, user, flow: str = "ADMIN_USER_PASSWORD_AUTH")
     )
 
 
-@pytest.mark.fact("§5 [BC; CLI; MOTO-V]", "documented")
+@pytest.mark.fact(TOKENS_ISSUED)
 def test_admin_user_password_auth_returns_tokens(cognito, check, user_pool, make_app_client, make_user):
     """§4, §5: ADMIN_USER_PASSWORD_AUTH on an ALLOW_ADMIN_USER_PASSWORD_AUTH client returns the three tokens."""
     client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS)
@@ -88,7 +76,7 @@ def test_admin_user_password_auth_returns_tokens(cognito, check, user_pool, make
     check_tokens_issued(check, admin_sign_in(cognito, client, user))
 
 
-@pytest.mark.fact("§4 [MOTO-V test_jti_in_tokens]", "verified")
+@pytest.mark.fact(ADMIN_NO_SRP_LEGACY)
 def test_admin_no_srp_auth_on_legacy_client_returns_tokens(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -101,7 +89,7 @@ def test_admin_no_srp_auth_on_legacy_client_returns_tokens(
 
 
 @pytest.mark.parametrize("flow", ["ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"])
-@pytest.mark.fact("§4 [BC: ALLOW_ADMIN_USER_PASSWORD_AUTH replaces ADMIN_NO_SRP_AUTH]", "documented")
+@pytest.mark.fact(ADMIN_FLOW_SYNONYMS)
 def test_admin_password_flows_are_synonyms_on_allow_client(
     cognito, check, user_pool, make_app_client, make_user, flow
 ):
@@ -112,7 +100,7 @@ def test_admin_password_flows_are_synonyms_on_allow_client(
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [ISS ellaisys#94; DG]", "documented")
+@pytest.mark.fact(INCORRECT)
 def test_admin_sign_in_with_wrong_password_is_incorrect(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -125,7 +113,7 @@ def test_admin_sign_in_with_wrong_password_is_incorrect(
 
 @pytest.mark.kind("errors")
 @pytest.mark.parametrize("flow", ["ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"])
-@pytest.mark.fact("§4 [3P:62781046983 admin-initiate-auth run]", "documented")
+@pytest.mark.fact(ADMIN_FLOW_NOT_ENABLED)
 def test_admin_flow_not_enabled_on_default_client(
     cognito, check, user_pool, make_app_client, make_user, flow
 ):
@@ -142,7 +130,7 @@ def test_admin_flow_not_enabled_on_default_client(
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§4 [BC; error UNVERIFIED]", "unverified")
+@pytest.mark.fact(USER_FLOW_ON_ADMIN)
 def test_user_password_auth_is_refused_by_admin_initiate_auth(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -156,7 +144,7 @@ def test_user_password_auth_is_refused_by_admin_initiate_auth(
 
 
 @pytest.mark.kind("srp-devices")
-@pytest.mark.fact("§12.2 [MINI-1758; SRPH]", "documented")
+@pytest.mark.fact(ADMIN_SRP)
 def test_admin_user_srp_auth_completes_through_admin_respond(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -175,7 +163,7 @@ def test_admin_user_srp_auth_completes_through_admin_respond(
 
 
 @pytest.mark.parametrize("flow", ["REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"])
-@pytest.mark.fact("§4 [DG using-the-refresh-token; BC]", "documented")
+@pytest.mark.fact(REFRESH_NO_NEW_REFRESH)
 def test_admin_refresh_returns_new_tokens_without_refresh_token(
     cognito, check, user_pool, make_app_client, make_user, flow
 ):
@@ -199,7 +187,7 @@ def test_admin_refresh_returns_new_tokens_without_refresh_token(
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§4, §7 [3P:535361096]", "documented")
+@pytest.mark.fact(INVALID_REFRESH)
 def test_admin_refresh_with_garbage_token_is_invalid(cognito, check, user_pool, make_app_client):
     """§4: a refresh token that was never issued gives NotAuthorizedException "Invalid Refresh Token"."""
     client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS)
@@ -209,7 +197,7 @@ def test_admin_refresh_with_garbage_token_is_invalid(cognito, check, user_pool, 
     check.error(refused, "NotAuthorizedException", INVALID_REFRESH, message="Invalid Refresh Token")
 
 
-@pytest.mark.fact("§1 [DG; MOTO-V]", "documented")
+@pytest.mark.fact(SECRET_HASH_OK)
 def test_admin_secret_client_signs_in_with_secret_hash(cognito, check, user_pool, make_app_client, make_user):
     """§1: a secret client accepts ADMIN_USER_PASSWORD_AUTH and refresh with the right SECRET_HASH."""
     client = make_app_client(user_pool, GenerateSecret=True, ExplicitAuthFlows=ADMIN_FLOWS)
@@ -226,7 +214,7 @@ def test_admin_secret_client_signs_in_with_secret_hash(cognito, check, user_pool
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.2 [3P:52303799375 admin-initiate-auth log]", "verified")
+@pytest.mark.fact(SECRET_HASH_MISSING)
 def test_admin_secret_client_without_secret_hash_is_refused(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -248,7 +236,7 @@ def test_admin_secret_client_without_secret_hash_is_refused(
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§1 [ISS pmill/aws-cognito#42]", "documented")
+@pytest.mark.fact(SECRET_HASH_WRONG)
 def test_admin_secret_client_with_wrong_secret_hash_is_refused(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -267,7 +255,7 @@ def test_admin_secret_client_with_wrong_secret_hash_is_refused(
 
 @pytest.mark.kind("errors")
 @pytest.mark.parametrize("prevent", ["LEGACY", "ENABLED"])
-@pytest.mark.fact("§7 [3P:3684622224; DG managing-errors]", "documented")
+@pytest.mark.fact(UNKNOWN_USER_LEGACY)
 def test_admin_unknown_user(cognito, check, user_pool, make_app_client, prevent):
     """§7: an unknown user: "User does not exist." with LEGACY; "Incorrect username or password." with ENABLED."""
     client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS, PreventUserExistenceErrors=prevent)
@@ -282,7 +270,7 @@ def test_admin_unknown_user(cognito, check, user_pool, make_app_client, prevent)
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:56310745976]", "documented")
+@pytest.mark.fact(UNCONFIRMED)
 def test_admin_unconfirmed_user_is_not_confirmed(cognito, check, user_pool, make_app_client):
     """§7: an UNCONFIRMED (signed-up) user gets UserNotConfirmedException "User is not confirmed."."""
     client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS)
@@ -294,7 +282,7 @@ def test_admin_unconfirmed_user_is_not_confirmed(cognito, check, user_pool, make
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§6, §7 [BC; 3P:56438157254]", "documented")
+@pytest.mark.fact(DISABLED)
 def test_admin_disabled_user_is_refused(cognito, check, user_pool, make_app_client, make_user):
     """§6, §8: a disabled user gets NotAuthorizedException "User is disabled."; enabled again, they sign in."""
     client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS)
@@ -311,7 +299,7 @@ def test_admin_disabled_user_is_refused(cognito, check, user_pool, make_app_clie
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:32394350676]", "documented")
+@pytest.mark.fact(UNKNOWN_POOL)
 def test_admin_sign_in_in_unknown_pool_is_resource_not_found(cognito, check, endpoint):
     """§7: an unknown pool gives ResourceNotFoundException "User pool <poolId> does not exist."."""
     pool_id = f"{endpoint.region}_NoSuchPl0"
@@ -327,7 +315,7 @@ def test_admin_sign_in_in_unknown_pool_is_resource_not_found(cognito, check, end
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:12010190822]", "documented")
+@pytest.mark.fact(UNKNOWN_CLIENT)
 def test_admin_sign_in_with_unknown_client_is_resource_not_found(cognito, check, user_pool):
     """§7: an unknown ClientId in an existing pool: "User pool client <clientId> does not exist."."""
     client_id = "1" * 26

@@ -7,29 +7,22 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.checks import Fact
-from conformance.divergence import Confidence
+from conformance.facts import fact
 from conformance.plugin import unique_name
 
 pytestmark = pytest.mark.kind("semantics")
 
-CLIENT_ID = Fact("§9", "[CLI 3n4b5urk1ft4fl3mg5e62d9ado; DG 57cbishk4j24pabc1234567890: 26 chars [a-z0-9]]")
-SECRET_ONLY_WHEN_GENERATED = Fact("§9", "[BC CreateUserPoolClientRequest.GenerateSecret, ClientSecret]")
-SECRET_FORM = Fact("§9", "[BC ClientSecretType [\\w+]+; generated length UNVERIFIED]", Confidence.UNVERIFIED)
-CLIENT_DEFAULTS = Fact(
-    "§12.5", "[TFAWS TestAccCognitoIDPUserPoolClient_basic, run against AWS]", Confidence.VERIFIED
-)
-NO_IMPLICIT_FLOWS = Fact("§12.5", "[TFAWS TestAccCognitoIDPUserPoolClient_nulls]", Confidence.VERIFIED)
-LEGACY_FLOWS_VERBATIM = Fact(
-    "§12.3", "[TFAWS allFields, basic; CLI create-user-pool-client]", Confidence.VERIFIED
-)
-UPDATE_RESETS = Fact(
-    "§9", "[DG authentication-flow: UpdateUserPoolClient must include all existing properties]"
-)
-UNKNOWN_CLIENT = Fact("§7", "[3P:12010190822: User pool client <clientId> does not exist.]")
-UNKNOWN_POOL = Fact("§7", "[3P:32394350676 real-AWS snapshot: User pool <poolId> does not exist.]")
-SECRET_AND_GENERATE = Fact("§9", "[BC: a custom ClientSecret and GenerateSecret can't both be given]")
-SECRET_AND_GENERATE_TEXT = Fact("§9", "[message text UNVERIFIED]", Confidence.UNVERIFIED)
+CLIENT_ID = fact("clients.id-format")
+SECRET_ONLY_WHEN_GENERATED = fact("clients.secret-only-when-generated")
+SECRET_FORM = fact("clients.secret-form")
+CLIENT_DEFAULTS = fact("clients.client-defaults")
+NO_IMPLICIT_FLOWS = fact("clients.no-implicit-flows")
+LEGACY_FLOWS_VERBATIM = fact("clients.legacy-flows-verbatim")
+UPDATE_RESETS = fact("clients.update-resets")
+UNKNOWN_CLIENT = fact("clients.unknown-client")
+UNKNOWN_POOL = fact("pools.unknown-pool")
+SECRET_AND_GENERATE = fact("clients.secret-and-generate")
+SECRET_AND_GENERATE_TEXT = fact("clients.secret-and-generate-text")
 
 
 @pytest.fixture
@@ -40,7 +33,7 @@ def pool_id(make_user_pool, check):
     return created.body["UserPool"]["Id"]
 
 
-@pytest.mark.fact("§9 [CLI; DG]", "documented")
+@pytest.mark.fact(CLIENT_ID)
 def test_create_user_pool_client_returns_id_in_aws_format(cognito, check, pool_id):
     """§9: ClientId is 26 characters of ``[a-z0-9]``; the response echoes ClientName and UserPoolId."""
     name = unique_name("client")
@@ -54,7 +47,7 @@ def test_create_user_pool_client_returns_id_in_aws_format(cognito, check, pool_i
     check.present(created, "$.UserPoolClient.LastModifiedDate", CLIENT_ID)
 
 
-@pytest.mark.fact("§9 [BC]", "documented")
+@pytest.mark.fact(SECRET_ONLY_WHEN_GENERATED)
 def test_client_without_generate_secret_has_no_secret(cognito, check, pool_id):
     """§9: ClientSecret is present only when GenerateSecret=true (create and describe)."""
     created = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=unique_name("client"))
@@ -68,7 +61,7 @@ def test_client_without_generate_secret_has_no_secret(cognito, check, pool_id):
         check.absent(described, "$.UserPoolClient.ClientSecret", SECRET_ONLY_WHEN_GENERATED)
 
 
-@pytest.mark.fact("§9 [BC; MOTO-V reads it via describe]", "documented")
+@pytest.mark.fact(SECRET_ONLY_WHEN_GENERATED)
 def test_client_with_generate_secret_returns_secret(cognito, check, pool_id):
     """§9: GenerateSecret=true gives a ClientSecret in create and describe."""
     created = cognito.create_user_pool_client(
@@ -91,7 +84,7 @@ def test_client_with_generate_secret_returns_secret(cognito, check, pool_id):
         )
 
 
-@pytest.mark.fact("§12.5 [TFAWS]", "verified")
+@pytest.mark.fact(CLIENT_DEFAULTS)
 def test_describe_user_pool_client_returns_what_was_created(cognito, check, pool_id):
     """§12.5: a client created with a name and ``ADMIN_NO_SRP_AUTH`` describes with AWS's settled defaults."""
     created = cognito.create_user_pool_client(
@@ -131,7 +124,7 @@ def test_describe_user_pool_client_returns_what_was_created(cognito, check, pool
         check.absent(described, f"{client}.{member}", CLIENT_DEFAULTS)
 
 
-@pytest.mark.fact("§12.5 [TFAWS _nulls]", "verified")
+@pytest.mark.fact(NO_IMPLICIT_FLOWS)
 def test_client_created_without_flows_lists_none(cognito, check, pool_id):
     """§12.5: without ExplicitAuthFlows, describe returns none (the implicit defaults are not materialised)."""
     created = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=unique_name("client"))
@@ -144,7 +137,7 @@ def test_client_created_without_flows_lists_none(cognito, check, pool_id):
         check.absent(described, "$.UserPoolClient.ExplicitAuthFlows", NO_IMPLICIT_FLOWS)
 
 
-@pytest.mark.fact("§9 [DG authentication-flow]", "documented")
+@pytest.mark.fact(UPDATE_RESETS)
 def test_update_user_pool_client_resets_omitted_settings(cognito, check, pool_id):
     """§9: UpdateUserPoolClient resets what the request omits (here RefreshTokenValidity back to 30)."""
     created = cognito.create_user_pool_client(
@@ -170,7 +163,7 @@ def test_update_user_pool_client_resets_omitted_settings(cognito, check, pool_id
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:12010190822]", "documented")
+@pytest.mark.fact(UNKNOWN_CLIENT)
 def test_describe_unknown_client_is_resource_not_found(cognito, check, pool_id):
     """§7: an unknown ClientId gives ResourceNotFoundException "User pool client <clientId> does not exist."."""
     client_id = "0" * 26
@@ -184,7 +177,7 @@ def test_describe_unknown_client_is_resource_not_found(cognito, check, pool_id):
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:32394350676]", "documented")
+@pytest.mark.fact(UNKNOWN_POOL)
 def test_create_client_in_unknown_pool_is_resource_not_found(cognito, check, endpoint):
     """§7: a client in an unknown pool gives ResourceNotFoundException "User pool <poolId> does not exist."."""
     pool_id = f"{endpoint.region}_NoSuchPl0"
@@ -195,7 +188,7 @@ def test_create_client_in_unknown_pool_is_resource_not_found(cognito, check, end
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§9 [BC]", "documented")
+@pytest.mark.fact(SECRET_AND_GENERATE)
 def test_custom_secret_with_generate_secret_is_invalid(cognito, check, pool_id):
     """§9: a custom ClientSecret together with GenerateSecret=true is an InvalidParameterException."""
     created = cognito.create_user_pool_client(

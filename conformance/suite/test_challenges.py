@@ -18,7 +18,7 @@ import pytest
 from conformance import flows
 from conformance.checks import Fact
 from conformance.crypto.srp import UserSrpClient, cognito_timestamp
-from conformance.divergence import Confidence
+from conformance.facts import fact
 
 pytestmark = pytest.mark.kind("semantics")
 
@@ -27,51 +27,29 @@ ADMIN_FLOWS = ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_R
 #: §3: sessions last three minutes by default; a little more, so that the session has certainly expired.
 SESSION_LIFETIME_S = 3 * 60
 
-NEW_PASSWORD_CHALLENGE = Fact(
-    "§8", "[MOTO-V test_authorize_user_with_force_password_change_status]", Confidence.VERIFIED
-)
-NEW_PASSWORD_PARAMETERS = Fact(
-    "§3", "[3P:213558819 real 2024 capture; ACIJ JSON.parse of requiredAttributes]"
-)
-SESSION_ISSUED = Fact("§3", "[BC: a Session for each further challenge; SessionType 20..2048]")
-COMPLETION = Fact(
-    "§3", "[MOTO-V ChallengeParameters == {}; CLI respond-to-auth-challenge ex.1]", Confidence.VERIFIED
-)
-NO_CHALLENGE_ON_SUCCESS = Fact("§3", "[MOTO-V; CLI respond-to-auth-challenge ex.1: no ChallengeName/Session]")
-CONFIRMED_AFTER_NEW_PASSWORD = Fact(
-    "§8", "[MOTO-V test_authorize_user_with_force_password_change_status]", Confidence.VERIFIED
-)
-TEMPORARY_PASSWORD_REUSED = Fact("§8", "[MOTO-V test_jti_in_tokens reuses 'P2$Sword']", Confidence.VERIFIED)
-ADMIN_NEW_PASSWORD = Fact("§8, App. A.2", "[MOTO-V test_group_in_access_token]", Confidence.VERIFIED)
-SRP_THEN_NEW_PASSWORD = Fact(
-    "App. A.1", "[MOTO-V: SRP -> PASSWORD_VERIFIER -> NEW_PASSWORD_REQUIRED]", Confidence.VERIFIED
-)
-POLICY = Fact("§7, §8", "[3P:13047513602, 3P:3762752162: Password did not conform with policy: ...]")
-SESSION_TWICE = Fact("§3", "[3P:67291308035: session can only be used once.]")
-SESSION_GARBAGE = Fact("§3", "[3P:70070476267, 3P:71320217842: Invalid session for the user.]")
-SESSION_EXPIRED = Fact(
-    "§3, §12.4", "[DG authentication-flow 3 minutes; 3P:24212396986 and 2 more]", Confidence.VERIFIED
-)
-SESSION_VALIDITY_SETTING = Fact(
-    "§3", "[DG authentication-flow: Authentication flow session duration; BC 3..15]"
-)
-VERIFIER_RIGHT = Fact("§1, App. A.1", "[MOTO-V pycognito against AWS; ACIJ; AMP6]", Confidence.VERIFIED)
-VERIFIER_WITHOUT_SESSION = Fact(
-    "§1", "[MOTO-V: PYC sends no Session for PASSWORD_VERIFIER]", Confidence.VERIFIED
-)
-VERIFIER_WRONG = Fact("§1, §7", "[DG cognito-user-pool-managing-errors: generic NotAuthorizedException]")
-PADDED_DAY = Fact("§12.2", "[ISS qwigo/warrant#12; MINI-1758: 'Sep 05' refused]", Confidence.VERIFIED)
-PADDED_DAY_INFERRED = Fact(
-    "§12.2",
-    "[inference: a leading zero on a two-digit day, by analogy with the settled 'Apr 05']",
-    Confidence.UNVERIFIED,
-)
-WRONG_WEEKDAY = Fact("§12.2", "[MINI-1758 measured 2026: wrong weekday refused]", Confidence.VERIFIED)
-MALFORMED_TIMESTAMP = Fact("§12.2", "[ISS amazon-archives/amazon-cognito-identity-js#683] (likely)")
-ANSWER_NEEDS_SECRET_HASH = Fact("§1, §3", "[BC: SECRET_HASH in every challenge response of a secret client]")
-ANSWER_SECRET_HASH_TEXT = Fact(
-    "§12.2", "[the text is settled for InitiateAuth only; for an answer UNVERIFIED]", Confidence.UNVERIFIED
-)
+NEW_PASSWORD_CHALLENGE = fact("auth.new-password-challenge")
+NEW_PASSWORD_PARAMETERS = fact("auth.new-password-parameters")
+SESSION_ISSUED = fact("auth.session-issued")
+COMPLETION = fact("auth.completion")
+NO_CHALLENGE_ON_SUCCESS = fact("auth.no-challenge-on-success")
+CONFIRMED_AFTER_NEW_PASSWORD = fact("auth.new-password-challenge")
+TEMPORARY_PASSWORD_REUSED = fact("auth.temporary-password-reused")
+ADMIN_NEW_PASSWORD = fact("auth.admin-new-password")
+SRP_THEN_NEW_PASSWORD = fact("auth.srp-then-new-password")
+POLICY = fact("auth.policy")
+SESSION_TWICE = fact("auth.session-twice")
+SESSION_GARBAGE = fact("auth.session-garbage")
+SESSION_EXPIRED = fact("auth.session-expired")
+SESSION_VALIDITY_SETTING = fact("auth.session-validity-setting")
+VERIFIER_RIGHT = fact("auth.verifier-right")
+VERIFIER_WITHOUT_SESSION = fact("auth.verifier-without-session")
+VERIFIER_WRONG = fact("auth.verifier-wrong")
+PADDED_DAY = fact("auth.padded-day")
+PADDED_DAY_INFERRED = fact("auth.padded-day-inferred")
+WRONG_WEEKDAY = fact("auth.wrong-weekday")
+MALFORMED_TIMESTAMP = fact("auth.malformed-timestamp")
+ANSWER_NEEDS_SECRET_HASH = fact("auth.answer-needs-secret-hash")
+ANSWER_SECRET_HASH_TEXT = fact("auth.answer-secret-hash-text")
 
 INCORRECT = "Incorrect username or password."
 
@@ -126,7 +104,7 @@ def forge_signature(responses: dict[str, str]) -> dict[str, str]:
 # --- NEW_PASSWORD_REQUIRED -------------------------------------------------------------------------
 
 
-@pytest.mark.fact("§3 [3P:213558819]; §8 [MOTO-V]", "documented")
+@pytest.mark.fact(SESSION_ISSUED)
 def test_new_password_required_challenge_parameters(cognito, check, user_pool, make_app_client, make_user):
     """§3: the challenge carries USER_ID_FOR_SRP, and requiredAttributes/userAttributes as JSON *strings*."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -168,7 +146,7 @@ def test_new_password_required_challenge_parameters(cognito, check, user_pool, m
     )
 
 
-@pytest.mark.fact("§3, §8 [MOTO-V]", "verified")
+@pytest.mark.fact(NEW_PASSWORD_CHALLENGE)
 def test_new_password_answer_returns_tokens_and_confirms_user(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -187,7 +165,7 @@ def test_new_password_answer_returns_tokens_and_confirms_user(
     check.succeeded(flows.password_sign_in(cognito, client, user), CONFIRMED_AFTER_NEW_PASSWORD)
 
 
-@pytest.mark.fact("§8 [MOTO-V test_jti_in_tokens]", "verified")
+@pytest.mark.fact(TEMPORARY_PASSWORD_REUSED)
 def test_new_password_may_equal_temporary_password(cognito, check, user_pool, make_app_client, make_user):
     """§8: answering NEW_PASSWORD_REQUIRED with the temporary password itself is accepted (verified against AWS)."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -199,7 +177,7 @@ def test_new_password_may_equal_temporary_password(cognito, check, user_pool, ma
     check_completed(check, answer, TEMPORARY_PASSWORD_REUSED)
 
 
-@pytest.mark.fact("§8, Appendix A.2 [MOTO-V]", "verified")
+@pytest.mark.fact(ADMIN_NEW_PASSWORD)
 def test_admin_new_password_answer_on_legacy_client(cognito, check, user_pool, make_app_client, make_user):
     """Appendix A.2: ADMIN_NO_SRP_AUTH on a legacy client -> NEW_PASSWORD_REQUIRED -> AdminRespondToAuthChallenge -> tokens."""
     client = make_app_client(user_pool, ExplicitAuthFlows=["ADMIN_NO_SRP_AUTH"])
@@ -222,7 +200,7 @@ def test_admin_new_password_answer_on_legacy_client(cognito, check, user_pool, m
 
 @pytest.mark.kind("srp-devices")
 @pytest.mark.parametrize("admin", [False, True], ids=["respond", "admin-respond"])
-@pytest.mark.fact("Appendix A.1 [MOTO-V]", "verified")
+@pytest.mark.fact(SRP_THEN_NEW_PASSWORD)
 def test_srp_sign_in_of_force_change_user_asks_for_new_password(
     cognito, check, user_pool, make_app_client, make_user, admin
 ):
@@ -245,7 +223,7 @@ def test_srp_sign_in_of_force_change_user_asks_for_new_password(
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7, §8 [3P:13047513602]", "documented")
+@pytest.mark.fact(POLICY)
 def test_new_password_breaking_policy_is_invalid_password(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -270,7 +248,7 @@ def test_new_password_breaking_policy_is_invalid_password(
 
 @pytest.mark.kind("errors")
 @pytest.mark.parametrize("admin", [False, True], ids=["respond", "admin-respond"])
-@pytest.mark.fact("§3 [3P:67291308035]", "documented")
+@pytest.mark.fact(SESSION_TWICE)
 def test_session_used_twice_is_refused(cognito, check, user_pool, make_app_client, make_user, admin):
     """§3: a session that already succeeded: "Invalid session for the user, session can only be used once."."""
     client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS if admin else PASSWORD_FLOWS)
@@ -291,7 +269,7 @@ def test_session_used_twice_is_refused(cognito, check, user_pool, make_app_clien
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§3 [3P:70070476267]", "documented")
+@pytest.mark.fact(SESSION_GARBAGE)
 def test_garbage_session_is_invalid(cognito, check, user_pool, make_app_client, make_user):
     """§3: a session the endpoint never issued: NotAuthorizedException "Invalid session for the user."."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -316,7 +294,7 @@ def wait_past(endpoint, seconds: float) -> None:
 
 @pytest.mark.kind("errors")
 @pytest.mark.parametrize("admin", [False, True], ids=["respond", "admin-respond"])
-@pytest.mark.fact("§3, §12.4 [DG; 3P:24212396986]", "verified")
+@pytest.mark.fact(SESSION_EXPIRED)
 def test_expired_session_is_refused(cognito, check, endpoint, user_pool, make_app_client, make_user, admin):
     """§3: after the default three minutes: "Invalid session for the user, session is expired."."""
     client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS if admin else PASSWORD_FLOWS)
@@ -334,7 +312,7 @@ def test_expired_session_is_refused(cognito, check, endpoint, user_pool, make_ap
     )
 
 
-@pytest.mark.fact("§3 [DG authentication-flow; BC AuthSessionValidityType]", "documented")
+@pytest.mark.fact(SESSION_VALIDITY_SETTING)
 def test_session_lasts_as_long_as_the_client_says(
     cognito, check, endpoint, user_pool, make_app_client, make_user
 ):
@@ -354,7 +332,7 @@ def test_session_lasts_as_long_as_the_client_says(
 
 @pytest.mark.kind("srp-devices")
 @pytest.mark.parametrize("admin", [False, True], ids=["respond", "admin-respond"])
-@pytest.mark.fact("§1 [MOTO-V; ACIJ; AMP6]", "verified")
+@pytest.mark.fact(VERIFIER_RIGHT)
 def test_password_verifier_with_right_password_returns_tokens(
     cognito, check, user_pool, make_app_client, make_user, admin
 ):
@@ -367,7 +345,7 @@ def test_password_verifier_with_right_password_returns_tokens(
 
 
 @pytest.mark.kind("srp-devices")
-@pytest.mark.fact("§1 [MOTO-V: PYC answers without a Session]", "verified")
+@pytest.mark.fact(VERIFIER_WITHOUT_SESSION)
 def test_password_verifier_answer_needs_no_session(cognito, check, user_pool, make_app_client, make_user):
     """§1: AWS accepts the PASSWORD_VERIFIER answer without a Session (the state travels in SECRET_BLOCK)."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -389,7 +367,7 @@ def test_password_verifier_answer_needs_no_session(cognito, check, user_pool, ma
 
 @pytest.mark.kind("srp-devices")
 @pytest.mark.parametrize("admin", [False, True], ids=["respond", "admin-respond"])
-@pytest.mark.fact("§1, §7 [DG managing-errors]", "documented")
+@pytest.mark.fact(VERIFIER_WRONG)
 def test_password_verifier_with_wrong_password_is_incorrect(
     cognito, check, user_pool, make_app_client, make_user, admin
 ):
@@ -405,7 +383,7 @@ def test_password_verifier_with_wrong_password_is_incorrect(
 
 @pytest.mark.kind("srp-devices")
 @pytest.mark.parametrize("admin", [False, True], ids=["respond", "admin-respond"])
-@pytest.mark.fact("§1, §7 [DG managing-errors]", "documented")
+@pytest.mark.fact(VERIFIER_WRONG)
 def test_password_verifier_with_forged_signature_is_incorrect(
     cognito, check, user_pool, make_app_client, make_user, admin
 ):
@@ -420,7 +398,7 @@ def test_password_verifier_with_forged_signature_is_incorrect(
 
 
 @pytest.mark.kind("srp-devices")
-@pytest.mark.fact("§12.2 [ISS qwigo/warrant#12; MINI-1758]", "verified")
+@pytest.mark.fact(PADDED_DAY)
 def test_password_verifier_with_zero_padded_day_is_incorrect(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -441,7 +419,7 @@ def test_password_verifier_with_zero_padded_day_is_incorrect(
 
 
 @pytest.mark.kind("srp-devices")
-@pytest.mark.fact("§12.2 [MINI-1758]", "verified")
+@pytest.mark.fact(WRONG_WEEKDAY)
 def test_password_verifier_with_wrong_weekday_is_incorrect(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -458,7 +436,7 @@ def test_password_verifier_with_wrong_weekday_is_incorrect(
 
 
 @pytest.mark.kind("srp-devices")
-@pytest.mark.fact("§12.2 [ISS amazon-cognito-identity-js#683]", "documented")
+@pytest.mark.fact(MALFORMED_TIMESTAMP)
 def test_password_verifier_with_malformed_timestamp_is_invalid(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -477,7 +455,7 @@ def test_password_verifier_with_malformed_timestamp_is_invalid(
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§1, §3 [BC]", "documented")
+@pytest.mark.fact(ANSWER_NEEDS_SECRET_HASH)
 def test_password_verifier_answer_of_secret_client_needs_secret_hash(
     cognito, check, user_pool, make_app_client, make_user
 ):

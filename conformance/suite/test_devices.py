@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import jwt
 import pytest
 
-from conformance.checks import Fact
-from conformance.divergence import CheckKind, Confidence
+from conformance.divergence import CheckKind
+from conformance.facts import fact
 from conformance.flows import (
     AppClient,
     DeviceSecret,
@@ -30,38 +30,26 @@ pytestmark = pytest.mark.kind("srp-devices")
 ALWAYS = {"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserPrompt": False}
 OPT_IN = {"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserPrompt": True}
 
-NEW_DEVICE_METADATA = Fact(
-    "§2", "[API_DeviceConfigurationType: newly generated DEVICE_KEY and DEVICE_GROUP_KEY]"
-)
-DEVICE_KEY_FORMAT = Fact("§2", "[CLI us-west-2_a1b2c3d4-...; DG device-tracking: Region_UUID]")
-GROUP_KEY_FORMAT = Fact("§12.1", "[CLI -v7w9UcY6; 3P captures: ^-[0-9A-Za-z]{8}$ (likely)]")
-TRACKING_OFF = Fact("§2", "[BC DeviceConfigurationType: any property activates device remembering]")
-CONFIRMATION_NECESSARY = Fact("§2", "[BC ConfirmDeviceResponse, DeviceConfigurationType]")
-DEVICE_ATTRIBUTES = Fact("§2", "[CLI get-device, admin-get-device, list-devices]")
-ONLY_REMEMBERED_LISTED = Fact("§12.1", "[AMPF-IT device_tracking_test, run against AWS]", Confidence.VERIFIED)
-STATUS_UPDATE = Fact("§2", "[BC UpdateDeviceStatus: changes the status of a device without deleting it]")
-DEVICE_GONE = Fact("§2", "[BC ForgetDevice; AMP6 retryOnResourceNotFoundException 'Device does not exist.']")
-UNKNOWN_KEY_UPDATE = Fact(
-    "§12.1", "[ISS aws/aws-sdk-net#1055; repost AdminUpdateDeviceStatus]", Confidence.VERIFIED
-)
-FORGOTTEN_SIGN_IN = Fact(
-    "§12.1", "[AMPF _respondToChallenge; AMPF-IT 'can login when device is removed']", Confidence.VERIFIED
-)
-KEY_KEPT = Fact("§12.1", "[AMPF-IT 'multiple logins use the same device key']", Confidence.VERIFIED)
-DEVICE_KEY_CLAIM = Fact("§2, §5", "[DG using-the-access-token example payload: device_key]")
-DEVICE_CHALLENGE = Fact(
-    "§2, §12.1",
-    "[DEVICE_SRP_AUTH for a remembered device without MFA: still UNVERIFIED]",
-    Confidence.UNVERIFIED,
-)
-WRONG_DEVICE_PROOF = Fact("§12.1", "[ISS aws-sdk-net-extensions-cognito#73, #44, #139 (likely)]")
-INVALID_DEVICE_KEY = Fact("§2, §12.1", "[3P:55399587348 wire body; ISS boto/boto3#4059 (likely)]")
-TRACKING_DISABLED = Fact(
-    "§12.1", "[3P:9290824525 amplify-flutter example; ISS amplify-flutter#1759 (likely)]"
-)
-TRACKING_DISABLED_TEXT = Fact("§12.1", "[message text still UNVERIFIED]", Confidence.UNVERIFIED)
-PAGINATION = Fact("§2", "[BC ListDevices Limit 0..60, PaginationToken]")
-REFRESH_WITH_DEVICE = Fact("§2", "[BC GetTokensFromRefreshTokenRequest.DeviceKey; ACIJ sends DEVICE_KEY]")
+NEW_DEVICE_METADATA = fact("devices.new-device-metadata")
+DEVICE_KEY_FORMAT = fact("devices.device-key-format")
+GROUP_KEY_FORMAT = fact("devices.group-key-format")
+TRACKING_OFF = fact("devices.tracking-off")
+CONFIRMATION_NECESSARY = fact("devices.confirmation-necessary")
+DEVICE_ATTRIBUTES = fact("devices.device-attributes")
+ONLY_REMEMBERED_LISTED = fact("devices.only-remembered-listed")
+STATUS_UPDATE = fact("devices.status-update")
+DEVICE_GONE = fact("devices.device-gone")
+UNKNOWN_KEY_UPDATE = fact("devices.unknown-key-update")
+FORGOTTEN_SIGN_IN = fact("devices.forgotten-sign-in")
+KEY_KEPT = fact("devices.key-kept")
+DEVICE_KEY_CLAIM = fact("devices.device-key-claim")
+DEVICE_CHALLENGE = fact("devices.device-challenge")
+WRONG_DEVICE_PROOF = fact("devices.wrong-device-proof")
+INVALID_DEVICE_KEY = fact("devices.invalid-device-key")
+TRACKING_DISABLED = fact("devices.tracking-disabled")
+TRACKING_DISABLED_TEXT = fact("devices.tracking-disabled-text")
+PAGINATION = fact("devices.pagination")
+REFRESH_WITH_DEVICE = fact("devices.refresh-with-device")
 
 
 @dataclass
@@ -133,7 +121,7 @@ def _attribute(response, path: str, name: str):
     return found
 
 
-@pytest.mark.fact("§2 [API_DeviceConfigurationType; CLI; DG]", "documented")
+@pytest.mark.fact(NEW_DEVICE_METADATA)
 def test_sign_in_on_a_tracking_pool_returns_new_device_metadata(
     cognito, check, make_user_pool, make_app_client, make_user, endpoint
 ):
@@ -161,7 +149,7 @@ def test_sign_in_on_a_tracking_pool_returns_new_device_metadata(
     check.matches(answer, f"{metadata}.DeviceGroupKey", r"-[0-9A-Za-z]{8}", GROUP_KEY_FORMAT)
 
 
-@pytest.mark.fact("§2 [BC DeviceConfigurationType]", "documented")
+@pytest.mark.fact(TRACKING_OFF)
 def test_pool_without_tracking_returns_no_device_metadata(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -173,7 +161,7 @@ def test_pool_without_tracking_returns_no_device_metadata(
         check.absent(answer, "$.AuthenticationResult.NewDeviceMetadata", TRACKING_OFF)
 
 
-@pytest.mark.fact("§2 [BC ConfirmDeviceResponse]", "documented")
+@pytest.mark.fact(CONFIRMATION_NECESSARY)
 @pytest.mark.parametrize(("config", "necessary"), [(ALWAYS, False), (OPT_IN, True)], ids=["always", "opt-in"])
 def test_confirm_device_says_whether_the_user_must_confirm(
     cognito, check, make_user_pool, make_app_client, make_user, config, necessary
@@ -183,7 +171,7 @@ def test_confirm_device_says_whether_the_user_must_confirm(
     check.equal(confirmed, "$.UserConfirmationNecessary", necessary, CONFIRMATION_NECESSARY)
 
 
-@pytest.mark.fact("§2 [CLI get-device, admin-get-device]", "documented")
+@pytest.mark.fact(DEVICE_ATTRIBUTES)
 @pytest.mark.parametrize(
     ("config", "status"), [(ALWAYS, "remembered"), (OPT_IN, "not_remembered")], ids=["always", "opt-in"]
 )
@@ -220,7 +208,7 @@ def _listed_keys(response) -> list[str]:
     return [d.get("DeviceKey") for d in response.body.get("Devices", [])] if response.ok else []
 
 
-@pytest.mark.fact("§12.1 [AMPF-IT]", "verified")
+@pytest.mark.fact(ONLY_REMEMBERED_LISTED)
 def test_list_devices_lists_only_remembered_devices(
     cognito, check, make_user_pool, make_app_client, make_user
 ):
@@ -253,7 +241,7 @@ def test_list_devices_lists_only_remembered_devices(
             )
 
 
-@pytest.mark.fact("§2 [BC UpdateDeviceStatus; CLI get-device]", "documented")
+@pytest.mark.fact(STATUS_UPDATE)
 def test_update_device_status_changes_the_remembered_status(cognito, check, track):
     """§2: UpdateDeviceStatus / AdminUpdateDeviceStatus set dev:device_remembered_status."""
     tracked = track()
@@ -293,7 +281,7 @@ def test_update_device_status_changes_the_remembered_status(cognito, check, trac
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§2; §12.1 [settled]", "verified")
+@pytest.mark.fact(UNKNOWN_KEY_UPDATE)
 def test_forgotten_device_does_not_exist(cognito, check, track):
     """§2, §12.1: after ForgetDevice, GetDevice and UpdateDeviceStatus give ResourceNotFoundException."""
     tracked = track()
@@ -310,7 +298,7 @@ def test_forgotten_device_does_not_exist(cognito, check, track):
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.1 [repost AdminUpdateDeviceStatus; 3P repost]", "documented")
+@pytest.mark.fact(DEVICE_GONE)
 def test_admin_forget_device_removes_it_from_admin_list_devices(cognito, check, track):
     """§12.1: a device forgotten with AdminForgetDevice vanishes from AdminListDevices and cannot be updated."""
     tracked = track()
@@ -337,7 +325,7 @@ def test_admin_forget_device_removes_it_from_admin_list_devices(cognito, check, 
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.1 [AMPF]", "verified")
+@pytest.mark.fact(FORGOTTEN_SIGN_IN)
 def test_sign_in_with_a_forgotten_device_key_is_resource_not_found(cognito, check, track):
     """§12.1: signing in with a forgotten DEVICE_KEY fails at the PASSWORD_VERIFIER answer: "Device does not exist."."""
     tracked = track()
@@ -355,7 +343,7 @@ def test_sign_in_with_a_forgotten_device_key_is_resource_not_found(cognito, chec
         )
 
 
-@pytest.mark.fact("§2; §12.1", "verified")
+@pytest.mark.fact(KEY_KEPT)
 def test_sign_in_with_a_remembered_device_keeps_its_key(cognito, check, track):
     """§12.1: a sign-in that sends a remembered DEVICE_KEY gets no new device; the access token names the device."""
     tracked = track()
@@ -390,7 +378,7 @@ def test_sign_in_with_a_remembered_device_keeps_its_key(cognito, check, track):
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.1 [ISS aws-sdk-net-extensions-cognito#73]", "documented")
+@pytest.mark.fact(WRONG_DEVICE_PROOF)
 def test_wrong_device_proof_is_not_authorized(cognito, check, track):
     """§12.1: DEVICE_PASSWORD_VERIFIER signed with another device password: "Incorrect username or password."."""
     tracked = track()
@@ -408,7 +396,7 @@ def test_wrong_device_proof_is_not_authorized(cognito, check, track):
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.1 [ISS aws/aws-sdk-net#1055]", "documented")
+@pytest.mark.fact(UNKNOWN_KEY_UPDATE)
 def test_another_users_device_does_not_exist_for_them(cognito, check, track, make_user):
     """§12.1: a device key unknown to the caller (another user's) gives ResourceNotFoundException."""
     tracked = track()
@@ -427,7 +415,7 @@ def test_another_users_device_does_not_exist_for_them(cognito, check, track, mak
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§2 [3P:55399587348]; §12.1", "documented")
+@pytest.mark.fact(INVALID_DEVICE_KEY)
 def test_confirm_device_with_an_unknown_key_is_invalid(cognito, check, track, endpoint):
     """§2, §12.1: ConfirmDevice with a key not issued to this sign-in: "Invalid device key given."."""
     tracked = track()
@@ -445,7 +433,7 @@ def test_confirm_device_with_an_unknown_key_is_invalid(cognito, check, track, en
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.1 [3P:9290824525]", "documented")
+@pytest.mark.fact(TRACKING_DISABLED)
 def test_list_devices_on_a_pool_without_tracking_is_a_configuration_error(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -466,7 +454,7 @@ def test_list_devices_on_a_pool_without_tracking_is_a_configuration_error(
     )
 
 
-@pytest.mark.fact("§2 [BC ListDevices]", "documented")
+@pytest.mark.fact(PAGINATION)
 def test_list_devices_pages_with_limit(cognito, check, track):
     """§2: ListDevices with Limit=1 pages through every remembered device once, each page within Limit."""
     tracked = track()
@@ -516,7 +504,7 @@ def test_list_devices_pages_with_limit(cognito, check, track):
 
 
 @pytest.mark.kind("semantics")
-@pytest.mark.fact("§2 [BC GetTokensFromRefreshTokenRequest.DeviceKey; ACIJ]", "documented")
+@pytest.mark.fact(REFRESH_WITH_DEVICE)
 def test_refresh_with_the_confirmed_device_key_succeeds(cognito, check, track):
     """§2: with device remembering on, REFRESH_TOKEN_AUTH with the confirmed DEVICE_KEY returns new tokens."""
     tracked = track()

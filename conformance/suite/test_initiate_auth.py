@@ -14,82 +14,48 @@ import re
 import pytest
 
 from conformance import flows
-from conformance.checks import Fact
 from conformance.crypto.srp import UserSrpClient
-from conformance.divergence import Confidence
+from conformance.facts import fact
 
 pytestmark = pytest.mark.kind("semantics")
 
 PASSWORD_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
-TOKENS_ISSUED = Fact("§5", "[BC AuthenticationResultType; CLI initiate-auth]")
-BEARER = Fact("§5", "[MOTO-V TokenType == 'Bearer']", Confidence.VERIFIED)
-EXPIRES_IN = Fact("§5", "[CLI initiate-auth ExpiresIn 3600; 3P:67291308035]")
-SIGN_IN_HAS_REFRESH = Fact("§5, App. A.1", "[MOTO-V tokens include RefreshToken]", Confidence.VERIFIED)
-NO_CHALLENGE_ON_SUCCESS = Fact("§3", "[MOTO-V; CLI respond-to-auth-challenge ex.1: no ChallengeName/Session]")
-EMPTY_PARAMETERS_ON_INITIATE = Fact(
-    "§3",
-    "[3P:535361096 ChallengeParameters {} on InitiateAuth success: likely, not verified]",
-    Confidence.UNVERIFIED,
-)
-SRP_CHALLENGE = Fact(
-    "§1, §3", "[ACIJ; 3P:46336862043 real capture: PASSWORD_VERIFIER, SALT, SRP_B, SECRET_BLOCK]"
-)
-SRP_USERNAME_PARAMETER = Fact("§3", "[3P:46336862043; ACIJ: USERNAME in the challenge]")
-USER_ID_FOR_SRP = Fact("§12.2", "[MINI-1758 measured 2026: USER_ID_FOR_SRP = the username] (likely)")
-SRP_NO_SESSION = Fact("§12.2", "[MINI-1758 measured 2026; SRPH: no Session with PASSWORD_VERIFIER] (likely)")
-UPPERCASE_SRP_A = Fact("§12.2", "[NETX sends SRP_A upper-case; settled]", Confidence.VERIFIED)
-REFRESH_NO_NEW_REFRESH = Fact(
-    "§4", "[DG using-the-refresh-token; BC GetTokensFromRefreshToken; ACIJ refreshSession]"
-)
-REFRESH_SYNONYM = Fact("§4", "[BC AuthFlowType; MOTO-V uses REFRESH_TOKEN]", Confidence.VERIFIED)
-INVALID_REFRESH = Fact("§4, §7", "[3P:535361096, 3P:39875646043: Invalid Refresh Token]")
-USER_PASSWORD_NOT_ENABLED = Fact(
-    "§4", "[3P:4597481630 real Lambda trace: USER_PASSWORD_AUTH flow not enabled for this client]"
-)
-SRP_NOT_ENABLED = Fact("§4", "[3P:67313773523 real run log: USER_SRP_AUTH is not enabled for the client.]")
-CUSTOM_NOT_ENABLED = Fact(
-    "§12.3", "[3P:41478562252 and 3 more: CUSTOM_AUTH is not enabled]", Confidence.VERIFIED
-)
-CUSTOM_NO_TRIGGER = Fact("§12.3", "[3P:6937919067 and 2 more: no DefineAuthChallenge]", Confidence.VERIFIED)
-CUSTOM_ONLY_CLIENT = Fact("§12.3", "[ISS aws-amplify/amplify-js#3379] (likely)")
-REFRESH_NOT_ENABLED = Fact(
-    "§12.3", "[REFRESH_TOKEN_AUTH not allowed: still UNVERIFIED]", Confidence.UNVERIFIED
-)
-ADMIN_FLOW_ON_INITIATE = Fact(
-    "§4",
-    "[BC InitiateAuthRequest.AuthFlow: not valid for InitiateAuth; the error is UNVERIFIED]",
-    Confidence.UNVERIFIED,
-)
-ENUM_VALIDATION = Fact("§4, §7", "[Coral validation message form; BC AuthFlowType enum]")
-LEGACY_IMPLIES_SRP_REFRESH = Fact(
-    "§4", "[MOTO-V test_jti_in_tokens, test_initiate_auth_USER_PASSWORD_AUTH]", Confidence.VERIFIED
-)
-SECRET_HASH_OK = Fact("§1", "[DG signing-up-users-in-your-app; PYC get_secret_hash; MOTO-V secret client]")
-SECRET_HASH_WRONG = Fact("§1", "[ISS pmill/aws-cognito#42; boto/boto3#2736: Unable to verify secret hash]")
-REFRESH_SECRET_HASH_WRONG = Fact(
-    "§12.2",
-    "[ISS aws-sdk-net-extensions-cognito#122, #94; amplify-android#3111: SecretHash does not match] (likely)",
-)
-SECRET_HASH_MISSING = Fact(
-    "§12.2",
-    "[ISS aws-amplify/amplify-android#2504; 3P:52303799375: SECRET_HASH was not received]",
-    Confidence.VERIFIED,
-)
-INCORRECT = Fact("§7", "[ISS ellaisys/aws-cognito#94; DG managing-errors: Incorrect username or password.]")
-UNKNOWN_USER_LEGACY = Fact("§7, §12.2", "[3P:3684622224; 3P:70839519046; MINI-1758: User does not exist.]")
-PREVENT_EXISTENCE = Fact(
-    "§1, §7", "[DG cognito-user-pool-managing-errors: PreventUserExistenceErrors ENABLED]"
-)
-SIMULATED_SRP = Fact("§1", "[DG managing-errors: a simulated response, the same salt for the same user name]")
-UNCONFIRMED = Fact(
-    "§7", "[3P:56310745976; ISS amazon-cognito-identity-js#288 (AWS staff): even with a wrong password]"
-)
-DISABLED = Fact("§6, §7", "[BC AdminDisableUser; 3P:56438157254, 3P:70240468067: User is disabled.]")
-RESET_REQUIRED = Fact(
-    "§7, §8", "[BC AdminResetUserPassword; 3P:24157105456: Password reset required for the user]"
-)
-UNKNOWN_CLIENT = Fact("§7", "[3P:12010190822: User pool client <clientId> does not exist.]")
+TOKENS_ISSUED = fact("auth.tokens-issued")
+BEARER = fact("auth.bearer")
+EXPIRES_IN = fact("auth.expires-in")
+SIGN_IN_HAS_REFRESH = fact("auth.sign-in-has-refresh")
+NO_CHALLENGE_ON_SUCCESS = fact("auth.no-challenge-on-success")
+EMPTY_PARAMETERS_ON_INITIATE = fact("auth.empty-parameters-on-initiate")
+SRP_CHALLENGE = fact("auth.srp-challenge")
+SRP_USERNAME_PARAMETER = fact("auth.srp-username-parameter")
+USER_ID_FOR_SRP = fact("auth.user-id-for-srp")
+SRP_NO_SESSION = fact("auth.srp-no-session")
+UPPERCASE_SRP_A = fact("auth.uppercase-srp-a")
+REFRESH_NO_NEW_REFRESH = fact("auth.refresh-no-new-refresh")
+REFRESH_SYNONYM = fact("auth.refresh-synonym")
+INVALID_REFRESH = fact("auth.invalid-refresh")
+USER_PASSWORD_NOT_ENABLED = fact("auth.user-password-not-enabled")
+SRP_NOT_ENABLED = fact("auth.srp-not-enabled")
+CUSTOM_NOT_ENABLED = fact("auth.custom-not-enabled")
+CUSTOM_NO_TRIGGER = fact("auth.custom-no-trigger")
+CUSTOM_ONLY_CLIENT = fact("auth.custom-only-client")
+REFRESH_NOT_ENABLED = fact("auth.refresh-not-enabled")
+ADMIN_FLOW_ON_INITIATE = fact("auth.admin-flow-on-initiate")
+ENUM_VALIDATION = fact("auth.enum-validation")
+LEGACY_IMPLIES_SRP_REFRESH = fact("auth.legacy-implies-srp-refresh")
+SECRET_HASH_OK = fact("auth.secret-hash-ok")
+SECRET_HASH_WRONG = fact("auth.secret-hash-wrong")
+REFRESH_SECRET_HASH_WRONG = fact("auth.refresh-secret-hash-wrong")
+SECRET_HASH_MISSING = fact("auth.secret-hash-missing")
+INCORRECT = fact("auth.incorrect")
+UNKNOWN_USER_LEGACY = fact("auth.unknown-user-legacy")
+PREVENT_EXISTENCE = fact("auth.prevent-existence")
+SIMULATED_SRP = fact("auth.simulated-srp")
+UNCONFIRMED = fact("auth.unconfirmed")
+DISABLED = fact("auth.disabled")
+RESET_REQUIRED = fact("auth.reset-required")
+UNKNOWN_CLIENT = fact("clients.unknown-client")
 
 
 def check_tokens_issued(check, response, *, refresh_token: bool = True) -> bool:
@@ -116,7 +82,7 @@ def wrong_password(user: flows.TestUser) -> flows.TestUser:
 # --- USER_PASSWORD_AUTH ----------------------------------------------------------------------------
 
 
-@pytest.mark.fact("§5 [BC; CLI; MOTO-V]", "documented")
+@pytest.mark.fact(TOKENS_ISSUED)
 def test_user_password_auth_returns_tokens(cognito, check, user_pool, make_app_client, make_user):
     """§5: USER_PASSWORD_AUTH returns AccessToken, IdToken, RefreshToken, ``Bearer`` and 3600 (§3: no challenge)."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -127,7 +93,7 @@ def test_user_password_auth_returns_tokens(cognito, check, user_pool, make_app_c
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [ISS ellaisys#94; DG]", "documented")
+@pytest.mark.fact(INCORRECT)
 def test_user_password_auth_with_wrong_password_is_incorrect(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -139,7 +105,7 @@ def test_user_password_auth_with_wrong_password_is_incorrect(
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§4 [3P:4597481630]", "documented")
+@pytest.mark.fact(USER_PASSWORD_NOT_ENABLED)
 def test_user_password_auth_not_enabled_on_default_client(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -159,7 +125,7 @@ def test_user_password_auth_not_enabled_on_default_client(
 
 
 @pytest.mark.kind("srp-devices")
-@pytest.mark.fact("§1, §3 [ACIJ; 3P:46336862043]; §12.2 [MINI-1758]", "documented")
+@pytest.mark.fact(SRP_CHALLENGE)
 def test_user_srp_auth_returns_password_verifier_challenge(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -188,7 +154,7 @@ def test_user_srp_auth_returns_password_verifier_challenge(
 
 
 @pytest.mark.kind("srp-devices")
-@pytest.mark.fact("§12.2 [NETX]", "verified")
+@pytest.mark.fact(UPPERCASE_SRP_A)
 def test_user_srp_auth_accepts_upper_case_srp_a(cognito, check, user_pool, make_app_client, make_user):
     """§12.2: SRP_A in upper-case hex (as .NET sends it) is parsed and the sign-in completes."""
     client = make_app_client(user_pool)
@@ -215,7 +181,7 @@ def test_user_srp_auth_accepts_upper_case_srp_a(cognito, check, user_pool, make_
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§4 [3P:67313773523]", "documented")
+@pytest.mark.fact(SRP_NOT_ENABLED)
 def test_user_srp_auth_not_enabled_for_client(cognito, check, user_pool, make_app_client, make_user):
     """§4: an ALLOW_* client without ALLOW_USER_SRP_AUTH refuses SRP: "USER_SRP_AUTH is not enabled for the client."."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -233,7 +199,7 @@ def test_user_srp_auth_not_enabled_for_client(cognito, check, user_pool, make_ap
 
 
 @pytest.mark.parametrize("flow", ["REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"])
-@pytest.mark.fact("§4 [DG using-the-refresh-token; BC; MOTO-V REFRESH_TOKEN]", "documented")
+@pytest.mark.fact(REFRESH_NO_NEW_REFRESH)
 def test_refresh_returns_new_tokens_without_refresh_token(
     cognito, check, user_pool, make_app_client, make_user, flow
 ):
@@ -268,7 +234,7 @@ def test_refresh_returns_new_tokens_without_refresh_token(
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§4, §7 [3P:535361096]", "documented")
+@pytest.mark.fact(INVALID_REFRESH)
 def test_refresh_with_garbage_token_is_invalid(cognito, check, user_pool, make_app_client):
     """§4: a refresh token that was never issued gives NotAuthorizedException "Invalid Refresh Token"."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -277,7 +243,7 @@ def test_refresh_with_garbage_token_is_invalid(cognito, check, user_pool, make_a
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.3 [still UNVERIFIED]", "unverified")
+@pytest.mark.fact(REFRESH_NOT_ENABLED)
 def test_refresh_not_enabled_for_client(cognito, check, user_pool, make_app_client, make_user):
     """§12.3: a client whose ALLOW_* list lacks ALLOW_REFRESH_TOKEN_AUTH refuses refresh (InvalidParameterException, UNVERIFIED)."""
     client = make_app_client(user_pool, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
@@ -293,7 +259,7 @@ def test_refresh_not_enabled_for_client(cognito, check, user_pool, make_app_clie
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.3 [3P:6937919067]", "verified")
+@pytest.mark.fact(CUSTOM_NO_TRIGGER)
 def test_custom_auth_without_trigger_is_not_configured(cognito, check, user_pool, make_app_client, make_user):
     """§12.3: CUSTOM_AUTH on a client that allows it, in a pool without DefineAuthChallenge, is refused."""
     client = make_app_client(user_pool)  # §4: the default client allows ALLOW_CUSTOM_AUTH
@@ -312,7 +278,7 @@ def test_custom_auth_without_trigger_is_not_configured(cognito, check, user_pool
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.3 [3P:41478562252]", "verified")
+@pytest.mark.fact(CUSTOM_NOT_ENABLED)
 def test_custom_auth_not_enabled_for_client(cognito, check, user_pool, make_app_client, make_user):
     """§12.3: an ALLOW_* client without ALLOW_CUSTOM_AUTH: "CUSTOM_AUTH is not enabled for the client."."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -331,7 +297,7 @@ def test_custom_auth_not_enabled_for_client(cognito, check, user_pool, make_app_
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.3 [ISS aws-amplify/amplify-js#3379]", "documented")
+@pytest.mark.fact(CUSTOM_ONLY_CLIENT)
 def test_custom_auth_flow_only_client_refuses_srp(cognito, check, user_pool, make_app_client, make_user):
     """§12.3: a legacy ``CUSTOM_AUTH_FLOW_ONLY`` client refuses other flows with "Only custom auth ..."."""
     client = make_app_client(user_pool, ExplicitAuthFlows=["CUSTOM_AUTH_FLOW_ONLY"])
@@ -350,7 +316,7 @@ def test_custom_auth_flow_only_client_refuses_srp(cognito, check, user_pool, mak
 
 @pytest.mark.kind("errors")
 @pytest.mark.parametrize("flow", ["ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"])
-@pytest.mark.fact("§4 [BC InitiateAuthRequest.AuthFlow; error UNVERIFIED]", "unverified")
+@pytest.mark.fact(ADMIN_FLOW_ON_INITIATE)
 def test_admin_flow_is_refused_by_initiate_auth(cognito, check, user_pool, make_app_client, make_user, flow):
     """§4: the admin password flows "aren't valid for InitiateAuth" (InvalidParameterException; text UNVERIFIED)."""
     client = make_app_client(
@@ -366,7 +332,7 @@ def test_admin_flow_is_refused_by_initiate_auth(cognito, check, user_pool, make_
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§4, §7 [Coral validation message]", "documented")
+@pytest.mark.fact(ENUM_VALIDATION)
 def test_unknown_auth_flow_is_a_validation_error(cognito, check, user_pool, make_app_client):
     """§4, §7: an AuthFlow outside the enum gives InvalidParameterException "1 validation error detected: ..."."""
     client = make_app_client(user_pool)
@@ -390,7 +356,7 @@ def test_unknown_auth_flow_is_a_validation_error(cognito, check, user_pool, make
 
 
 @pytest.mark.parametrize("legacy", ["USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"])
-@pytest.mark.fact("§4 [MOTO-V test_jti_in_tokens, user_authentication_flow]", "verified")
+@pytest.mark.fact(LEGACY_IMPLIES_SRP_REFRESH)
 def test_legacy_client_also_allows_srp_and_refresh(
     cognito, check, user_pool, make_app_client, make_user, legacy
 ):
@@ -413,7 +379,7 @@ def test_legacy_client_also_allows_srp_and_refresh(
 # --- clients with a secret -------------------------------------------------------------------------
 
 
-@pytest.mark.fact("§1 [DG; PYC; MOTO-V]", "documented")
+@pytest.mark.fact(SECRET_HASH_OK)
 def test_secret_client_signs_in_with_secret_hash(cognito, check, user_pool, make_app_client, make_user):
     """§1: a secret client accepts USER_PASSWORD_AUTH, USER_SRP_AUTH and refresh with the right SECRET_HASH."""
     client = make_app_client(
@@ -435,7 +401,7 @@ def test_secret_client_signs_in_with_secret_hash(cognito, check, user_pool, make
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.2 [ISS amplify-android#2504; 3P:52303799375]", "verified")
+@pytest.mark.fact(SECRET_HASH_MISSING)
 def test_secret_client_without_secret_hash_is_refused(cognito, check, user_pool, make_app_client, make_user):
     """§12.2: no SECRET_HASH: "Client <clientId> is configured with secret but SECRET_HASH was not received"."""
     client = make_app_client(user_pool, GenerateSecret=True, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -454,7 +420,7 @@ def test_secret_client_without_secret_hash_is_refused(cognito, check, user_pool,
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§1 [ISS pmill/aws-cognito#42]", "documented")
+@pytest.mark.fact(SECRET_HASH_WRONG)
 def test_secret_client_with_wrong_secret_hash_is_refused(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -472,7 +438,7 @@ def test_secret_client_with_wrong_secret_hash_is_refused(
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.2 [ISS aws-sdk-net-extensions-cognito#122, #94; amplify-android#3111]", "documented")
+@pytest.mark.fact(REFRESH_SECRET_HASH_WRONG)
 def test_refresh_of_secret_client_with_wrong_secret_hash_is_refused(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -499,7 +465,7 @@ def test_refresh_of_secret_client_with_wrong_secret_hash_is_refused(
 
 @pytest.mark.kind("errors")
 @pytest.mark.parametrize("flow", ["USER_PASSWORD_AUTH", "USER_SRP_AUTH"])
-@pytest.mark.fact("§7, §12.2 [3P:3684622224; MINI-1758]", "documented")
+@pytest.mark.fact(UNKNOWN_USER_LEGACY)
 def test_unknown_user_with_legacy_errors_is_not_found(cognito, check, user_pool, make_app_client, flow):
     """§7, §12.2: with PreventUserExistenceErrors LEGACY (the default), an unknown user: "User does not exist."."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS + ["ALLOW_USER_SRP_AUTH"])
@@ -512,7 +478,7 @@ def test_unknown_user_with_legacy_errors_is_not_found(cognito, check, user_pool,
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [DG managing-errors]", "documented")
+@pytest.mark.fact(PREVENT_EXISTENCE)
 def test_unknown_user_with_prevent_existence_errors_is_incorrect(cognito, check, user_pool, make_app_client):
     """§7: with PreventUserExistenceErrors ENABLED, an unknown user gets "Incorrect username or password."."""
     client = make_app_client(
@@ -526,7 +492,7 @@ def test_unknown_user_with_prevent_existence_errors_is_incorrect(cognito, check,
 
 
 @pytest.mark.kind("srp-devices")
-@pytest.mark.fact("§1 [DG managing-errors]", "documented")
+@pytest.mark.fact(SIMULATED_SRP)
 def test_unknown_user_srp_with_prevent_existence_errors_is_simulated(
     cognito, check, user_pool, make_app_client
 ):
@@ -560,7 +526,7 @@ def test_unknown_user_srp_with_prevent_existence_errors_is_simulated(
 
 @pytest.mark.kind("errors")
 @pytest.mark.parametrize("password", ["right", "wrong"])
-@pytest.mark.fact("§7 [3P:56310745976; ISS amazon-cognito-identity-js#288]", "documented")
+@pytest.mark.fact(UNCONFIRMED)
 def test_unconfirmed_user_is_not_confirmed(cognito, check, user_pool, make_app_client, password):
     """§7: an UNCONFIRMED user gets UserNotConfirmedException "User is not confirmed.", even with a wrong password."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -574,7 +540,7 @@ def test_unconfirmed_user_is_not_confirmed(cognito, check, user_pool, make_app_c
 
 @pytest.mark.kind("errors")
 @pytest.mark.parametrize("flow", ["USER_PASSWORD_AUTH", "USER_SRP_AUTH"])
-@pytest.mark.fact("§6, §7 [BC; 3P:56438157254]", "documented")
+@pytest.mark.fact(DISABLED)
 def test_disabled_user_is_refused(cognito, check, user_pool, make_app_client, make_user, flow):
     """§6, §8: a disabled user "can't sign in": NotAuthorizedException "User is disabled."."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS + ["ALLOW_USER_SRP_AUTH"])
@@ -591,7 +557,7 @@ def test_disabled_user_is_refused(cognito, check, user_pool, make_app_client, ma
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7, §8 [BC; 3P:24157105456]", "documented")
+@pytest.mark.fact(RESET_REQUIRED)
 def test_reset_required_user_must_reset_password(cognito, check, user_pool, make_app_client, make_user):
     """§8: after AdminResetUserPassword the user is RESET_REQUIRED and sign-in gives PasswordResetRequiredException."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -609,7 +575,7 @@ def test_reset_required_user_must_reset_password(cognito, check, user_pool, make
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:12010190822]", "documented")
+@pytest.mark.fact(UNKNOWN_CLIENT)
 def test_unknown_client_is_resource_not_found(cognito, check):
     """§7: an unknown ClientId gives ResourceNotFoundException "User pool client <clientId> does not exist."."""
     client_id = "1" * 26

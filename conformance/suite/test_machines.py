@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
 
-from conformance.checks import DivergenceFound, Fact
+from conformance.checks import DivergenceFound
+from conformance.facts import fact
 from conformance.machines.auth import AuthenticationAndChallenges
 from conformance.machines.base import PROFILES, CognitoMachine, MachineRun
 from conformance.machines.devices import RememberedDevices
@@ -36,7 +37,12 @@ PASSWORD_FLOWS = [
     "ALLOW_ADMIN_USER_PASSWORD_AUTH",
     "ALLOW_REFRESH_TOKEN_AUTH",
 ]
-SETUP = Fact("§8, §9", "[BC; CLI create-user-pool, create-user-pool-client]")
+SETUP = fact("pools.setup")
+USER_LIFECYCLE = fact("users.lifecycle-model")
+SIGN_IN = fact("auth.sign-in-model")
+DEVICES = fact("devices.device-model")
+REVOCATION = fact("tokens.revocation-model")
+POOLS_AND_CLIENTS = fact("pools.pool-client-model")
 
 
 def _profile(request: pytest.FixtureRequest) -> str:
@@ -105,7 +111,7 @@ def _oracle(endpoint, pool_id: str, name: str, device_configuration=None) -> Sta
     return known_pool(initial_state(endpoint.region), pool_id, name, device_configuration)
 
 
-@pytest.mark.fact("§6, §7, §8, §9 [BC; CLI; DG]", "documented")
+@pytest.mark.fact(USER_LIFECYCLE)
 def test_user_lifecycle_machine(request, cognito, check, endpoint, make_user_pool, make_app_client):
     """§8, §9: AdminCreateUser/SetUserPassword/GetUser/Disable/Enable/Delete, sign-in and ListUsers agree with the oracle."""
     pool_id, name = _pool(make_user_pool, check)
@@ -117,7 +123,7 @@ def test_user_lifecycle_machine(request, cognito, check, endpoint, make_user_poo
 
 
 @pytest.mark.kind("srp-devices")
-@pytest.mark.fact("§1, §3, §4, §7, §12.2, §12.3 [DG; MOTO-V; ISS]", "documented")
+@pytest.mark.fact(SIGN_IN)
 def test_authentication_and_challenges_machine(
     request, cognito, check, endpoint, make_user_pool, make_app_client
 ):
@@ -150,7 +156,7 @@ def test_authentication_and_challenges_machine(
 
 
 @pytest.mark.kind("srp-devices")
-@pytest.mark.fact("§2, §12.1 [BC; CLI; AMPF-IT; SRPH]", "documented")
+@pytest.mark.fact(DEVICES)
 @pytest.mark.parametrize("remember_on_prompt", [False, True], ids=["always-remembered", "opt-in"])
 def test_remembered_devices_machine(
     request, cognito, check, endpoint, make_user_pool, make_app_client, remember_on_prompt
@@ -170,7 +176,7 @@ def test_remembered_devices_machine(
 
 
 @pytest.mark.kind("tokens")
-@pytest.mark.fact("§4, §6, §12.4 [BC; DG; ISS]", "documented")
+@pytest.mark.fact(REVOCATION)
 def test_tokens_and_revocation_machine(request, cognito, check, endpoint, make_user_pool, make_app_client):
     """§4, §6: refresh, GlobalSignOut, AdminUserGlobalSignOut and AdminDisableUser revoke exactly what AWS revokes."""
     pool_id, name = _pool(make_user_pool, check)
@@ -181,7 +187,7 @@ def test_tokens_and_revocation_machine(request, cognito, check, endpoint, make_u
     _run(request, cognito, check, lambda run: TokensAndRevocation(run, state, pool_id, client))
 
 
-@pytest.mark.fact("§2, §9, §12.5 [BC; CLI; TFAWS]", "verified")
+@pytest.mark.fact(POOLS_AND_CLIENTS)
 def test_pools_and_clients_machine(request, cognito, check, endpoint):
     """§9, §12.5: Create/Describe/Update/List user pools and their app clients agree with the oracle."""
     _run(request, cognito, check, lambda run: PoolsAndClients(run, initial_state(endpoint.region)))

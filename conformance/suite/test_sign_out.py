@@ -10,36 +10,23 @@ from __future__ import annotations
 import pytest
 
 from conformance import flows
-from conformance.checks import Fact
-from conformance.divergence import Confidence
+from conformance.facts import fact
 
 pytestmark = pytest.mark.kind("semantics")
 
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
-SIGN_OUT = Fact("§6", "[BC GlobalSignOut, AdminUserGlobalSignOut; CLI: the command produces no output]")
-SIGNED_IN = Fact("§5", "[BC AuthenticationResultType; CLI initiate-auth]")
-TOKEN_WORKS = Fact("§6", "[BC: a valid, non-revoked access token is accepted by token-authorized APIs]")
-ACCESS_REVOKED = Fact(
-    "§6", "[BC GlobalSignOut; ISS aws-amplify/amplify-js#3435, #3540: Access Token has been revoked]"
-)
-REFRESH_REFUSED = Fact(
-    "§6", "[BC; DG using-the-refresh-token: the refresh token cannot be used to get new tokens]"
-)
-REFRESH_REVOKED_TEXT = Fact(
-    "§6", "[MOTO; 3P:57487522706 on InitiateAuth: probably, not verified]", Confidence.UNVERIFIED
-)
-ADMIN_REFRESH_REVOKED = Fact(
-    "§12.4",
-    "[ISS aws/aws-sdk-net#1936: AdminInitiateAuth REFRESH_TOKEN_AUTH after sign-out]",
-    Confidence.VERIFIED,
-)
-INVALID_ACCESS = Fact(
-    "§7, §12.4", "[3P:4677773024; ISS aws-cognito-angular-quickstart#137: Invalid Access Token]"
-)
-OTHER_USERS = Fact("§6", "[BC: invalidates the tokens Amazon Cognito issued to a user]")
-UNKNOWN_USER = Fact("§7", "[BC AdminUserGlobalSignOut errors; 3P:3684622224: User does not exist.]")
-UNKNOWN_POOL = Fact("§7", "[3P:32394350676 real-AWS snapshot: User pool <poolId> does not exist.]")
+SIGN_OUT = fact("tokens.sign-out")
+SIGNED_IN = fact("auth.tokens-issued")
+TOKEN_WORKS = fact("tokens.token-works")
+ACCESS_REVOKED = fact("tokens.access-revoked")
+REFRESH_REFUSED = fact("tokens.refresh-refused")
+REFRESH_REVOKED_TEXT = fact("tokens.refresh-revoked-text")
+ADMIN_REFRESH_REVOKED = fact("tokens.admin-refresh-revoked")
+INVALID_ACCESS = fact("tokens.invalid-access")
+OTHER_USERS = fact("tokens.other-users")
+UNKNOWN_USER = fact("tokens.unknown-user")
+UNKNOWN_POOL = fact("pools.unknown-pool")
 
 REVOKED = "Access Token has been revoked"
 
@@ -83,7 +70,7 @@ def check_still_signed_in(check, cognito, client, result: dict) -> None:
 # --- GlobalSignOut ---------------------------------------------------------------------------------
 
 
-@pytest.mark.fact("§6 [BC; CLI global-sign-out]", "documented")
+@pytest.mark.fact(SIGN_OUT)
 def test_global_sign_out_answers_empty(cognito, check, user_pool, make_app_client, make_user):
     """§6: GlobalSignOut with a valid access token succeeds with an empty answer."""
     client = make_app_client(user_pool, ExplicitAuthFlows=FLOWS)
@@ -96,7 +83,7 @@ def test_global_sign_out_answers_empty(cognito, check, user_pool, make_app_clien
         check.equal(out, "$", {}, SIGN_OUT, check="empty-body")
 
 
-@pytest.mark.fact("§6 [BC; ISS amplify-js#3435]", "documented")
+@pytest.mark.fact(ACCESS_REVOKED)
 def test_global_sign_out_revokes_every_earlier_token_of_the_user(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -112,7 +99,7 @@ def test_global_sign_out_revokes_every_earlier_token_of_the_user(
     check_user_signed_out(check, cognito, client, [first, second], admin_refresh=False)
 
 
-@pytest.mark.fact("§6 [BC]", "documented")
+@pytest.mark.fact(OTHER_USERS)
 def test_global_sign_out_leaves_other_users_signed_in(cognito, check, user_pool, make_app_client, make_user):
     """§6: GlobalSignOut of one user leaves another user's access and refresh tokens working."""
     client = make_app_client(user_pool, ExplicitAuthFlows=FLOWS)
@@ -126,7 +113,7 @@ def test_global_sign_out_leaves_other_users_signed_in(cognito, check, user_pool,
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§6 [ISS aws-amplify/amplify-js#3540]", "documented")
+@pytest.mark.fact(ACCESS_REVOKED)
 def test_global_sign_out_twice_is_revoked(cognito, check, user_pool, make_app_client, make_user):
     """§6: GlobalSignOut again with the same (now revoked) token: NotAuthorizedException "Access Token has been revoked"."""
     client = make_app_client(user_pool, ExplicitAuthFlows=FLOWS)
@@ -140,7 +127,7 @@ def test_global_sign_out_twice_is_revoked(cognito, check, user_pool, make_app_cl
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:4677773024]; §12.4", "documented")
+@pytest.mark.fact(INVALID_ACCESS)
 def test_global_sign_out_with_garbage_token_is_invalid(cognito, check):
     """§7: a token that is not one of the pool's access tokens: NotAuthorizedException "Invalid Access Token"."""
     out = cognito.global_sign_out(AccessToken="eyJraWQiOiJub3BlIiwiYWxnIjoiUlMyNTYifQ.e30.c2lnbmF0dXJl")
@@ -148,7 +135,7 @@ def test_global_sign_out_with_garbage_token_is_invalid(cognito, check):
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:4677773024: ID token used as access token]", "documented")
+@pytest.mark.fact(INVALID_ACCESS)
 def test_global_sign_out_with_id_token_is_invalid(cognito, check, user_pool, make_app_client, make_user):
     """§7: the ID token in place of the access token: NotAuthorizedException "Invalid Access Token"."""
     client = make_app_client(user_pool, ExplicitAuthFlows=FLOWS)
@@ -163,7 +150,7 @@ def test_global_sign_out_with_id_token_is_invalid(cognito, check, user_pool, mak
 # --- AdminUserGlobalSignOut ------------------------------------------------------------------------
 
 
-@pytest.mark.fact("§6 [BC]; §12.4 [ISS aws/aws-sdk-net#1936]", "verified")
+@pytest.mark.fact(ADMIN_REFRESH_REVOKED)
 def test_admin_user_global_sign_out_revokes_every_earlier_token(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -181,7 +168,7 @@ def test_admin_user_global_sign_out_revokes_every_earlier_token(
     check_user_signed_out(check, cognito, client, [first, second], admin_refresh=True)
 
 
-@pytest.mark.fact("§6 [BC]", "documented")
+@pytest.mark.fact(OTHER_USERS)
 def test_admin_user_global_sign_out_leaves_other_users_signed_in(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -198,7 +185,7 @@ def test_admin_user_global_sign_out_leaves_other_users_signed_in(
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [BC; 3P:3684622224]", "documented")
+@pytest.mark.fact(UNKNOWN_USER)
 def test_admin_user_global_sign_out_of_unknown_user_is_not_found(cognito, check, user_pool):
     """§7: an unknown user: UserNotFoundException "User does not exist."."""
     out = cognito.admin_user_global_sign_out(UserPoolId=user_pool, Username=flows.new_username("ghost"))
@@ -206,7 +193,7 @@ def test_admin_user_global_sign_out_of_unknown_user_is_not_found(cognito, check,
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:32394350676]", "documented")
+@pytest.mark.fact(UNKNOWN_POOL)
 def test_admin_user_global_sign_out_in_unknown_pool_is_resource_not_found(cognito, check, endpoint):
     """§7: an unknown pool: ResourceNotFoundException "User pool <poolId> does not exist."."""
     pool_id = f"{endpoint.region}_NoSuchPl0"

@@ -19,48 +19,76 @@ import pytest
 from conformance import flows
 from conformance.checks import Fact
 from conformance.crypto.tokens import TokenRejected, check_token_claims, verify_token
-from conformance.divergence import CheckKind, Confidence
+from conformance.divergence import CheckKind
+from conformance.facts import fact
 
 pytestmark = pytest.mark.kind("tokens")
 
 PASSWORD_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
-SIGNED = Fact("§5", "[DG verifying-a-jwt: RS256 under the pool's JWKS, key chosen by kid]")
-JWKS_SERVED = Fact("§5", "[DG verifying-a-jwt: {iss}/.well-known/jwks.json]")
-JWKS_KEYS = Fact("§5", "[DG verifying-a-jwt: {kid, alg RS256, kty RSA, e AQAB, n, use sig}]")
-DIFFERENT_KEYS = Fact(
-    "§5", "[DG using-the-access-token: the ID and access tokens are signed with different keys]"
-)
-REFRESH_JWE = Fact("§4", "[3P:33202196916, 3P:13043113116: refresh tokens are JWE RSA-OAEP/A256GCM]")
-REFRESH_NO_NEW_REFRESH = Fact(
-    "§4", "[DG using-the-refresh-token; BC GetTokensFromRefreshToken; ACIJ refreshSession]"
-)
-NEW_ORIGIN_JTI = Fact(
-    "§5, App. A.3", "[MOTO-V test_jti_in_tokens: a new sign-in gets a new origin_jti]", Confidence.VERIFIED
-)
-EMAIL_POOL = Fact(
-    "§5, App. A.7", "[MOTO-V test_initiate_auth_USER_PASSWORD_AUTH_with_email]", Confidence.VERIFIED
-)
-SIGN_IN = Fact("§5", "[BC AuthenticationResultType; CLI initiate-auth]")
-VALIDITY_UNITS = Fact(
-    "§5", "[BC AccessTokenValidity with TokenValidityUnits; ExpiresIn is the access token's lifetime]"
-)
-ACCESS_EXPIRED = Fact(
-    "§6, §12.4", "[ISS aws-amplify/aws-sdk-ios#1376: Access Token has expired]", Confidence.VERIFIED
-)
-REFRESH_OUTLIVES_ACCESS = Fact(
-    "§4", "[DG using-the-refresh-token: new ID and access tokens until the refresh token expires]"
-)
+SIGNED = fact("tokens.signed")
+JWKS_SERVED = fact("tokens.jwks-served")
+JWKS_KEYS = fact("tokens.jwks-keys")
+DIFFERENT_KEYS = fact("tokens.different-keys")
+REFRESH_JWE = fact("tokens.refresh-jwe")
+REFRESH_NO_NEW_REFRESH = fact("auth.refresh-no-new-refresh")
+NEW_ORIGIN_JTI = fact("tokens.new-origin-jti")
+EMAIL_POOL = fact("tokens.email-pool")
+SIGN_IN = fact("auth.tokens-issued")
+VALIDITY_UNITS = fact("tokens.validity-units")
+ACCESS_EXPIRED = fact("tokens.access-expired")
+REFRESH_OUTLIVES_ACCESS = fact("tokens.refresh-outlives-access")
+REFRESH_ORIGIN_JTI = fact("tokens.refresh-origin-jti")
 
 #: The JWE header of every observed Cognito refresh token (aws-behaviour.md §4).
 REFRESH_JWE_HEADER = {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
 
 
+#: conformance.crypto.tokens cites the fact of each claim check as an "aws-behaviour.md §5 [..]" string;
+#: until it names catalogue ids itself, each of those strings maps to its catalogue id here.
+CLAIM_FACTS: dict[str, str] = {
+    "aws-behaviour.md §5 [DG using-the-access-token]": "tokens.access-claims",
+    "aws-behaviour.md §5 [MOTO-V test_scope_in_access_token]": "tokens.access-scope",
+    "aws-behaviour.md §5 [MOTO-V test_jti_in_tokens]": "tokens.claim-jti",
+    "aws-behaviour.md §5 [MOTO-V test_jti_in_tokens]; present while token revocation is on": "tokens.claim-origin-jti",
+    "aws-behaviour.md §5 [MOTO-V; DG verifying-a-jwt]": "tokens.access-client-id",
+    "aws-behaviour.md §5 [MOTO-V test_initiate_auth_USER_PASSWORD_AUTH_with_email]": "tokens.access-username",
+    "aws-behaviour.md §5 [DG using-the-id-token]": "tokens.id-claims",
+    "aws-behaviour.md §5 [MOTO-V]": "tokens.id-cognito-username",
+    "aws-behaviour.md §5 'No aud claim in access tokens' [MOTO-V; DG verifying-a-jwt]": "tokens.access-no-aud",
+    "aws-behaviour.md §5 'The access token has no email' [MOTO-V]": "tokens.access-no-email",
+    "aws-behaviour.md §5 [MOTO-V TokenType == 'Bearer'; CLI initiate-auth]": "tokens.result-token-type",
+    "aws-behaviour.md §5 ExpiresIn 3600 with the default validity [CLI initiate-auth]": "tokens.result-expires-in",
+    "aws-behaviour.md §5 iss = https://cognito-idp.{region}.amazonaws.com/{userPoolId} [DG]": "tokens.claim-iss",
+    "aws-behaviour.md §5 exp - iat = the client's token validity (default 1 hour) [BC; 3P real payload exp-iat=3600]": "tokens.claim-lifetime",
+    "aws-behaviour.md §5 ID and access tokens are signed with different keys [DG using-the-access-token]": "tokens.different-keys",
+    "aws-behaviour.md §5 ExpiresIn is the access token's lifetime [BC AuthenticationResultType; CLI]": "tokens.result-expires-in-matches",
+    "aws-behaviour.md §5 jti and origin_jti are UUIDs [MOTO-V test_jti_in_tokens]": "tokens.jti-uuid",
+    "aws-behaviour.md §5 client_id = app client id [MOTO-V; DG verifying-a-jwt]": "tokens.access-client-id-value",
+    "aws-behaviour.md §5 username = internal username [MOTO-V test_initiate_auth_USER_PASSWORD_AUTH_with_email]": "tokens.access-username-value",
+    "aws-behaviour.md §5 [MOTO-V test_group_in_access_token]": "tokens.access-groups",
+    "aws-behaviour.md §5 access token carries device_key [DG using-the-access-token]; §2": "devices.device-key-claim",
+    "aws-behaviour.md §5 aud = app client id [DG verifying-a-jwt]": "tokens.id-aud-value",
+    "aws-behaviour.md §5 cognito:username = internal username [MOTO-V]": "tokens.id-cognito-username-value",
+    "aws-behaviour.md §5 email_verified (JSON boolean) [DG using-the-id-token]": "tokens.id-email-verified",
+    "aws-behaviour.md §5 both tokens name the same user [DG]": "tokens.pair-sub",
+    "aws-behaviour.md §5 origin_jti identical across ID and access [MOTO-V test_jti_in_tokens]": "tokens.pair-origin-jti",
+    "aws-behaviour.md §5 auth_time is the time of the authentication [DG]": "tokens.pair-auth-time",
+    "aws-behaviour.md §5 jti is unique per token [MOTO-V test_jti_in_tokens]": "tokens.jti-distinct",
+    "aws-behaviour.md §5 header {kid, alg: RS256} [DG]": "tokens.header",
+    "aws-behaviour.md §5 custom attributes are strings regardless of type [DG using-the-id-token]": "tokens.id-custom-attributes",
+    "aws-behaviour.md §5 'On refreshes, represents the time when the original authentication occurred' [DG]": "tokens.refresh-auth-time",
+    "aws-behaviour.md §5 origin_jti is kept on refresh [MOTO-V test_jti_in_tokens]": "tokens.refresh-origin-jti",
+}
+
+
 def finding_fact(source: str, confidence: str) -> Fact:
-    """A crypto.tokens finding's ``"aws-behaviour.md §5 [..]"`` source as a Fact."""
-    text = source.removeprefix("aws-behaviour.md ").strip()
-    section, _, rest = text.partition(" ")
-    return Fact(section, rest, Confidence(confidence))
+    """A crypto.tokens finding's fact, from its source: a catalogue id or an older citation string.
+
+    The catalogue fact carries its own confidence; ``confidence`` is the finding's copy of it, kept
+    in the signature so the call sites stay as they are.
+    """
+    return fact(CLAIM_FACTS.get(source, source.removeprefix("facts:")))
 
 
 def key_set(check, endpoint, response, pool_id: str, token: str) -> dict[str, Any] | None:
@@ -171,7 +199,7 @@ def token_header(token: str) -> Any:
 
 
 @pytest.mark.parametrize("flow", ["USER_PASSWORD_AUTH", "USER_SRP_AUTH"])
-@pytest.mark.fact("§5 [DG; MOTO-V]", "documented")
+@pytest.mark.fact(SIGNED)
 def test_sign_in_tokens_verify_and_carry_aws_claims(
     cognito, check, endpoint, user_pool, make_app_client, make_user, flow
 ):
@@ -186,7 +214,7 @@ def test_sign_in_tokens_verify_and_carry_aws_claims(
     sign_in_claims(check, endpoint, response, client, user.username)
 
 
-@pytest.mark.fact("§5 [DG using-the-access-token; DG verifying-a-jwt]", "documented")
+@pytest.mark.fact(JWKS_KEYS)
 def test_key_set_and_token_headers(cognito, check, endpoint, user_pool, make_app_client, make_user):
     """§5: the JWKS keys are RS256 RSA signing keys, and the ID and access tokens name different ``kid`` values."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -242,7 +270,7 @@ def test_key_set_and_token_headers(cognito, check, endpoint, user_pool, make_app
 
 
 @pytest.mark.parametrize("admin", [False, True], ids=["initiate", "admin-initiate"])
-@pytest.mark.fact("§4 [DG]; §5 [MOTO-V test_jti_in_tokens]", "verified")
+@pytest.mark.fact(REFRESH_ORIGIN_JTI)
 def test_refresh_keeps_auth_time_and_origin_jti(
     cognito, check, endpoint, user_pool, make_app_client, make_user, admin
 ):
@@ -265,7 +293,7 @@ def test_refresh_keeps_auth_time_and_origin_jti(
         )
 
 
-@pytest.mark.fact("§5, Appendix A.3 [MOTO-V test_jti_in_tokens]", "verified")
+@pytest.mark.fact(NEW_ORIGIN_JTI)
 def test_new_sign_in_gets_new_origin_jti(cognito, check, endpoint, user_pool, make_app_client, make_user):
     """§5: each sign-in starts a new token family: a second sign-in's origin_jti differs from the first's."""
     client = make_app_client(user_pool, GenerateSecret=True, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -293,7 +321,7 @@ def test_new_sign_in_gets_new_origin_jti(cognito, check, endpoint, user_pool, ma
     )
 
 
-@pytest.mark.fact("§5, Appendix A.7 [MOTO-V]", "verified")
+@pytest.mark.fact(EMAIL_POOL)
 def test_email_username_pool_tokens_name_the_sub(cognito, check, endpoint, make_user_pool, make_app_client):
     """Appendix A.7: with UsernameAttributes=[email], access ``username`` and ID ``cognito:username`` are the sub."""
     created = make_user_pool(UsernameAttributes=["email"])
@@ -330,7 +358,7 @@ def test_email_username_pool_tokens_name_the_sub(cognito, check, endpoint, make_
         )
 
 
-@pytest.mark.fact("§12.4 [ISS aws-sdk-ios#1376]; §4 [DG]", "verified")
+@pytest.mark.fact(ACCESS_EXPIRED)
 def test_expired_access_token_is_refused_and_refresh_still_works(
     cognito, check, endpoint, user_pool, make_app_client, make_user
 ):

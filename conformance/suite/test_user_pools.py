@@ -9,32 +9,27 @@ import re
 
 import pytest
 
-from conformance.checks import Fact
-from conformance.divergence import Confidence
+from conformance.facts import fact
 from conformance.plugin import unique_name
 
 pytestmark = pytest.mark.kind("semantics")
 
-POOL_ID = Fact("§9", "[CLI examples us-west-2_ywDJHlIfU; BC pattern [\\w-]+_[0-9a-zA-Z]+]")
-POOL_ARN = Fact("§9", "[CLI describe-user-pool; MOTO test]")
-POOL_DEFAULTS_CLI = Fact("§9", "[CLI create-user-pool minimal example]")
-POOL_DEFAULTS_TF = Fact("§12.7", "[TFAWS TestAccCognitoIDPUserPool_basic]")
-DEVICE_CONFIG_NULL = Fact("§2", "[API_DeviceConfigurationType: null when not configured]")
-SCHEMA_DEFAULTS = Fact("§9", "[CLI create-user-pool: default SchemaAttributes]")
-DELETION_PROTECTION_DEFAULT = Fact(
-    "§9, §11.3", "[DG delprot: off via the API; default value UNVERIFIED]", Confidence.UNVERIFIED
-)
-UNKNOWN_POOL = Fact("§7", "[3P:32394350676 real-AWS snapshot: User pool <poolId> does not exist.]")
-UPDATE_RESETS = Fact("§9", "[3P:67291308035 runbook: UpdateUserPool resets every parameter you omit]")
-MAX_RESULTS = Fact("§9, §7", "[BC PoolQueryLimitType 1..60, required; Coral validation message form]")
-VALIDATION_TEXT = Fact(
-    "§7", "[Coral 'Member must not be null' wording for a missing member: UNVERIFIED]", Confidence.UNVERIFIED
-)
-LIST_ITEMS = Fact("§9", "[BC UserPoolDescriptionType; CLI list-user-pools]")
-PAGINATION = Fact("§9", "[BC ListUserPools NextToken; PoolQueryLimitType max]")
+POOL_ID = fact("pools.id-format")
+POOL_ARN = fact("pools.arn-format")
+POOL_DEFAULTS_CLI = fact("pools.pool-defaults-cli")
+POOL_DEFAULTS_TF = fact("pools.pool-defaults-tf")
+DEVICE_CONFIG_NULL = fact("pools.device-config-null")
+SCHEMA_DEFAULTS = fact("pools.schema-defaults")
+DELETION_PROTECTION_DEFAULT = fact("pools.deletion-protection-default")
+UNKNOWN_POOL = fact("pools.unknown-pool")
+UPDATE_RESETS = fact("pools.update-resets")
+MAX_RESULTS = fact("pools.max-results")
+VALIDATION_TEXT = fact("pools.validation-text")
+LIST_ITEMS = fact("pools.list-items")
+PAGINATION = fact("pools.pagination")
 
 
-@pytest.mark.fact("§9 [CLI]", "documented")
+@pytest.mark.fact(POOL_ID)
 def test_create_user_pool_returns_id_and_arn_in_aws_format(check, endpoint, make_user_pool):
     """§9: Id is ``{region}_{9 chars [0-9A-Za-z]}``; Arn is ``arn:aws:cognito-idp:{region}:{account}:userpool/{Id}``."""
     name = unique_name("pool")
@@ -53,7 +48,7 @@ def test_create_user_pool_returns_id_and_arn_in_aws_format(check, endpoint, make
     check.equal(created, "$.UserPool.Name", name, POOL_ID, check="echo")
 
 
-@pytest.mark.fact("§9 [CLI create-user-pool]; §12.7 [TFAWS]", "documented")
+@pytest.mark.fact(POOL_DEFAULTS_CLI)
 def test_describe_user_pool_returns_documented_defaults(cognito, check, make_user_pool):
     """§9 and §12.7: a pool created with only a name describes with AWS's defaults."""
     created = make_user_pool()
@@ -118,7 +113,7 @@ def test_describe_user_pool_returns_documented_defaults(cognito, check, make_use
     )
 
 
-@pytest.mark.fact("§7 [3P:32394350676]", "documented")
+@pytest.mark.fact(UNKNOWN_POOL)
 def test_describe_unknown_user_pool_is_resource_not_found(cognito, check, endpoint):
     """§7: an unknown pool id gives ResourceNotFoundException "User pool <poolId> does not exist."."""
     pool_id = f"{endpoint.region}_NoSuchPl0"
@@ -128,7 +123,7 @@ def test_describe_unknown_user_pool_is_resource_not_found(cognito, check, endpoi
     )
 
 
-@pytest.mark.fact("§9 [3P:67291308035]", "documented")
+@pytest.mark.fact(UPDATE_RESETS)
 def test_update_user_pool_resets_omitted_settings(cognito, check, make_user_pool):
     """§9: UpdateUserPool resets every parameter the request omits to its default."""
     created = make_user_pool(
@@ -172,7 +167,7 @@ def test_update_user_pool_resets_omitted_settings(cognito, check, make_user_pool
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§9 [BC PoolQueryLimitType]; §7", "documented")
+@pytest.mark.fact(MAX_RESULTS)
 @pytest.mark.parametrize(
     ("max_results", "constraint"),
     [(0, "greater than or equal to 1"), (61, "less than or equal to 60")],
@@ -196,7 +191,7 @@ def test_list_user_pools_max_results_out_of_range_is_invalid(
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§9 [BC ListUserPools MaxResults required]", "documented")
+@pytest.mark.fact(MAX_RESULTS)
 def test_list_user_pools_without_max_results_is_invalid(cognito, check, make_user_pool):
     """§9: MaxResults is required; without it, InvalidParameterException."""
     make_user_pool()  # an endpoint that wrongly answers lists a pool, whatever it held before
@@ -213,7 +208,7 @@ def test_list_user_pools_without_max_results_is_invalid(cognito, check, make_use
     )
 
 
-@pytest.mark.fact("§9 [BC ListUserPools]", "documented")
+@pytest.mark.fact(PAGINATION)
 def test_list_user_pools_pages_to_exhaustion(cognito, check, make_user_pool):
     """§9: following NextToken with MaxResults=1 visits every pool once, each page within MaxResults."""
     mine = set()
@@ -266,7 +261,7 @@ def test_list_user_pools_pages_to_exhaustion(cognito, check, make_user_pool):
     )
 
 
-@pytest.mark.fact("§9 [BC UserPoolDescriptionType; CLI list-user-pools]", "documented")
+@pytest.mark.fact(LIST_ITEMS)
 def test_list_user_pools_items_have_documented_members(cognito, check, make_user_pool):
     """§9: ListUserPools items hold Id, Name, LambdaConfig, LastModifiedDate and CreationDate."""
     created = make_user_pool()

@@ -15,58 +15,40 @@ import pytest
 
 from conformance import flows
 from conformance.checks import Fact
-from conformance.divergence import Confidence
+from conformance.facts import fact
 
 pytestmark = pytest.mark.kind("semantics")
 
 PASSWORD_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
-GET_USER = Fact("§8", "[CLI admin-get-user; BC AdminGetUserResponse]")
-NO_MFA_MEMBERS = Fact(
-    "§8", "[MOTO-V test_initiate_auth_USER_PASSWORD_AUTH: AWS returns no MFA values]", Confidence.VERIFIED
-)
-CREATED_USER = Fact("§8", "[BC AdminCreateUser: FORCE_CHANGE_PASSWORD; CLI admin-create-user]")
-USER_EXISTS_ADMIN = Fact("§7", "[3P:32394350676 real-AWS snapshot: User account already exists]")
-USER_EXISTS_SIGN_UP = Fact("§7", "[DG cognito-user-pool-managing-errors: User already exists]")
-SIGN_UP = Fact(
-    "§8", "[MOTO-V test_sign_up: UserConfirmed false, UserSub, no CodeDeliveryDetails]", Confidence.VERIFIED
-)
-ADMIN_CONFIRM = Fact("§8", "[BC AdminConfirmSignUp; MOTO-V confirms then signs in]", Confidence.VERIFIED)
-ALREADY_CONFIRMED = Fact(
-    "§7", "[3P:44485281062, 3P:8151585676: User cannot be confirmed. Current status is CONFIRMED]"
-)
-SET_PASSWORD = Fact("§8", "[BC AdminSetUserPassword: Permanent false -> FORCE_CHANGE_PASSWORD]")
-DISABLED_LISTED = Fact("§8", "[BC AdminDisableUser: still appears in the responses to ListUsers]")
-DISABLE_REVOKES = Fact("§6", "[BC AdminDisableUser: revokes all access tokens for the user]")
-DISABLED_REFRESH = Fact("§6, §7", "[3P:71100220613, 3P:57487522706: REFRESH_TOKEN_AUTH -> User is disabled.]")
-ENABLED_AGAIN = Fact("§8", "[BC AdminEnableUser]")
-DELETED = Fact(
-    "§8", "[DG user-pool-settings-attributes: usernames are reusable after deletion; BC AdminDeleteUser]"
-)
-UNKNOWN_USER = Fact("§7", "[3P:3684622224; 3P:70839519046: User does not exist.]")
-UNKNOWN_POOL = Fact("§7", "[3P:32394350676 real-AWS snapshot: User pool <poolId> does not exist.]")
-CASE_SENSITIVE = Fact("§8", "[BC UsernameConfiguration.CaseSensitive: true is the default]")
-FILTER = Fact("§9", "[BC ListUsers Filter; DG how-to-manage-user-accounts: = exact, ^= prefix]")
-FILTER_STATUS = Fact(
-    "§8, §9", "[BC: 'status' is Enabled|Disabled; the value strings are UNVERIFIED]", Confidence.UNVERIFIED
-)
-FILTER_PARSE = Fact(
-    "§12.6", "[ISS aws-sdk-php#1088; aws-aspnet-cognito-identity-provider#235]", Confidence.VERIFIED
-)
-FILTER_CUSTOM = Fact("§9", "[BC; DG: custom attributes are not searchable (message UNVERIFIED)]")
-PAGES = Fact(
-    "§9, §12.6", "[BC ListUsers: a chain of pages has no duplicates; QueryLimitType; short pages allowed]"
-)
-LIMIT_TOO_BIG = Fact("§12.6", "[ISS boto/boto3#1356: 'limit' ... less than or equal to 60]")
-LIST_ITEMS = Fact(
-    "§9", "[CLI list-users: Username, Attributes, UserCreateDate, UserLastModifiedDate, Enabled, UserStatus]"
-)
-ATTRIBUTES_TO_GET = Fact("§9", "[BC ListUsers AttributesToGet]")
-ATTRIBUTE_MISSING = Fact("§12.6", "[ISS aws/aws-sdk-js#2570, #3091; API ListUsers] (likely)")
-ATTRIBUTES_SUB = Fact(
-    "§8", "[ISS aws-samples/sample-collaborative-ai-dlc#52: Input fails to satisfy the constraints.]"
-)
+GET_USER = fact("users.get-user")
+NO_MFA_MEMBERS = fact("users.no-mfa-members")
+CREATED_USER = fact("users.created-user")
+USER_EXISTS_ADMIN = fact("users.user-exists-admin")
+USER_EXISTS_SIGN_UP = fact("users.user-exists-sign-up")
+SIGN_UP = fact("users.sign-up")
+ADMIN_CONFIRM = fact("users.admin-confirm")
+ALREADY_CONFIRMED = fact("users.already-confirmed")
+SET_PASSWORD = fact("users.set-password")
+DISABLED_LISTED = fact("users.disabled-listed")
+DISABLE_REVOKES = fact("users.disable-revokes")
+DISABLED_REFRESH = fact("users.disabled-refresh")
+ENABLED_AGAIN = fact("users.enabled-again")
+DELETED = fact("users.deleted")
+UNKNOWN_USER = fact("auth.unknown-user-legacy")
+UNKNOWN_POOL = fact("pools.unknown-pool")
+CASE_SENSITIVE = fact("users.case-sensitive")
+FILTER = fact("users.filter")
+FILTER_STATUS = fact("users.filter-status")
+FILTER_PARSE = fact("users.filter-parse")
+FILTER_CUSTOM = fact("users.filter-custom")
+PAGES = fact("users.pages")
+LIMIT_TOO_BIG = fact("users.limit-too-big")
+LIST_ITEMS = fact("users.list-items")
+ATTRIBUTES_TO_GET = fact("users.attributes-to-get")
+ATTRIBUTE_MISSING = fact("users.attribute-missing")
+ATTRIBUTES_SUB = fact("users.attributes-sub")
 
 
 def list_all(cognito, check, pool_id: str, *, fact: Fact, max_pages: int = 20, **params):
@@ -116,7 +98,7 @@ def check_listed(check, listed, expected: set[str], fact: Fact, *, what: str) ->
 # --- AdminGetUser, AdminCreateUser -----------------------------------------------------------------
 
 
-@pytest.mark.fact("§8 [CLI admin-get-user; MOTO-V]", "documented")
+@pytest.mark.fact(GET_USER)
 def test_admin_get_user_returns_documented_members(cognito, check, user_pool, make_user):
     """§8: AdminGetUser of a confirmed user: Username, sub, CONFIRMED, Enabled, dates, and no MFA members."""
     user = make_user(user_pool, attributes={"email": "get@example.com"})
@@ -154,7 +136,7 @@ def test_admin_get_user_returns_documented_members(cognito, check, user_pool, ma
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:3684622224]", "documented")
+@pytest.mark.fact(UNKNOWN_USER)
 def test_admin_get_user_of_unknown_user_is_not_found(cognito, check, user_pool):
     """§7: AdminGetUser of an unknown user: UserNotFoundException "User does not exist."."""
     described = cognito.admin_get_user(UserPoolId=user_pool, Username=flows.new_username("ghost"))
@@ -162,7 +144,7 @@ def test_admin_get_user_of_unknown_user_is_not_found(cognito, check, user_pool):
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:32394350676]", "documented")
+@pytest.mark.fact(UNKNOWN_POOL)
 def test_admin_get_user_in_unknown_pool_is_resource_not_found(cognito, check, endpoint):
     """§7: AdminGetUser in an unknown pool: ResourceNotFoundException "User pool <poolId> does not exist."."""
     pool_id = f"{endpoint.region}_NoSuchPl0"
@@ -173,7 +155,7 @@ def test_admin_get_user_in_unknown_pool_is_resource_not_found(cognito, check, en
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§8 [BC UsernameConfiguration]", "documented")
+@pytest.mark.fact(CASE_SENSITIVE)
 def test_usernames_are_case_sensitive_by_default(cognito, check, user_pool, make_user):
     """§8: without UsernameConfiguration usernames are case-sensitive: the upper-cased name is another (unknown) user."""
     user = make_user(user_pool, username=f"case-{secrets.token_hex(4)}")
@@ -181,7 +163,7 @@ def test_usernames_are_case_sensitive_by_default(cognito, check, user_pool, make
     check.error(described, "UserNotFoundException", CASE_SENSITIVE, message="User does not exist.")
 
 
-@pytest.mark.fact("§8 [BC; CLI admin-create-user]", "documented")
+@pytest.mark.fact(CREATED_USER)
 def test_admin_create_user_starts_in_force_change_password(cognito, check, user_pool):
     """§8: AdminCreateUser answers a User that is Enabled, FORCE_CHANGE_PASSWORD, with dates and a sub."""
     username = flows.new_username()
@@ -212,7 +194,7 @@ def test_admin_create_user_starts_in_force_change_password(cognito, check, user_
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:32394350676]", "documented")
+@pytest.mark.fact(USER_EXISTS_ADMIN)
 def test_admin_create_user_twice_is_username_exists(cognito, check, user_pool, make_user):
     """§7: AdminCreateUser with a taken username: UsernameExistsException "User account already exists"."""
     user = make_user(user_pool)
@@ -225,7 +207,7 @@ def test_admin_create_user_twice_is_username_exists(cognito, check, user_pool, m
     check.error(again, "UsernameExistsException", USER_EXISTS_ADMIN, message="User account already exists")
 
 
-@pytest.mark.fact("§8 [BC AdminSetUserPassword]", "documented")
+@pytest.mark.fact(SET_PASSWORD)
 def test_admin_set_temporary_password_requires_change(cognito, check, user_pool, make_user):
     """§8: AdminSetUserPassword with Permanent=false puts a CONFIRMED user back in FORCE_CHANGE_PASSWORD."""
     user = make_user(user_pool)
@@ -242,7 +224,7 @@ def test_admin_set_temporary_password_requires_change(cognito, check, user_pool,
 # --- SignUp and confirmation -----------------------------------------------------------------------
 
 
-@pytest.mark.fact("§8 [MOTO-V test_sign_up]", "verified")
+@pytest.mark.fact(SIGN_UP)
 def test_sign_up_leaves_user_unconfirmed(cognito, check, user_pool, make_app_client):
     """§8: SignUp answers UserConfirmed false and a UserSub, no CodeDeliveryDetails (no auto-verification); UNCONFIRMED."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -258,7 +240,7 @@ def test_sign_up_leaves_user_unconfirmed(cognito, check, user_pool, make_app_cli
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [DG managing-errors]", "documented")
+@pytest.mark.fact(USER_EXISTS_SIGN_UP)
 def test_sign_up_with_taken_username_is_username_exists(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -269,7 +251,7 @@ def test_sign_up_with_taken_username_is_username_exists(
     check.error(again, "UsernameExistsException", USER_EXISTS_SIGN_UP, message="User already exists")
 
 
-@pytest.mark.fact("§8 [BC; MOTO-V]", "verified")
+@pytest.mark.fact(ADMIN_CONFIRM)
 def test_admin_confirm_sign_up_confirms_the_user(cognito, check, user_pool, make_app_client):
     """§8: AdminConfirmSignUp makes a signed-up user CONFIRMED, and they can sign in."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -286,7 +268,7 @@ def test_admin_confirm_sign_up_confirms_the_user(cognito, check, user_pool, make
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:44485281062]", "documented")
+@pytest.mark.fact(ALREADY_CONFIRMED)
 def test_admin_confirm_sign_up_of_confirmed_user_is_refused(cognito, check, user_pool, make_user):
     """§7: confirming a CONFIRMED user: NotAuthorizedException "User cannot be confirmed. Current status is CONFIRMED"."""
     user = make_user(user_pool)
@@ -302,7 +284,7 @@ def test_admin_confirm_sign_up_of_confirmed_user_is_refused(cognito, check, user
 # --- disable, enable, delete -----------------------------------------------------------------------
 
 
-@pytest.mark.fact("§6, §8 [BC AdminDisableUser; 3P:71100220613]", "documented")
+@pytest.mark.fact(DISABLE_REVOKES)
 def test_admin_disable_user_revokes_access_and_keeps_user_listed(
     cognito, check, user_pool, make_app_client, make_user
 ):
@@ -329,7 +311,7 @@ def test_admin_disable_user_revokes_access_and_keeps_user_listed(
     check.error(refreshed, "NotAuthorizedException", DISABLED_REFRESH, message="User is disabled.")
 
 
-@pytest.mark.fact("§8 [BC AdminEnableUser]", "documented")
+@pytest.mark.fact(ENABLED_AGAIN)
 def test_admin_enable_user_lets_the_user_sign_in_again(cognito, check, user_pool, make_app_client, make_user):
     """§8: AdminEnableUser after AdminDisableUser: Enabled=true and sign-in succeeds."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
@@ -348,7 +330,7 @@ def test_admin_enable_user_lets_the_user_sign_in_again(cognito, check, user_pool
     check.succeeded(flows.password_sign_in(cognito, client, user), ENABLED_AGAIN)
 
 
-@pytest.mark.fact("§8 [DG; BC AdminDeleteUser]", "documented")
+@pytest.mark.fact(DELETED)
 def test_admin_delete_user_removes_the_user_and_frees_the_name(cognito, check, user_pool, make_user):
     """§8: after AdminDeleteUser the user is not found, and the username can be used again."""
     user = make_user(user_pool)
@@ -426,7 +408,7 @@ def filter_values(attribute: str, tag: str, made: dict[str, flows.TestUser]) -> 
 
 @pytest.mark.parametrize("operator", ["=", "^="], ids=["equals", "starts-with"])
 @pytest.mark.parametrize("attribute", list(FILTER_CASES))
-@pytest.mark.fact("§9 [BC ListUsers Filter; DG]", "documented")
+@pytest.mark.fact(FILTER)
 def test_list_users_filter(cognito, check, user_pool, make_user, attribute, operator):
     """§9: ``attribute = "v"`` finds exactly the users whose value is v; ``attribute ^= "p"`` those whose value starts with p."""
     case = FILTER_CASES[attribute]
@@ -454,7 +436,7 @@ def test_list_users_filter(cognito, check, user_pool, make_user, attribute, oper
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.6 [ISS aws-sdk-php#1088; #235]", "verified")
+@pytest.mark.fact(FILTER_PARSE)
 def test_list_users_with_unparsable_filter_is_invalid(cognito, check, user_pool):
     """§9, §12.6: a filter that does not parse: InvalidParameterException "Error while parsing filter."."""
     refused = cognito.list_users(UserPoolId=user_pool, Filter='email "no operator"')
@@ -462,7 +444,7 @@ def test_list_users_with_unparsable_filter_is_invalid(cognito, check, user_pool)
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§9 [BC; DG: custom attributes are not searchable]", "documented")
+@pytest.mark.fact(FILTER_CUSTOM)
 def test_list_users_filter_on_custom_attribute_is_invalid(cognito, check, user_pool):
     """§9: custom attributes are not searchable: InvalidParameterException (text UNVERIFIED, not checked)."""
     refused = cognito.list_users(UserPoolId=user_pool, Filter='custom:team = "blue"')
@@ -472,7 +454,7 @@ def test_list_users_filter_on_custom_attribute_is_invalid(cognito, check, user_p
 # --- ListUsers pages and attributes ----------------------------------------------------------------
 
 
-@pytest.mark.fact("§9, §12.6 [BC ListUsers]", "documented")
+@pytest.mark.fact(PAGES)
 def test_list_users_pages_to_exhaustion(cognito, check, user_pool, make_user):
     """§9: with Limit=2, following PaginationToken lists every user exactly once, no page larger than Limit."""
     made = {make_user(user_pool).username for _ in range(5)}
@@ -506,7 +488,7 @@ def test_list_users_pages_to_exhaustion(cognito, check, user_pool, make_user):
     check_listed(check, listed, made, PAGES, what="all pages with Limit=2")
 
 
-@pytest.mark.fact("§9 [CLI list-users]", "documented")
+@pytest.mark.fact(LIST_ITEMS)
 def test_list_users_items_have_documented_members(cognito, check, user_pool, make_user):
     """§9: each listed user has Username, Attributes, UserCreateDate, UserLastModifiedDate, Enabled, UserStatus."""
     make_user(user_pool)
@@ -527,7 +509,7 @@ def test_list_users_items_have_documented_members(cognito, check, user_pool, mak
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.6 [ISS boto/boto3#1356]", "documented")
+@pytest.mark.fact(LIMIT_TOO_BIG)
 def test_list_users_limit_over_60_is_invalid(cognito, check, user_pool):
     """§9, §12.6: Limit=100: InvalidParameterException "1 validation error detected: Value '100' at 'limit' ..."."""
     refused = cognito.call("ListUsers", {"UserPoolId": user_pool, "Limit": 100}, invalid_request=True)
@@ -540,7 +522,7 @@ def test_list_users_limit_over_60_is_invalid(cognito, check, user_pool):
     )
 
 
-@pytest.mark.fact("§9 [BC ListUsers AttributesToGet]", "documented")
+@pytest.mark.fact(ATTRIBUTES_TO_GET)
 def test_list_users_returns_only_attributes_to_get(cognito, check, user_pool, make_user):
     """§9: AttributesToGet=["email"] returns each user with the email attribute only."""
     for index in range(2):
@@ -563,7 +545,7 @@ def test_list_users_returns_only_attributes_to_get(cognito, check, user_pool, ma
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§12.6 [ISS aws/aws-sdk-js#2570, #3091]", "documented")
+@pytest.mark.fact(ATTRIBUTE_MISSING)
 def test_list_users_attributes_to_get_missing_on_a_user_is_invalid(cognito, check, user_pool, make_user):
     """§12.6: AttributesToGet naming an attribute a listed user lacks: "One or more requested attributes do not exist."."""
     make_user(user_pool, attributes={"given_name": "Has"})
@@ -578,7 +560,7 @@ def test_list_users_attributes_to_get_missing_on_a_user_is_invalid(cognito, chec
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§8 [ISS sample-collaborative-ai-dlc#52]", "documented")
+@pytest.mark.fact(ATTRIBUTES_SUB)
 def test_list_users_attributes_to_get_sub_is_invalid(cognito, check, user_pool, make_user):
     """§8: AttributesToGet containing ``sub``: InvalidParameterException "Input fails to satisfy the constraints."."""
     make_user(user_pool)
@@ -592,7 +574,7 @@ def test_list_users_attributes_to_get_sub_is_invalid(cognito, check, user_pool, 
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.fact("§7 [3P:32394350676]", "documented")
+@pytest.mark.fact(UNKNOWN_POOL)
 def test_list_users_in_unknown_pool_is_resource_not_found(cognito, check, endpoint):
     """§7: ListUsers of an unknown pool: ResourceNotFoundException "User pool <poolId> does not exist."."""
     pool_id = f"{endpoint.region}_NoSuchPl0"

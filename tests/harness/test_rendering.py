@@ -30,7 +30,7 @@ def test_block_is_pinned():
         expected="NotAuthorizedException",
         actual="success (HTTP 200)",
         confidence=Confidence.VERIFIED,
-        source="aws-behaviour.md §6 [3P:71100220613]",
+        source="facts:tokens.admin-refresh-revoked [GitHub issue aws/aws-sdk-net#1936 https://github.com/aws/aws-sdk-net/issues/1936]",
         kind=CheckKind.ERRORS,
         evidence=_exchange(),
         note="user disabled at step 2",
@@ -42,7 +42,7 @@ def test_block_is_pinned():
         "Path                  : $.__type\n"
         "AWS does              : NotAuthorizedException\n"
         "Endpoint returned     : success (HTTP 200)\n"
-        "Source                : aws-behaviour.md §6 [3P:71100220613]\n"
+        "Source                : facts:tokens.admin-refresh-revoked [GitHub issue aws/aws-sdk-net#1936 https://github.com/aws/aws-sdk-net/issues/1936]\n"
         "Context               : user disabled at step 2\n"
         "Wire                  : HTTP 200 application/x-amz-json-1.1 82 bytes: "
         '{"AuthenticationResult": {"AccessToken": "<redacted:jwt>"}}\n'

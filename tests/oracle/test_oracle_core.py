@@ -119,7 +119,10 @@ def test_describe_call_and_state_show_no_secrets():
 
 def test_predictions_describe_themselves_with_their_fact():
     text = predict(world(), Call("AdminGetUser", {"UserPoolId": POOL, "Username": "zed"})).describe()
-    assert text.startswith("error UserNotFoundException 'User does not exist.'") and "§7" in text
+    assert (
+        text.startswith("error UserNotFoundException 'User does not exist.'")
+        and "facts:users.user-not-found" in text
+    )
 
 
 # Every rule a machine compares with must be able to fail: one agreeing and one disagreeing member each.
