@@ -1,7 +1,9 @@
 """Tokens: signatures under the pool's key set, the claims AWS issues, and what a refresh keeps.
 
 Facts: aws-behaviour.md §4 (refresh), §5 (tokens, claims), Appendix A.3 and A.7. The claim checks
-themselves live in :mod:`conformance.crypto.tokens`; this module turns their findings into divergences.
+themselves live in :mod:`conformance.token_checks`, the verification maths in
+:mod:`conformance.crypto.tokens`; a key set or token that cannot be parsed is a divergence
+(``jwks.malformed``, ``token.malformed``), never a traceback.
 
 Run a subset: ``pytest conformance/suite/test_tokens.py -k refresh --endpoint=moto``.
 """
@@ -17,9 +19,17 @@ import jwt
 import pytest
 
 from conformance import flows
-from conformance.checks import Fact
-from conformance.crypto.tokens import TokenRejected, check_token_claims, verify_token
-from conformance.divergence import CheckKind, Confidence
+from conformance.checks import JWKS_FORM, TOKEN_FORM, Fact
+from conformance.crypto.tokens import (
+    MalformedKeySet,
+    MalformedToken,
+    TokenRejected,
+    decode_unverified,
+    parse_jwks,
+    verify_token,
+)
+from conformance.divergence import CheckKind, Confidence, get_path
+from conformance.token_checks import check_token_claims
 
 pytestmark = pytest.mark.kind("tokens")
 
@@ -56,19 +66,18 @@ REFRESH_OUTLIVES_ACCESS = Fact(
 REFRESH_JWE_HEADER = {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
 
 
-def finding_fact(source: str, confidence: str) -> Fact:
-    """A crypto.tokens finding's ``"aws-behaviour.md §5 [..]"`` source as a Fact."""
-    text = source.removeprefix("aws-behaviour.md ").strip()
-    section, _, rest = text.partition(" ")
-    return Fact(section, rest, Confidence(confidence))
+def auth_result(response) -> dict[str, Any]:
+    """The AuthenticationResult of an answer, ``{}`` when there is none (or it is not an object)."""
+    found, result = get_path(response.body, "$.AuthenticationResult")
+    return result if found and isinstance(result, dict) else {}
 
 
 def key_set(check, endpoint, response, pool_id: str, token: str) -> dict[str, Any] | None:
     """The endpoint's JWKS for the pool (found from the token's ``iss``, as AWS clients do)."""
     try:
-        issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
-    except jwt.InvalidTokenError:
-        issuer = None
+        issuer = decode_unverified(token)[1].get("iss")
+    except MalformedToken:
+        issuer = None  # the token's own check reports it; the key set is still found by pool
     try:
         jwks = endpoint.jwks(pool_id, issuer)
     except (OSError, ValueError) as error:
@@ -84,20 +93,57 @@ def key_set(check, endpoint, response, pool_id: str, token: str) -> dict[str, An
             evidence=response.exchange,
         )
         return None
-    return jwks
+    try:
+        return parse_jwks(jwks)
+    except MalformedKeySet as error:
+        check.that(
+            False,
+            operation=response.operation,
+            check="jwks.malformed",
+            path=error.path,
+            expected="a JSON object {keys: [...]} whose RSA keys have base64url n and e",
+            actual=error.detail,
+            fact=JWKS_FORM,
+            kind=CheckKind.TOKENS,
+            evidence=response.exchange,
+        )
+        return None
+
+
+def unverified(check, response, member: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """Header and claims of ``AuthenticationResult.<member>``; None (recorded) when it is not a JWT."""
+    token = auth_result(response).get(member)
+    try:
+        return decode_unverified(token)
+    except MalformedToken as error:
+        check.that(
+            False,
+            operation=response.operation,
+            check="token.malformed",
+            path=f"$.AuthenticationResult.{member}",
+            expected="a compact JWT: three base64url parts, the header and claims JSON objects",
+            actual=error.detail,
+            fact=TOKEN_FORM,
+            kind=CheckKind.TOKENS,
+            evidence=response.exchange,
+        )
+        return None
 
 
 def verified_claims(
     check, response, jwks: dict[str, Any], member: str, token_use: str
 ) -> dict[str, Any] | None:
     """The claims of ``AuthenticationResult.<member>`` once its signature verifies; None (recorded) otherwise."""
-    token = (response.body.get("AuthenticationResult") or {}).get(member)
+    token = auth_result(response).get(member)
     if not check.present(response, f"$.AuthenticationResult.{member}", SIGN_IN):
         return None
+    decoded = unverified(check, response, member)
+    if decoded is None:
+        return None
+    iat = decoded[1].get("iat", 0)
     try:
-        unverified = jwt.decode(token, options={"verify_signature": False})
         # Judge expiry by the endpoint's own clock (its iat), which a test may have moved ahead.
-        now = max(time.time(), float(unverified.get("iat", 0) or 0))
+        now = max(time.time(), float(iat or 0) if isinstance(iat, int | float) else 0.0)
         return verify_token(token, jwks, token_use=token_use, now=now)
     except (TokenRejected, jwt.InvalidTokenError, TypeError, ValueError) as error:
         reason = getattr(error, "reason", "malformed")
@@ -115,28 +161,11 @@ def verified_claims(
         return None
 
 
-def record_findings(check, response, findings) -> bool:
-    """Each claim finding as a divergence on the response that carried the tokens; True when there were none."""
-    for finding in findings:
-        check.that(
-            False,
-            operation=response.operation,
-            check=f"token.{finding.check}",
-            path=finding.path.replace("$.", "$.AuthenticationResult.", 1),
-            expected=finding.expected,
-            actual=finding.actual,
-            fact=finding_fact(finding.source, finding.confidence),
-            kind=CheckKind.TOKENS,
-            evidence=response.exchange,
-        )
-    return not findings
-
-
 def sign_in_claims(check, endpoint, response, client, username: str, previous=None):
     """Verify both tokens of a sign-in or refresh and check their claims; ``(id, access)`` claims or None."""
     if not check.succeeded(response, SIGN_IN):
         return None
-    result = response.body.get("AuthenticationResult") or {}
+    result = auth_result(response)
     jwks = key_set(check, endpoint, response, client.pool_id, result.get("AccessToken") or "")
     if jwks is None:
         return None
@@ -144,20 +173,19 @@ def sign_in_claims(check, endpoint, response, client, username: str, previous=No
     access_claims = verified_claims(check, response, jwks, "AccessToken", "access")
     if id_claims is None or access_claims is None:
         return None
-    record_findings(
-        check,
-        response,
-        check_token_claims(
-            id_claims=id_claims,
-            access_claims=access_claims,
-            client_id=client.client_id,
-            user_pool_id=client.pool_id,
-            region=endpoint.region,
-            username=username,
-            auth_result=result,
-            previous=previous,
-        ),
-    )
+    for divergence in check_token_claims(
+        operation=response.operation,
+        id_claims=id_claims,
+        access_claims=access_claims,
+        client_id=client.client_id,
+        user_pool_id=client.pool_id,
+        region=endpoint.region,
+        username=username,
+        auth_result=result,
+        previous=previous,
+        evidence=response.exchange,
+    ):
+        check.add(divergence)
     return id_claims, access_claims
 
 
@@ -194,11 +222,11 @@ def test_key_set_and_token_headers(cognito, check, endpoint, user_pool, make_app
     response = flows.password_sign_in(cognito, client, user)
     if not check.succeeded(response, SIGN_IN):
         return
-    result = response.body.get("AuthenticationResult") or {}
+    result = auth_result(response)
     jwks = key_set(check, endpoint, response, user_pool, result.get("AccessToken") or "")
     if jwks is None:
         return
-    for index, key in enumerate(jwks.get("keys", [])):
+    for index, key in enumerate(jwks["keys"]):
         shown = {k: key.get(k) for k in ("kty", "alg", "e", "use")}
         check.that(
             shown == {"kty": "RSA", "alg": "RS256", "e": "AQAB", "use": "sig"} and bool(key.get("kid")),
@@ -212,8 +240,10 @@ def test_key_set_and_token_headers(cognito, check, endpoint, user_pool, make_app
             evidence=response.exchange,
             note="the key set that verifies this sign-in's tokens",
         )
-    id_kid = token_header(result.get("IdToken", "")).get("kid") if result.get("IdToken") else None
-    access_kid = token_header(result.get("AccessToken", "")).get("kid") if result.get("AccessToken") else None
+    id_decoded = unverified(check, response, "IdToken") if result.get("IdToken") else None
+    access_decoded = unverified(check, response, "AccessToken") if result.get("AccessToken") else None
+    id_kid = id_decoded[0].get("kid") if id_decoded else None
+    access_kid = access_decoded[0].get("kid") if access_decoded else None
     check.that(
         id_kid is not None and id_kid != access_kid,
         operation=response.operation,
