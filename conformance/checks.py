@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+# DivergenceFound and get_path live in the value layer (conformance.divergence); existing code
+# imports them from here too, which keeps working.
 from conformance.divergence import CheckKind, Confidence, Divergence, DivergenceFound, get_path
 from conformance.expect import Expect
 from conformance.expect import absent as expect_absent
@@ -33,9 +35,6 @@ from conformance.wire import JSON_CONTENT_TYPE
 if TYPE_CHECKING:
     from conformance.calls import Response
     from conformance.wire import Exchange
-
-#: Re-exported: they moved to conformance.divergence (the value layer), where new code imports them.
-__all__ = ["DivergenceFound", "Fact", "Recorder", "get_path", "schema_divergences", "wire_divergences"]
 
 
 @dataclass(frozen=True)
@@ -302,6 +301,8 @@ def _outcome(response: Response) -> str:
 
 #: What a wire check reports for each way an exchange breaks it: (path, expected, actual).
 WireFinding = tuple[str, Any, Any]
+#: A wire check: ``check(exchange, body)`` yields a finding per problem.
+WireCheckFunction = Callable[["Exchange", Any], Iterable[WireFinding]]
 
 
 @dataclass(frozen=True)
@@ -319,7 +320,7 @@ class WireCheck:
 
     name: str
     fact: Fact
-    run: Callable[[Exchange, Any], Iterable[WireFinding]]
+    run: WireCheckFunction
     miniature: bool = True
 
 
@@ -329,14 +330,10 @@ WIRE_CHECKS: dict[str, WireCheck] = {}
 
 def wire_check(
     name: str, fact: Fact, *, miniature: bool = True
-) -> Callable[
-    [Callable[[Exchange, Any], Iterable[WireFinding]]], Callable[[Exchange, Any], Iterable[WireFinding]]
-]:
+) -> Callable[[WireCheckFunction], WireCheckFunction]:
     """Register a wire check under ``name`` (schemathesis's ``@check`` shape)."""
 
-    def register(
-        function: Callable[[Exchange, Any], Iterable[WireFinding]],
-    ) -> Callable[[Exchange, Any], Iterable[WireFinding]]:
+    def register(function: WireCheckFunction) -> WireCheckFunction:
         if name in WIRE_CHECKS:
             raise ValueError(f"wire check {name!r} registered twice")
         WIRE_CHECKS[name] = WireCheck(name, fact, function, miniature)

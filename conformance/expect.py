@@ -1,10 +1,9 @@
 """One way to say "expect X at path P because of fact F", and one way to judge it.
 
-The oracle's predictions (:mod:`conformance.oracle`), the per-test recorder's ``equal``/``present``/
-``absent``/``matches`` (:mod:`conformance.checks`) and the token claim checks
-(:mod:`conformance.token_checks`) all build :class:`Expect` values and judge them with
-:func:`judge_member`, so a member compared in a test and the same member compared by a stateful
-machine agree by construction.
+The oracle's predictions (:mod:`conformance.oracle`) and the per-test recorder's ``equal``/
+``present``/``absent``/``matches`` (:mod:`conformance.checks`) build :class:`Expect` values and
+judge them with :func:`judge_member`, so a member compared in a test and the same member compared
+by a stateful machine agree by construction.
 
 This module imports only :mod:`conformance.divergence`: the oracle must stay free of the harness,
 and the recorder module imports this one. ``Fact`` is named for type checking only.
