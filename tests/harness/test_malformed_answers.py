@@ -26,7 +26,8 @@ from conformance.checks import (
     wire_divergences,
 )
 from conformance.divergence import CheckKind, DivergenceFound
-from conformance.endpoints import parse
+from conformance.endpoints import Endpoint, parse
+from conformance.results import read_jsonl
 from conformance.wire import Exchange
 
 MALFORMED_BODIES = [b"[]", b'"x"', b"3", b"null", b"not json", b"<html>oops</html>", b""]
@@ -133,3 +134,22 @@ def test_a_call_answered_with_an_unreadable_body_ends_in_the_divergence(answerin
         cognito.create_user_pool(PoolName="p")
     assert [d.check for d in stopped.value.divergences] == [BODY_CHECK]
     assert len(recorder.exchanges) == 1
+
+
+def test_a_key_set_with_a_malformed_n_is_a_divergence_not_a_traceback(run_suite, monkeypatch) -> None:
+    # An emulator whose key set has an n that is not base64url: every token test reports
+    # jwks.malformed where it used to end in a traceback from the key parser.
+    served = Endpoint.jwks
+
+    def malformed(self: Endpoint, user_pool_id: str, issuer: str | None = None) -> dict:
+        key_set = served(self, user_pool_id, issuer)
+        return {"keys": [{**key, "n": "not*base64url"} for key in key_set["keys"]]}
+
+    monkeypatch.setattr(Endpoint, "jwks", malformed)
+    result, reports = run_suite("--endpoint=reference", target="test_tokens.py", inprocess=True)
+    outcomes = {r["outcome"] for r in read_jsonl(reports / "results.jsonl")}
+    assert "harness-error" not in outcomes and "divergence" in outcomes
+    divergences = read_jsonl(reports / "divergences.jsonl")
+    assert {d["check"] for d in divergences} == {"jwks.malformed"}
+    assert {d["path"] for d in divergences} == {"jwks.keys[0].n"}
+    result.stdout.fnmatch_lines(["Divergence            : jwks.malformed (tokens, documented)"])
