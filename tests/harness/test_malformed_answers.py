@@ -116,6 +116,8 @@ def answering() -> Iterator[Callable[[bytes], Cognito]]:
         answer["body"] = body
         return Cognito(parse(f"http://127.0.0.1:{server.server_port}"))
 
+    client.url = f"http://127.0.0.1:{server.server_port}"  # type: ignore[attr-defined]
+
     try:
         yield client
     finally:
@@ -153,3 +155,20 @@ def test_a_key_set_with_a_malformed_n_is_a_divergence_not_a_traceback(run_suite,
     assert {d["check"] for d in divergences} == {"jwks.malformed"}
     assert {d["path"] for d in divergences} == {"jwks.keys[0].n"}
     result.stdout.fnmatch_lines(["Divergence            : jwks.malformed (tokens, documented)"])
+
+
+def test_a_suite_run_against_an_emulator_answering_a_list_ends_in_divergences(run_suite, answering) -> None:
+    # The fixtures read the new pool's id from the first answer; with a body of [] that used to be
+    # an AttributeError out of botocore (or a TypeError in the fixture). Now each test fails on the
+    # classified divergence and none is a harness error.
+    answering(b"[]")
+    result, reports = run_suite(
+        f"--endpoint={answering.url}", "-k", "not machine", target="test_user_pools.py", inprocess=True
+    )
+    counts = result.parseoutcomes()
+    assert counts.get("failed") and not counts.get("passed") and not counts.get("errors"), counts
+    outcomes = {r["outcome"] for r in read_jsonl(reports / "results.jsonl")}
+    assert "divergence" in outcomes and "harness-error" not in outcomes
+    checks = {d["check"] for d in read_jsonl(reports / "divergences.jsonl")}
+    assert BODY_CHECK in checks
+    result.stdout.fnmatch_lines(["Divergence            : wire.body (wire, documented)"])
