@@ -203,8 +203,13 @@ class Recorder:
             )
         return agrees
 
-    def expect(self, response: Response, expect: Expect, *, note: str = "") -> bool:
-        """The member ``expect.path`` of the raw body is as ``expect`` says (one judge: judge_member)."""
+    def expect(
+        self, response: Response, expect: Expect, *, kind: CheckKind | None = None, note: str = ""
+    ) -> bool:
+        """The member ``expect.path`` of the raw body is as ``expect`` says (one judge: judge_member).
+
+        ``kind`` is the column when ``expect`` names none (a machine passes its own); semantics otherwise.
+        """
         agrees, expected, actual = expect.judge(response.body)
         return self.that(
             agrees,
@@ -214,7 +219,7 @@ class Recorder:
             expected=expected,
             actual=actual,
             fact=expect.fact,
-            kind=expect.kind or CheckKind.SEMANTICS,
+            kind=expect.kind or kind or CheckKind.SEMANTICS,
             evidence=response.exchange,
             note=note,
         )

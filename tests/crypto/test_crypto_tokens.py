@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import base64
 import copy
+import io
 import json
 import socket
+import urllib.request
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -558,3 +560,44 @@ def test_well_formed_token_decodes_without_its_signature_checked() -> None:
     header, claims = tokens.decode_unverified(_sign(id_claims, ID_KEY, "id-kid"))
     assert header == {"alg": "RS256", "kid": "id-kid", "typ": "JWT"}
     assert claims == id_claims
+
+
+# --- where the key set is fetched (Endpoint.jwks, which replaced crypto.tokens.jwks_url) --------
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "issuer", "expected"),
+    [
+        (Endpoint("aws", "aws", "aws", "aws", region=REGION), ISSUER, f"{ISSUER}/.well-known/jwks.json"),
+        (  # moto server: its iss names AWS, so the key set comes from the endpoint
+            parse_endpoint("http://127.0.0.1:5000", region=REGION),
+            ISSUER,
+            f"http://127.0.0.1:5000/{POOL_ID}/.well-known/jwks.json",
+        ),
+        (  # cognito-local: iss is its own URL
+            parse_endpoint("http://127.0.0.1:9229", region=REGION),
+            f"http://127.0.0.1:9229/{POOL_ID}",
+            f"http://127.0.0.1:9229/{POOL_ID}/.well-known/jwks.json",
+        ),
+    ],
+    ids=["aws", "moto-server", "cognito-local"],
+)
+def test_key_set_url_per_endpoint(
+    monkeypatch: pytest.MonkeyPatch, endpoint: Endpoint, issuer: str, expected: str
+) -> None:
+    asked: list[str] = []
+
+    class Answer(io.BytesIO):
+        def __enter__(self) -> Answer:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.close()
+
+    def urlopen(request: Any, timeout: float) -> Answer:
+        asked.append(request.full_url)
+        return Answer(json.dumps(JWKS).encode())
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    assert tokens.parse_jwks(endpoint.jwks(POOL_ID, issuer)) == JWKS
+    assert asked == [expected]
