@@ -221,6 +221,11 @@ class Cognito:
                 raise Unsupported(api_name, reason) from None
             raise HarnessError(f"{api_name}: transport failed: {type(error).__name__}: {error}") from None
         except Exception as error:
+            captured = self._capture.take()
+            if captured is not None and not isinstance(captured.response_json(), dict):
+                # botocore fails on a body that is JSON but not an object ([], "x", 3): an answer
+                # like any other, which the recorder's wire checks classify (wire.body, wire.error-body).
+                return captured, None
             if self.endpoint.moto_in_process and self._capture.take() is None:
                 # In-process moto crashed while answering (its own exception, raised into the caller
                 # where a server would have sent an HTTP 500 page). Counted with moto server's 500

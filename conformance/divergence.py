@@ -153,6 +153,37 @@ class Divergence:
         return "\n".join(lines)
 
 
+class DivergenceFound(AssertionError):
+    """Raised by a stateful machine at the step where an unexpected divergence appeared.
+
+    Hypothesis shrinks on it; the plugin reports the divergences it carries, with the calls of the
+    (minimal) example that raised it as the reproducer.
+    """
+
+    def __init__(self, divergences: list[Divergence]) -> None:
+        super().__init__("; ".join(d.key() for d in divergences))
+        self.divergences = divergences
+
+
+_PATH_PART = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]")
+
+
+def get_path(value: Any, path: str) -> tuple[bool, Any]:
+    """Follow a ``$.A.B[0].C`` path; returns (found, value)."""
+    current = value
+    for key, index in _PATH_PART.findall(path[1:] if path.startswith("$") else path):
+        if key:
+            if not isinstance(current, dict) or key not in current:
+                return False, None
+            current = current[key]
+        else:
+            i = int(index)
+            if not isinstance(current, list) or i >= len(current):
+                return False, None
+            current = current[i]
+    return True, current
+
+
 def _compact(value: Any, limit: int = 400) -> str:
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
     return text if len(text) <= limit else text[: limit - 3] + "..."

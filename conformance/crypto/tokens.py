@@ -1,54 +1,103 @@
-"""Verify Cognito ID and access tokens, and check their claims against aws-behaviour.md §5.
+"""Token verification maths: parse a key set, decode a token, verify its RS256 signature (§5).
 
-Two layers:
+* :func:`parse_jwks` reads an endpoint's key set strictly and raises :class:`MalformedKeySet`
+  (with the path of the offending member) when it is not a JSON object with a ``keys`` list of
+  keys whose ``n`` and ``e`` are base64url.
+* :func:`decode_unverified` splits a compact JWT into its header and claims and raises
+  :class:`MalformedToken` when it is not three base64url parts whose first two are JSON objects.
+* :func:`verify_token` proves a token genuine (RS256 signature under the key set, key chosen by
+  ``kid``), unexpired, of the expected ``token_use``, for the expected client and issuer. It
+  raises :class:`TokenRejected` with a reason.
 
-* :func:`verify_token` proves a token genuine (RS256 signature under the endpoint's key set,
-  key chosen by ``kid``), unexpired, of the expected ``token_use``, for the expected client and
-  issuer. It raises :class:`TokenRejected` with a reason.
-* :func:`check_token_claims` compares the claims of one sign-in (and optionally of the sign-in
-  before a refresh) with what AWS issues, and returns a :class:`ClaimFinding` per difference,
-  each carrying the confidence and source of the fact it rests on. The harness turns findings
-  into divergences; UNVERIFIED facts never fail a run.
-
-:func:`jwks_url` and :func:`fetch_jwks` find an endpoint's key set (targets.md): AWS serves it at
-``iss + "/.well-known/jwks.json"``; moto server and other emulators whose ``iss`` names AWS
-serve it under their own URL; in-process moto answers only through ``requests``.
+What the claims of a sign-in must be is not maths but AWS behaviour: those checks are in
+:mod:`conformance.token_checks`. Fetching the key set is the endpoint's job
+(:meth:`conformance.endpoints.Endpoint.jwks`).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import math
+import re
 import time
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import jwt
-import requests
 
 #: The one algorithm Cognito signs user-pool tokens with (aws-behaviour.md §5 [DG]).
 ALGORITHM = "RS256"
 #: The scope of tokens issued by the API flows (aws-behaviour.md §5 [MOTO-V test_scope_in_access_token]).
 API_SCOPE = "aws.cognito.signin.user.admin"
-#: Stands for a claim that is not in the token, in a finding's ``actual``/``expected``.
-ABSENT = "<absent>"
-PRESENT = "<present>"
+#: The base64url alphabet without padding (RFC 7515 §2, RFC 7518 §6.3.1: JWS parts and JWK numbers).
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
-# moto server routes the JWKS request only when it carries a SigV4-looking Authorization header
-# naming the cognito-idp service; the signature itself is not checked (targets.md).
-_MOTO_AUTHORIZATION = (
-    "AWS4-HMAC-SHA256 Credential=testing/20200101/{region}/cognito-idp/aws4_request, "
-    "SignedHeaders=host, Signature=0"
-)
+
+class MalformedKeySet(ValueError):
+    """A key set that cannot be read as one.
+
+    Attributes:
+        path: where in the key set, e.g. ``jwks.keys[0].n`` (``jwks`` for the whole document).
+        detail: what is wrong with it, in plain words.
+    """
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(f"{path}: {detail}")
+        self.path = path
+        self.detail = detail
+
+
+def _base64url(value: Any) -> bytes | None:
+    """The bytes of an unpadded base64url string, or None when it is not one (strictly)."""
+    # base64.urlsafe_b64decode silently drops characters outside the alphabet: check them first.
+    if not isinstance(value, str) or not _BASE64URL.fullmatch(value) or len(value) % 4 == 1:
+        return None
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def parse_jwks(value: Any) -> dict[str, Any]:
+    """Check that ``value`` (an endpoint's key set, as parsed JSON) can be used to verify tokens.
+
+    Only what verification reads is checked: a JSON object with a ``keys`` list of JSON objects,
+    and for RSA keys a base64url ``n`` and ``e`` (RFC 7518 §6.3.1). Whether the keys are the ones
+    AWS serves (RS256, ``e`` AQAB, ``use`` sig) is a conformance check of the suite.
+
+    Returns:
+        ``value`` itself, once checked.
+
+    Raises:
+        MalformedKeySet: with the path of the first member that is not as required.
+    """
+    if not isinstance(value, Mapping):
+        raise MalformedKeySet("jwks", f"not a JSON object but {type(value).__name__}")
+    keys = value.get("keys")
+    if not isinstance(keys, list):
+        raise MalformedKeySet("jwks.keys", "no list of keys")
+    for index, key in enumerate(keys):
+        if not isinstance(key, Mapping):
+            raise MalformedKeySet(f"jwks.keys[{index}]", f"not a JSON object but {type(key).__name__}")
+        if key.get("kty") != "RSA":
+            continue
+        for member in ("n", "e"):
+            decoded = _base64url(key.get(member))
+            if not decoded or not any(decoded):
+                raise MalformedKeySet(
+                    f"jwks.keys[{index}].{member}",
+                    f"not a base64url unsigned integer: {str(key.get(member, '<absent>'))[:40]!r}",
+                )
+    return dict(value)
 
 
 class TokenRejected(Exception):
     """A token failed verification.
 
     Attributes:
-        reason: One of ``malformed``, ``wrong-algorithm``, ``unknown-kid``, ``bad-signature``,
+        reason: One of ``malformed`` (see :class:`MalformedToken`), ``wrong-algorithm``, ``unknown-kid``, ``bad-signature``,
             ``expired``, ``issued-in-future``, ``wrong-token-use``, ``wrong-issuer``,
             ``wrong-client``, ``missing-claim``.
         detail: Human-readable explanation (never the token itself).
@@ -60,8 +109,57 @@ class TokenRejected(Exception):
         self.detail = detail
 
 
+class MalformedToken(TokenRejected):
+    """A token that is not a compact JWT: three base64url parts, the first two JSON objects.
+
+    Attributes:
+        part: ``token``, ``header``, ``claims`` or ``signature``: what could not be read.
+    """
+
+    def __init__(self, part: str, detail: str) -> None:
+        super().__init__("malformed", detail)
+        self.part = part
+
+
+def _json_object(part: str, encoded: str) -> dict[str, Any]:
+    decoded = _base64url(encoded)
+    if decoded is None:
+        raise MalformedToken(part, f"the {part} part is not base64url")
+    try:
+        value = json.loads(decoded)
+    except (UnicodeDecodeError, ValueError):
+        raise MalformedToken(part, f"the {part} part is not JSON") from None
+    if not isinstance(value, dict):
+        raise MalformedToken(part, f"the {part} part is not a JSON object but {type(value).__name__}")
+    return value
+
+
+def decode_unverified(token: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The header and claims of a compact JWT, without checking its signature.
+
+    Raises:
+        MalformedToken: the token is not three base64url parts whose header and claims are JSON
+            objects (RFC 7519 §7.2).
+    """
+    if not isinstance(token, str):
+        raise MalformedToken("token", f"not a string but {type(token).__name__}")
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise MalformedToken("token", f"{len(parts)} dot-separated parts, not 3")
+    header = _json_object("header", parts[0])
+    claims = _json_object("claims", parts[1])
+    # An empty signature is still a compact JWT (an unsecured one, RFC 7519 §6.1): it is rejected
+    # for its algorithm by verify_token, not as malformed.
+    if parts[2] and _base64url(parts[2]) is None:
+        raise MalformedToken("signature", "the signature is not base64url")
+    return header, claims
+
+
 def _key_for(jwks: Mapping[str, Any], kid: str) -> Any:
-    matching = [key for key in jwks.get("keys", []) if isinstance(key, Mapping) and key.get("kid") == kid]
+    keys = jwks.get("keys") if isinstance(jwks, Mapping) else None
+    if not isinstance(keys, list):
+        raise TokenRejected("unknown-kid", "the key set has no list of keys")
+    matching = [key for key in keys if isinstance(key, Mapping) and key.get("kid") == kid]
     if not matching:
         raise TokenRejected("unknown-kid", f"no key with kid {kid!r} in the key set")
     jwk = matching[0]
@@ -69,7 +167,8 @@ def _key_for(jwks: Mapping[str, Any], kid: str) -> Any:
         raise TokenRejected("wrong-algorithm", f"key {kid!r} is not an RS256 RSA key")
     try:
         return jwt.PyJWK.from_dict(dict(jwk), algorithm=ALGORITHM).key
-    except jwt.PyJWKError as error:
+    except (jwt.PyJWTError, ValueError, TypeError) as error:
+        # PyJWT raises InvalidKeyError (not a PyJWKError) for an n or e it cannot decode.
         raise TokenRejected("unknown-kid", f"key {kid!r} cannot be loaded: {error}") from None
 
 
@@ -104,10 +203,7 @@ def verify_token(
     """
     if token_use not in ("id", "access"):
         raise ValueError("token_use must be 'id' or 'access'")
-    try:
-        header = jwt.get_unverified_header(token)
-    except jwt.DecodeError as error:
-        raise TokenRejected("malformed", f"not a JWT: {error}") from None
+    header, _ = decode_unverified(token)
     # Only RS256, and the algorithm is fixed here rather than read from the token, so an
     # "alg": "none" or HS256 token cannot choose its own check (aws-behaviour.md §5).
     if header.get("alg") != ALGORITHM:
@@ -165,528 +261,3 @@ def verify_token(
 def aws_issuer(region: str, user_pool_id: str) -> str:
     """``iss`` of AWS tokens: ``https://cognito-idp.{region}.amazonaws.com/{userPoolId}`` (§5 [DG])."""
     return f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
-
-
-def jwks_url(issuer: str, *, endpoint_url: str | None = None) -> str:
-    """Where an endpoint serves the key set for tokens with this ``iss``.
-
-    Args:
-        issuer: The tokens' ``iss``.
-        endpoint_url: The endpoint's base URL; None for AWS and for in-process moto.
-
-    Returns:
-        ``iss + "/.well-known/jwks.json"`` when the issuer is served by the endpoint itself
-        (AWS, cognito-local whose ``iss`` is its own URL); otherwise, for emulators whose ``iss``
-        names AWS (moto server), ``endpoint_url + "/{poolId}/.well-known/jwks.json"``.
-    """
-    issuer = issuer.rstrip("/")
-    if endpoint_url is None:
-        return f"{issuer}/.well-known/jwks.json"
-    endpoint = endpoint_url.rstrip("/")
-    if urlsplit(issuer).netloc == urlsplit(endpoint).netloc:
-        return f"{issuer}/.well-known/jwks.json"
-    pool_id = issuer.rsplit("/", 1)[-1]
-    return f"{endpoint}/{pool_id}/.well-known/jwks.json"
-
-
-def fetch_jwks(
-    issuer: str,
-    *,
-    endpoint_url: str | None = None,
-    region: str = "us-east-1",
-    session: requests.Session | None = None,
-    timeout: float = 10.0,
-) -> dict:
-    """Fetch the key set for tokens with this ``iss`` (see :func:`jwks_url`).
-
-    Uses ``requests`` on purpose: in-process moto answers the JWKS only through ``requests``
-    (targets.md), and moto server wants an Authorization header naming cognito-idp.
-
-    Raises:
-        requests.HTTPError: If the endpoint does not answer 200.
-        ValueError: If the answer is not a key set.
-    """
-    url = jwks_url(issuer, endpoint_url=endpoint_url)
-    headers = {}
-    if endpoint_url is not None:
-        headers["Authorization"] = _MOTO_AUTHORIZATION.format(region=region)
-    response = (session or requests).get(url, headers=headers, timeout=timeout)
-    response.raise_for_status()
-    body = response.json()
-    if not isinstance(body, dict) or not isinstance(body.get("keys"), list):
-        raise ValueError(f"{url} did not return a JSON Web Key Set")
-    return body
-
-
-@dataclass(frozen=True)
-class ClaimFinding:
-    """One claim check that failed; the harness turns it into a Divergence.
-
-    Attributes:
-        check: Stable name of the check, e.g. ``"access.client_id"``.
-        path: Where in the sign-in result, e.g. ``"$.AccessToken.client_id"``.
-        expected: What AWS issues (or :data:`PRESENT`/:data:`ABSENT`).
-        actual: What the endpoint issued.
-        confidence: ``"verified"``, ``"documented"`` or ``"unverified"``.
-        source: The fact it rests on, e.g. ``"aws-behaviour.md §5 [MOTO-V test_jti_in_tokens]"``.
-    """
-
-    check: str
-    path: str
-    expected: Any
-    actual: Any
-    confidence: str
-    source: str
-
-
-_S5 = "aws-behaviour.md §5"
-
-#: Every check name :func:`check_token_claims` can report (the self-tests make each one fail).
-CHECK_NAMES: frozenset[str] = frozenset(
-    [
-        f"{kind}.{name}"
-        for kind in ("id", "access")
-        for name in ("claim-present", "token_use", "iss", "lifetime")
-    ]
-    + [f"{kind}.{claim}-uuid" for kind in ("id", "access") for claim in ("jti", "origin_jti")]
-    + [
-        "access.claim-absent",
-        "access.client_id",
-        "access.username",
-        "access.scope",
-        "access.cognito:groups-list",
-        "access.device_key",
-        "id.aud",
-        "id.cognito:username",
-        "id.email_verified-boolean",
-        "id.custom-attribute-string",
-        "pair.sub-shared",
-        "pair.origin_jti-shared",
-        "pair.auth_time-shared",
-        "pair.jti-distinct",
-        "header.id.alg",
-        "header.access.alg",
-        "header.kid-distinct",
-        "result.TokenType",
-        "result.ExpiresIn",
-        "result.ExpiresIn-matches-token",
-    ]
-    + [
-        f"refresh.{kind}.{name}"
-        for kind in ("id", "access")
-        for name in ("auth_time-kept", "origin_jti-kept", "jti-new")
-    ]
-)
-# Claims every token of a type carries, with the confidence and source of each.
-_ACCESS_CLAIMS: dict[str, tuple[str, str]] = {
-    "sub": ("documented", f"{_S5} [DG using-the-access-token]"),
-    "token_use": ("documented", f"{_S5} [DG using-the-access-token]"),
-    "scope": ("verified", f"{_S5} [MOTO-V test_scope_in_access_token]"),
-    "auth_time": ("documented", f"{_S5} [DG using-the-access-token]"),
-    "iss": ("documented", f"{_S5} [DG using-the-access-token]"),
-    "exp": ("documented", f"{_S5} [DG using-the-access-token]"),
-    "iat": ("documented", f"{_S5} [DG using-the-access-token]"),
-    "jti": ("verified", f"{_S5} [MOTO-V test_jti_in_tokens]"),
-    "origin_jti": ("verified", f"{_S5} [MOTO-V test_jti_in_tokens]; present while token revocation is on"),
-    "client_id": ("verified", f"{_S5} [MOTO-V; DG verifying-a-jwt]"),
-    "username": ("verified", f"{_S5} [MOTO-V test_initiate_auth_USER_PASSWORD_AUTH_with_email]"),
-}
-_ID_CLAIMS: dict[str, tuple[str, str]] = {
-    "sub": ("documented", f"{_S5} [DG using-the-id-token]"),
-    "aud": ("documented", f"{_S5} [DG using-the-id-token]"),
-    "token_use": ("documented", f"{_S5} [DG using-the-id-token]"),
-    "auth_time": ("documented", f"{_S5} [DG using-the-id-token]"),
-    "iss": ("documented", f"{_S5} [DG using-the-id-token]"),
-    "cognito:username": ("verified", f"{_S5} [MOTO-V]"),
-    "exp": ("documented", f"{_S5} [DG using-the-id-token]"),
-    "iat": ("documented", f"{_S5} [DG using-the-id-token]"),
-    "jti": ("verified", f"{_S5} [MOTO-V test_jti_in_tokens]"),
-    "origin_jti": ("verified", f"{_S5} [MOTO-V test_jti_in_tokens]; present while token revocation is on"),
-}
-# Claims a token type must not carry.
-_ACCESS_FORBIDDEN: dict[str, tuple[str, str]] = {
-    "aud": ("verified", f"{_S5} 'No aud claim in access tokens' [MOTO-V; DG verifying-a-jwt]"),
-    "email": ("verified", f"{_S5} 'The access token has no email' [MOTO-V]"),
-}
-
-
-class _Findings:
-    def __init__(self) -> None:
-        self.items: list[ClaimFinding] = []
-
-    def expect(
-        self, ok: bool, check: str, path: str, expected: Any, actual: Any, confidence: str, source: str
-    ) -> None:
-        if check not in CHECK_NAMES:  # keeps CHECK_NAMES, which the self-tests rely on, complete
-            raise ValueError(f"unregistered claim check {check!r}")
-        if not ok:
-            self.items.append(ClaimFinding(check, path, expected, actual, confidence, source))
-
-
-def _is_uuid(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _lifetime(claims: Mapping[str, Any]) -> Any:
-    exp, iat = claims.get("exp"), claims.get("iat")
-    if isinstance(exp, int | float) and isinstance(iat, int | float):
-        return exp - iat
-    return ABSENT
-
-
-def _check_common(
-    found: _Findings,
-    claims: Mapping[str, Any],
-    *,
-    prefix: str,
-    path: str,
-    token_use: str,
-    required: Mapping[str, tuple[str, str]],
-    issuer: str,
-    validity_s: int,
-) -> None:
-    for name, (confidence, source) in required.items():
-        found.expect(
-            name in claims, f"{prefix}.claim-present", f"{path}.{name}", PRESENT, ABSENT, confidence, source
-        )
-    if "token_use" in claims:
-        found.expect(
-            claims["token_use"] == token_use,
-            f"{prefix}.token_use",
-            f"{path}.token_use",
-            token_use,
-            claims["token_use"],
-            "documented",
-            f"{_S5} [DG using-the-{'id' if token_use == 'id' else 'access'}-token]",
-        )
-    if "iss" in claims:
-        found.expect(
-            claims["iss"] == issuer,
-            f"{prefix}.iss",
-            f"{path}.iss",
-            issuer,
-            claims["iss"],
-            "documented",
-            f"{_S5} iss = https://cognito-idp.{{region}}.amazonaws.com/{{userPoolId}} [DG]",
-        )
-    if "exp" in claims and "iat" in claims:
-        found.expect(
-            _lifetime(claims) == validity_s,
-            f"{prefix}.lifetime",
-            f"{path}.exp",
-            validity_s,
-            _lifetime(claims),
-            "documented",
-            f"{_S5} exp - iat = the client's token validity (default 1 hour) [BC; 3P real payload exp-iat=3600]",
-        )
-    for name in ("jti", "origin_jti"):
-        if name in claims:
-            found.expect(
-                _is_uuid(claims[name]),
-                f"{prefix}.{name}-uuid",
-                f"{path}.{name}",
-                "a UUID",
-                claims[name],
-                "verified",
-                f"{_S5} jti and origin_jti are UUIDs [MOTO-V test_jti_in_tokens]",
-            )
-
-
-def check_token_claims(
-    *,
-    id_claims: dict | None,
-    access_claims: dict | None,
-    client_id: str,
-    user_pool_id: str,
-    region: str,
-    username: str,
-    auth_result: dict,
-    access_validity_s: int = 3600,
-    id_validity_s: int = 3600,
-    expect_device_key: str | None = None,
-    previous: tuple[dict, dict] | None = None,
-    id_header: dict | None = None,
-    access_header: dict | None = None,
-) -> list[ClaimFinding]:
-    """Compare one sign-in's tokens with what AWS issues (aws-behaviour.md §5).
-
-    Args:
-        id_claims: The verified ID token claims, or None if no ID token was issued.
-        access_claims: The verified access token claims, or None.
-        client_id: The app client id.
-        user_pool_id: The pool id.
-        region: The pool's region (part of ``iss``).
-        username: The user's internal username (``sub`` in an email-username pool).
-        auth_result: The AuthenticationResult the tokens came in.
-        access_validity_s: The client's access-token validity in seconds.
-        id_validity_s: The client's ID-token validity in seconds.
-        expect_device_key: The device key the access token must carry after device sign-in.
-        previous: ``(id_claims, access_claims)`` of the sign-in before a refresh; adds the
-            refresh checks (auth_time and origin_jti kept, jti new).
-        id_header: The ID token's JOSE header, if the caller has it (adds the header checks).
-        access_header: The access token's JOSE header.
-
-    Returns:
-        One finding per failed check; empty when everything matches.
-    """
-    found = _Findings()
-    issuer = aws_issuer(region, user_pool_id)
-
-    if access_claims is not None:
-        path = "$.AccessToken"
-        _check_common(
-            found,
-            access_claims,
-            prefix="access",
-            path=path,
-            token_use="access",
-            required=_ACCESS_CLAIMS,
-            issuer=issuer,
-            validity_s=access_validity_s,
-        )
-        for name, (confidence, source) in _ACCESS_FORBIDDEN.items():
-            found.expect(
-                name not in access_claims,
-                "access.claim-absent",
-                f"{path}.{name}",
-                ABSENT,
-                access_claims.get(name),
-                confidence,
-                source,
-            )
-        if "client_id" in access_claims:
-            found.expect(
-                access_claims["client_id"] == client_id,
-                "access.client_id",
-                f"{path}.client_id",
-                client_id,
-                access_claims["client_id"],
-                "verified",
-                f"{_S5} client_id = app client id [MOTO-V; DG verifying-a-jwt]",
-            )
-        if "username" in access_claims:
-            found.expect(
-                access_claims["username"] == username,
-                "access.username",
-                f"{path}.username",
-                username,
-                access_claims["username"],
-                "verified",
-                f"{_S5} username = internal username [MOTO-V test_initiate_auth_USER_PASSWORD_AUTH_with_email]",
-            )
-        if "scope" in access_claims:
-            found.expect(
-                access_claims["scope"] == API_SCOPE,
-                "access.scope",
-                f"{path}.scope",
-                API_SCOPE,
-                access_claims["scope"],
-                "verified",
-                f"{_S5} [MOTO-V test_scope_in_access_token]",
-            )
-        if "cognito:groups" in access_claims:
-            groups = access_claims["cognito:groups"]
-            found.expect(
-                isinstance(groups, list) and all(isinstance(group, str) for group in groups),
-                "access.cognito:groups-list",
-                f"{path}.cognito:groups",
-                "a list of group names",
-                groups,
-                "verified",
-                f"{_S5} [MOTO-V test_group_in_access_token]",
-            )
-        if expect_device_key is not None:
-            found.expect(
-                access_claims.get("device_key") == expect_device_key,
-                "access.device_key",
-                f"{path}.device_key",
-                expect_device_key,
-                access_claims.get("device_key", ABSENT),
-                "documented",
-                f"{_S5} access token carries device_key [DG using-the-access-token]; §2",
-            )
-
-    if id_claims is not None:
-        path = "$.IdToken"
-        _check_common(
-            found,
-            id_claims,
-            prefix="id",
-            path=path,
-            token_use="id",
-            required=_ID_CLAIMS,
-            issuer=issuer,
-            validity_s=id_validity_s,
-        )
-        if "aud" in id_claims:
-            found.expect(
-                id_claims["aud"] == client_id,
-                "id.aud",
-                f"{path}.aud",
-                client_id,
-                id_claims["aud"],
-                "documented",
-                f"{_S5} aud = app client id [DG verifying-a-jwt]",
-            )
-        if "cognito:username" in id_claims:
-            found.expect(
-                id_claims["cognito:username"] == username,
-                "id.cognito:username",
-                f"{path}.cognito:username",
-                username,
-                id_claims["cognito:username"],
-                "verified",
-                f"{_S5} cognito:username = internal username [MOTO-V]",
-            )
-        if "email_verified" in id_claims:
-            found.expect(
-                isinstance(id_claims["email_verified"], bool),
-                "id.email_verified-boolean",
-                f"{path}.email_verified",
-                "a JSON boolean",
-                id_claims["email_verified"],
-                "documented",
-                f"{_S5} email_verified (JSON boolean) [DG using-the-id-token]",
-            )
-        for name, value in id_claims.items():
-            if name.startswith("custom:"):
-                found.expect(
-                    isinstance(value, str),
-                    "id.custom-attribute-string",
-                    f"{path}.{name}",
-                    "a string",
-                    value,
-                    "documented",
-                    f"{_S5} custom attributes are strings regardless of type [DG using-the-id-token]",
-                )
-
-    if id_claims is not None and access_claims is not None:
-        for name, confidence, source in (
-            ("sub", "documented", f"{_S5} both tokens name the same user [DG]"),
-            (
-                "origin_jti",
-                "verified",
-                f"{_S5} origin_jti identical across ID and access [MOTO-V test_jti_in_tokens]",
-            ),
-            ("auth_time", "documented", f"{_S5} auth_time is the time of the authentication [DG]"),
-        ):
-            if name in id_claims and name in access_claims:
-                found.expect(
-                    id_claims[name] == access_claims[name],
-                    f"pair.{name}-shared",
-                    f"$.IdToken.{name}",
-                    access_claims[name],
-                    id_claims[name],
-                    confidence,
-                    source,
-                )
-        if "jti" in id_claims and "jti" in access_claims:
-            found.expect(
-                id_claims["jti"] != access_claims["jti"],
-                "pair.jti-distinct",
-                "$.IdToken.jti",
-                "different from the access token's jti",
-                id_claims["jti"],
-                "verified",
-                f"{_S5} jti is unique per token [MOTO-V test_jti_in_tokens]",
-            )
-
-    if previous is not None:
-        for label, before, after in (
-            ("id", previous[0], id_claims),
-            ("access", previous[1], access_claims),
-        ):
-            if before is None or after is None:
-                continue
-            path = "$.IdToken" if label == "id" else "$.AccessToken"
-            if "auth_time" in before and "auth_time" in after:
-                found.expect(
-                    after["auth_time"] == before["auth_time"],
-                    f"refresh.{label}.auth_time-kept",
-                    f"{path}.auth_time",
-                    before["auth_time"],
-                    after["auth_time"],
-                    "documented",
-                    f"{_S5} 'On refreshes, represents the time when the original authentication occurred' [DG]",
-                )
-            if "origin_jti" in before and "origin_jti" in after:
-                found.expect(
-                    after["origin_jti"] == before["origin_jti"],
-                    f"refresh.{label}.origin_jti-kept",
-                    f"{path}.origin_jti",
-                    before["origin_jti"],
-                    after["origin_jti"],
-                    "verified",
-                    f"{_S5} origin_jti is kept on refresh [MOTO-V test_jti_in_tokens]",
-                )
-            if "jti" in before and "jti" in after:
-                found.expect(
-                    after["jti"] != before["jti"],
-                    f"refresh.{label}.jti-new",
-                    f"{path}.jti",
-                    "different from the previous token's jti",
-                    after["jti"],
-                    "verified",
-                    f"{_S5} jti is unique per token [MOTO-V test_jti_in_tokens]",
-                )
-
-    for label, header in (("id", id_header), ("access", access_header)):
-        if header is not None:
-            found.expect(
-                header.get("alg") == ALGORITHM,
-                f"header.{label}.alg",
-                f"$.{'IdToken' if label == 'id' else 'AccessToken'}.header.alg",
-                ALGORITHM,
-                header.get("alg", ABSENT),
-                "documented",
-                f"{_S5} header {{kid, alg: RS256}} [DG]",
-            )
-    if id_header is not None and access_header is not None:
-        found.expect(
-            id_header.get("kid") != access_header.get("kid"),
-            "header.kid-distinct",
-            "$.IdToken.header.kid",
-            "different from the access token's kid",
-            id_header.get("kid", ABSENT),
-            "documented",
-            f"{_S5} ID and access tokens are signed with different keys [DG using-the-access-token]",
-        )
-
-    token_type = auth_result.get("TokenType", ABSENT)
-    found.expect(
-        token_type == "Bearer",
-        "result.TokenType",
-        "$.TokenType",
-        "Bearer",
-        token_type,
-        "verified",
-        f"{_S5} [MOTO-V TokenType == 'Bearer'; CLI initiate-auth]",
-    )
-    expires_in = auth_result.get("ExpiresIn", ABSENT)
-    found.expect(
-        expires_in == access_validity_s,
-        "result.ExpiresIn",
-        "$.ExpiresIn",
-        access_validity_s,
-        expires_in,
-        "documented",
-        f"{_S5} ExpiresIn 3600 with the default validity [CLI initiate-auth]",
-    )
-    if access_claims is not None and isinstance(expires_in, int | float):
-        lifetime = _lifetime(access_claims)
-        found.expect(
-            lifetime == ABSENT or lifetime == expires_in,
-            "result.ExpiresIn-matches-token",
-            "$.ExpiresIn",
-            lifetime,
-            expires_in,
-            "documented",
-            f"{_S5} ExpiresIn is the access token's lifetime [BC AuthenticationResultType; CLI]",
-        )
-    return found.items

@@ -11,6 +11,14 @@ from dataclasses import replace
 from typing import Any
 
 from conformance.crypto.srp import SrpRejected, parse_cognito_timestamp
+from conformance.expect import (
+    Expect,
+    absent,
+    equal,
+    has_keys,
+    matches,
+    present,
+)
 from conformance.oracle import facts
 from conformance.oracle.core import (
     INCORRECT,
@@ -28,7 +36,6 @@ from conformance.oracle.model import (
     Call,
     Client,
     Device,
-    Expect,
     Pool,
     Prediction,
     Session,
@@ -36,13 +43,8 @@ from conformance.oracle.model import (
     SrpExchange,
     State,
     User,
-    absent,
-    equal,
     fails,
     frozen,
-    has_keys,
-    matches,
-    present,
     put,
     succeeds,
     unknown,

@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from conformance.checks import Fact
+from conformance.expect import (
+    at_most_items,
+    attributes,
+    equal,
+    present,
+    subset_items,
+)
 from conformance.oracle import facts
 from conformance.oracle.core import Outcome, pool_or_refusal, refuse, unchanged, user_not_found
 from conformance.oracle.model import (
@@ -14,13 +21,8 @@ from conformance.oracle.model import (
     Prediction,
     State,
     User,
-    at_most_items,
-    attributes,
-    equal,
     fails,
-    present,
     put,
-    subset_items,
     succeeds,
     unknown,
 )

@@ -5,6 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from conformance.expect import (
+    absent,
+    at_most_items,
+    equal,
+    matches,
+    present,
+    same_items,
+)
 from conformance.oracle import facts
 from conformance.oracle.core import Outcome, client_or_refusal, pool_or_refusal, refuse, unchanged
 from conformance.oracle.model import (
@@ -14,14 +22,8 @@ from conformance.oracle.model import (
     Pool,
     Prediction,
     State,
-    absent,
-    at_most_items,
-    equal,
     frozen,
-    matches,
-    present,
     put,
-    same_items,
     succeeds,
 )
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from conformance.expect import (
+    attributes,
+    equal,
+)
 from conformance.oracle import facts
 from conformance.oracle.core import Outcome, pool_or_refusal, refuse, unchanged, user_not_found, weaken
 from conformance.oracle.model import (
@@ -12,8 +16,6 @@ from conformance.oracle.model import (
     SignIn,
     State,
     User,
-    attributes,
-    equal,
     fails,
     frozen,
     succeeds,

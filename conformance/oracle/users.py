@@ -6,6 +6,14 @@ import re
 from dataclasses import dataclass, replace
 
 from conformance.checks import Fact
+from conformance.expect import (
+    absent,
+    at_most_items,
+    attributes,
+    equal,
+    present,
+    subset_items,
+)
 from conformance.oracle import facts
 from conformance.oracle.core import Outcome, pool_or_refusal, refuse, unchanged, user_not_found, with_user
 from conformance.oracle.model import (
@@ -14,14 +22,8 @@ from conformance.oracle.model import (
     Prediction,
     State,
     User,
-    absent,
-    at_most_items,
-    attributes,
-    equal,
     fails,
     frozen,
-    present,
-    subset_items,
     succeeds,
     unknown,
 )

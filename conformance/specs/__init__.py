@@ -247,14 +247,25 @@ class ExchangeProblems:
     response: list[Problem]
 
 
-def validate_exchange(exchange: Exchange) -> ExchangeProblems:
-    """Validate both sides of a recorded exchange (conformance.wire.Exchange) on its raw bytes."""
+def validate_exchange(exchange: Exchange, *, request: bool = True) -> ExchangeProblems:
+    """Validate both sides of a recorded exchange (conformance.wire.Exchange) on its raw bytes.
+
+    The one place that decides which schema a message is held to: the request schema, the
+    operation's response schema for a success, the error's schema (and the operation's declared
+    errors) for an error. ``conformance.checks.schema_divergences`` turns the result into divergences.
+
+    Args:
+        exchange: the recorded exchange.
+        request: False to skip the request side (a test that sends an invalid request on purpose).
+    """
     operation = exchange.operation
     request_body = exchange.request_json()
-    if request_body is None:
-        request = [Problem("$", "the request body is not JSON", "type")]
+    if not request:
+        request_problems: list[Problem] = []
+    elif request_body is None:
+        request_problems = [Problem("$", "the request body is not JSON", "type")]
     else:
-        request = validate_request(operation, request_body)
+        request_problems = validate_request(operation, request_body)
     body = exchange.response_json()
     if body is None:
         response = [Problem("$", f"the response body is not JSON (HTTP {exchange.status})", "type")]
@@ -266,4 +277,4 @@ def validate_exchange(exchange: Exchange) -> ExchangeProblems:
             response = validate_error(operation, error_type, body)
     else:
         response = validate_response(operation, body)
-    return ExchangeProblems(request, response)
+    return ExchangeProblems(request_problems, response)

@@ -1,7 +1,9 @@
 """Tokens: signatures under the pool's key set, the claims AWS issues, and what a refresh keeps.
 
 Facts: aws-behaviour.md §4 (refresh), §5 (tokens, claims), Appendix A.3 and A.7. The claim checks
-themselves live in :mod:`conformance.crypto.tokens`; this module turns their findings into divergences.
+themselves live in :mod:`conformance.token_checks`, the verification maths in
+:mod:`conformance.crypto.tokens`; a key set or token that cannot be parsed is a divergence
+(``jwks.malformed``, ``token.malformed``), never a traceback.
 
 Run a subset: ``pytest conformance/suite/test_tokens.py -k refresh --endpoint=moto``.
 """
@@ -17,10 +19,18 @@ import jwt
 import pytest
 
 from conformance import flows
-from conformance.checks import Fact
-from conformance.crypto.tokens import TokenRejected, check_token_claims, verify_token
-from conformance.divergence import CheckKind
+from conformance.checks import JWKS_FORM, TOKEN_FORM
+from conformance.crypto.tokens import (
+    MalformedKeySet,
+    MalformedToken,
+    TokenRejected,
+    decode_unverified,
+    parse_jwks,
+    verify_token,
+)
+from conformance.divergence import CheckKind, get_path
 from conformance.facts import fact
+from conformance.token_checks import check_token_claims
 
 pytestmark = pytest.mark.kind("tokens")
 
@@ -44,59 +54,18 @@ REFRESH_ORIGIN_JTI = fact("tokens.refresh-origin-jti")
 REFRESH_JWE_HEADER = {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
 
 
-#: conformance.crypto.tokens cites the fact of each claim check as an "aws-behaviour.md §5 [..]" string;
-#: until it names catalogue ids itself, each of those strings maps to its catalogue id here.
-CLAIM_FACTS: dict[str, str] = {
-    "aws-behaviour.md §5 [DG using-the-access-token]": "tokens.access-claims",
-    "aws-behaviour.md §5 [MOTO-V test_scope_in_access_token]": "tokens.access-scope",
-    "aws-behaviour.md §5 [MOTO-V test_jti_in_tokens]": "tokens.claim-jti",
-    "aws-behaviour.md §5 [MOTO-V test_jti_in_tokens]; present while token revocation is on": "tokens.claim-origin-jti",
-    "aws-behaviour.md §5 [MOTO-V; DG verifying-a-jwt]": "tokens.access-client-id",
-    "aws-behaviour.md §5 [MOTO-V test_initiate_auth_USER_PASSWORD_AUTH_with_email]": "tokens.access-username",
-    "aws-behaviour.md §5 [DG using-the-id-token]": "tokens.id-claims",
-    "aws-behaviour.md §5 [MOTO-V]": "tokens.id-cognito-username",
-    "aws-behaviour.md §5 'No aud claim in access tokens' [MOTO-V; DG verifying-a-jwt]": "tokens.access-no-aud",
-    "aws-behaviour.md §5 'The access token has no email' [MOTO-V]": "tokens.access-no-email",
-    "aws-behaviour.md §5 [MOTO-V TokenType == 'Bearer'; CLI initiate-auth]": "tokens.result-token-type",
-    "aws-behaviour.md §5 ExpiresIn 3600 with the default validity [CLI initiate-auth]": "tokens.result-expires-in",
-    "aws-behaviour.md §5 iss = https://cognito-idp.{region}.amazonaws.com/{userPoolId} [DG]": "tokens.claim-iss",
-    "aws-behaviour.md §5 exp - iat = the client's token validity (default 1 hour) [BC; 3P real payload exp-iat=3600]": "tokens.claim-lifetime",
-    "aws-behaviour.md §5 ID and access tokens are signed with different keys [DG using-the-access-token]": "tokens.different-keys",
-    "aws-behaviour.md §5 ExpiresIn is the access token's lifetime [BC AuthenticationResultType; CLI]": "tokens.result-expires-in-matches",
-    "aws-behaviour.md §5 jti and origin_jti are UUIDs [MOTO-V test_jti_in_tokens]": "tokens.jti-uuid",
-    "aws-behaviour.md §5 client_id = app client id [MOTO-V; DG verifying-a-jwt]": "tokens.access-client-id-value",
-    "aws-behaviour.md §5 username = internal username [MOTO-V test_initiate_auth_USER_PASSWORD_AUTH_with_email]": "tokens.access-username-value",
-    "aws-behaviour.md §5 [MOTO-V test_group_in_access_token]": "tokens.access-groups",
-    "aws-behaviour.md §5 access token carries device_key [DG using-the-access-token]; §2": "devices.device-key-claim",
-    "aws-behaviour.md §5 aud = app client id [DG verifying-a-jwt]": "tokens.id-aud-value",
-    "aws-behaviour.md §5 cognito:username = internal username [MOTO-V]": "tokens.id-cognito-username-value",
-    "aws-behaviour.md §5 email_verified (JSON boolean) [DG using-the-id-token]": "tokens.id-email-verified",
-    "aws-behaviour.md §5 both tokens name the same user [DG]": "tokens.pair-sub",
-    "aws-behaviour.md §5 origin_jti identical across ID and access [MOTO-V test_jti_in_tokens]": "tokens.pair-origin-jti",
-    "aws-behaviour.md §5 auth_time is the time of the authentication [DG]": "tokens.pair-auth-time",
-    "aws-behaviour.md §5 jti is unique per token [MOTO-V test_jti_in_tokens]": "tokens.jti-distinct",
-    "aws-behaviour.md §5 header {kid, alg: RS256} [DG]": "tokens.header",
-    "aws-behaviour.md §5 custom attributes are strings regardless of type [DG using-the-id-token]": "tokens.id-custom-attributes",
-    "aws-behaviour.md §5 'On refreshes, represents the time when the original authentication occurred' [DG]": "tokens.refresh-auth-time",
-    "aws-behaviour.md §5 origin_jti is kept on refresh [MOTO-V test_jti_in_tokens]": "tokens.refresh-origin-jti",
-}
-
-
-def finding_fact(source: str, confidence: str) -> Fact:
-    """A crypto.tokens finding's fact, from its source: a catalogue id or an older citation string.
-
-    The catalogue fact carries its own confidence; ``confidence`` is the finding's copy of it, kept
-    in the signature so the call sites stay as they are.
-    """
-    return fact(CLAIM_FACTS.get(source, source.removeprefix("facts:")))
+def auth_result(response) -> dict[str, Any]:
+    """The AuthenticationResult of an answer, ``{}`` when there is none (or it is not an object)."""
+    found, result = get_path(response.body, "$.AuthenticationResult")
+    return result if found and isinstance(result, dict) else {}
 
 
 def key_set(check, endpoint, response, pool_id: str, token: str) -> dict[str, Any] | None:
     """The endpoint's JWKS for the pool (found from the token's ``iss``, as AWS clients do)."""
     try:
-        issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
-    except jwt.InvalidTokenError:
-        issuer = None
+        issuer = decode_unverified(token)[1].get("iss")
+    except MalformedToken:
+        issuer = None  # the token's own check reports it; the key set is still found by pool
     try:
         jwks = endpoint.jwks(pool_id, issuer)
     except (OSError, ValueError) as error:
@@ -112,20 +81,57 @@ def key_set(check, endpoint, response, pool_id: str, token: str) -> dict[str, An
             evidence=response.exchange,
         )
         return None
-    return jwks
+    try:
+        return parse_jwks(jwks)
+    except MalformedKeySet as error:
+        check.that(
+            False,
+            operation=response.operation,
+            check="jwks.malformed",
+            path=error.path,
+            expected="a JSON object {keys: [...]} whose RSA keys have base64url n and e",
+            actual=error.detail,
+            fact=JWKS_FORM,
+            kind=CheckKind.TOKENS,
+            evidence=response.exchange,
+        )
+        return None
+
+
+def unverified(check, response, member: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """Header and claims of ``AuthenticationResult.<member>``; None (recorded) when it is not a JWT."""
+    token = auth_result(response).get(member)
+    try:
+        return decode_unverified(token)
+    except MalformedToken as error:
+        check.that(
+            False,
+            operation=response.operation,
+            check="token.malformed",
+            path=f"$.AuthenticationResult.{member}",
+            expected="a compact JWT: three base64url parts, the header and claims JSON objects",
+            actual=error.detail,
+            fact=TOKEN_FORM,
+            kind=CheckKind.TOKENS,
+            evidence=response.exchange,
+        )
+        return None
 
 
 def verified_claims(
     check, response, jwks: dict[str, Any], member: str, token_use: str
 ) -> dict[str, Any] | None:
     """The claims of ``AuthenticationResult.<member>`` once its signature verifies; None (recorded) otherwise."""
-    token = (response.body.get("AuthenticationResult") or {}).get(member)
+    token = auth_result(response).get(member)
     if not check.present(response, f"$.AuthenticationResult.{member}", SIGN_IN):
         return None
+    decoded = unverified(check, response, member)
+    if decoded is None:
+        return None
+    iat = decoded[1].get("iat", 0)
     try:
-        unverified = jwt.decode(token, options={"verify_signature": False})
         # Judge expiry by the endpoint's own clock (its iat), which a test may have moved ahead.
-        now = max(time.time(), float(unverified.get("iat", 0) or 0))
+        now = max(time.time(), float(iat or 0) if isinstance(iat, int | float) else 0.0)
         return verify_token(token, jwks, token_use=token_use, now=now)
     except (TokenRejected, jwt.InvalidTokenError, TypeError, ValueError) as error:
         reason = getattr(error, "reason", "malformed")
@@ -143,28 +149,11 @@ def verified_claims(
         return None
 
 
-def record_findings(check, response, findings) -> bool:
-    """Each claim finding as a divergence on the response that carried the tokens; True when there were none."""
-    for finding in findings:
-        check.that(
-            False,
-            operation=response.operation,
-            check=f"token.{finding.check}",
-            path=finding.path.replace("$.", "$.AuthenticationResult.", 1),
-            expected=finding.expected,
-            actual=finding.actual,
-            fact=finding_fact(finding.source, finding.confidence),
-            kind=CheckKind.TOKENS,
-            evidence=response.exchange,
-        )
-    return not findings
-
-
 def sign_in_claims(check, endpoint, response, client, username: str, previous=None):
     """Verify both tokens of a sign-in or refresh and check their claims; ``(id, access)`` claims or None."""
     if not check.succeeded(response, SIGN_IN):
         return None
-    result = response.body.get("AuthenticationResult") or {}
+    result = auth_result(response)
     jwks = key_set(check, endpoint, response, client.pool_id, result.get("AccessToken") or "")
     if jwks is None:
         return None
@@ -172,20 +161,19 @@ def sign_in_claims(check, endpoint, response, client, username: str, previous=No
     access_claims = verified_claims(check, response, jwks, "AccessToken", "access")
     if id_claims is None or access_claims is None:
         return None
-    record_findings(
-        check,
-        response,
-        check_token_claims(
-            id_claims=id_claims,
-            access_claims=access_claims,
-            client_id=client.client_id,
-            user_pool_id=client.pool_id,
-            region=endpoint.region,
-            username=username,
-            auth_result=result,
-            previous=previous,
-        ),
-    )
+    for divergence in check_token_claims(
+        operation=response.operation,
+        id_claims=id_claims,
+        access_claims=access_claims,
+        client_id=client.client_id,
+        user_pool_id=client.pool_id,
+        region=endpoint.region,
+        username=username,
+        auth_result=result,
+        previous=previous,
+        evidence=response.exchange,
+    ):
+        check.add(divergence)
     return id_claims, access_claims
 
 
@@ -222,11 +210,11 @@ def test_key_set_and_token_headers(cognito, check, endpoint, user_pool, make_app
     response = flows.password_sign_in(cognito, client, user)
     if not check.succeeded(response, SIGN_IN):
         return
-    result = response.body.get("AuthenticationResult") or {}
+    result = auth_result(response)
     jwks = key_set(check, endpoint, response, user_pool, result.get("AccessToken") or "")
     if jwks is None:
         return
-    for index, key in enumerate(jwks.get("keys", [])):
+    for index, key in enumerate(jwks["keys"]):
         shown = {k: key.get(k) for k in ("kty", "alg", "e", "use")}
         check.that(
             shown == {"kty": "RSA", "alg": "RS256", "e": "AQAB", "use": "sig"} and bool(key.get("kid")),
@@ -240,8 +228,10 @@ def test_key_set_and_token_headers(cognito, check, endpoint, user_pool, make_app
             evidence=response.exchange,
             note="the key set that verifies this sign-in's tokens",
         )
-    id_kid = token_header(result.get("IdToken", "")).get("kid") if result.get("IdToken") else None
-    access_kid = token_header(result.get("AccessToken", "")).get("kid") if result.get("AccessToken") else None
+    id_decoded = unverified(check, response, "IdToken") if result.get("IdToken") else None
+    access_decoded = unverified(check, response, "AccessToken") if result.get("AccessToken") else None
+    id_kid = id_decoded[0].get("kid") if id_decoded else None
+    access_kid = access_decoded[0].get("kid") if access_decoded else None
     check.that(
         id_kid is not None and id_kid != access_kid,
         operation=response.operation,

@@ -1,17 +1,20 @@
-"""Tests of ``conformance.crypto.tokens``: verification, key-set discovery and claim checks.
+"""Tests of ``conformance.crypto.tokens`` (parsing, verification) and ``conformance.token_checks``.
 
 Tokens are signed here with generated RSA keys (PyJWT), shaped like AWS's (aws-behaviour.md §5).
-Every check in ``check_token_claims`` is made to fail at least once. Run only these::
+Every check in ``check_token_claims`` is made to fail at least once; a malformed key set or token
+is a classified error, never a traceback. Run only these::
 
-    /tmp/venv/bin/pytest tests/crypto/test_crypto_tokens.py -q
+    pytest tests/crypto/test_crypto_tokens.py -q
 """
 
 from __future__ import annotations
 
 import base64
 import copy
+import io
 import json
 import socket
+import urllib.request
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +24,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from conformance import token_checks
 from conformance.crypto import tokens
+from conformance.divergence import CheckKind, Confidence, Divergence
+from conformance.endpoints import Endpoint
+from conformance.endpoints import parse as parse_endpoint
 
 REGION = "eu-west-2"
 POOL_ID = "eu-west-2_AbCdEfGhI"
@@ -195,27 +202,7 @@ def test_token_use_argument_is_checked() -> None:
 # --- key-set discovery -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("issuer", "endpoint_url", "expected"),
-    [
-        (ISSUER, None, f"{ISSUER}/.well-known/jwks.json"),  # AWS and in-process moto
-        (
-            ISSUER,
-            "http://127.0.0.1:5000",
-            f"http://127.0.0.1:5000/{POOL_ID}/.well-known/jwks.json",
-        ),  # moto server
-        (  # cognito-local: iss is its own URL
-            f"http://127.0.0.1:9229/{POOL_ID}",
-            "http://127.0.0.1:9229/",
-            f"http://127.0.0.1:9229/{POOL_ID}/.well-known/jwks.json",
-        ),
-    ],
-)
-def test_jwks_url_per_endpoint(issuer: str, endpoint_url: str | None, expected: str) -> None:
-    assert tokens.jwks_url(issuer, endpoint_url=endpoint_url) == expected
-
-
-def test_fetch_jwks_from_in_process_moto_and_verify_its_tokens() -> None:
+def test_in_process_moto_key_set_verifies_its_tokens() -> None:
     boto3 = pytest.importorskip("boto3")
     moto = pytest.importorskip("moto")
     with moto.mock_aws():
@@ -237,13 +224,15 @@ def test_fetch_jwks_from_in_process_moto_and_verify_its_tokens() -> None:
             AuthParameters={"USERNAME": "alice", "PASSWORD": "Passw0rd!xyz"},
         )["AuthenticationResult"]
         issuer = tokens.aws_issuer(REGION, pool)
-        jwks = tokens.fetch_jwks(issuer)
+        endpoint = Endpoint("moto", "moto", "moto", "moto", region=REGION, moto_in_process=True)
+        jwks = tokens.parse_jwks(endpoint.jwks(pool, issuer))
         access = tokens.verify_token(
             result["AccessToken"], jwks, token_use="access", client_id=app, issuer=issuer
         )
         id_claims = tokens.verify_token(result["IdToken"], jwks, token_use="id", client_id=app, issuer=issuer)
     assert access["username"] == "alice"
-    findings = tokens.check_token_claims(
+    findings = token_checks.check_token_claims(
+        operation="AdminInitiateAuth",
         id_claims=id_claims,
         access_claims=access,
         client_id=app,
@@ -255,7 +244,7 @@ def test_fetch_jwks_from_in_process_moto_and_verify_its_tokens() -> None:
         access_header=jwt.get_unverified_header(result["AccessToken"]),
     )
     # moto 5.2.5 signs both tokens with one key; AWS uses two (§5 [DG]). That is the only finding.
-    assert [finding.check for finding in findings] == ["header.kid-distinct"]
+    assert [finding.check for finding in findings] == ["token.header.kid-distinct"]
 
 
 def _free_port() -> int:
@@ -264,7 +253,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_fetch_jwks_from_moto_server_whose_iss_names_aws() -> None:
+def test_moto_server_key_set_is_found_though_its_iss_names_aws() -> None:
     boto3 = pytest.importorskip("boto3")
     server_module = pytest.importorskip("moto.server")
     port = _free_port()
@@ -298,7 +287,7 @@ def test_fetch_jwks_from_moto_server_whose_iss_names_aws() -> None:
         issuer = jwt.decode(result["IdToken"], options={"verify_signature": False})["iss"]
         # targets.md: moto server's iss is the AWS form, so the key set must come from the endpoint.
         assert issuer == tokens.aws_issuer(REGION, pool)
-        jwks = tokens.fetch_jwks(issuer, endpoint_url=endpoint, region=REGION)
+        jwks = tokens.parse_jwks(parse_endpoint(endpoint, region=REGION).jwks(pool, issuer))
         claims = tokens.verify_token(result["IdToken"], jwks, token_use="id", client_id=app, issuer=issuer)
     finally:
         server.stop()
@@ -308,8 +297,9 @@ def test_fetch_jwks_from_moto_server_whose_iss_names_aws() -> None:
 # --- check_token_claims ------------------------------------------------------------------------
 
 
-def _check(id_claims: dict | None, access_claims: dict | None, **kwargs: Any) -> list[tokens.ClaimFinding]:
+def _check(id_claims: dict | None, access_claims: dict | None, **kwargs: Any) -> list[Divergence]:
     arguments: dict[str, Any] = {
+        "operation": "InitiateAuth",
         "client_id": CLIENT_ID,
         "user_pool_id": POOL_ID,
         "region": REGION,
@@ -319,7 +309,7 @@ def _check(id_claims: dict | None, access_claims: dict | None, **kwargs: Any) ->
         "access_header": {"kid": "access-kid", "alg": "RS256"},
     }
     arguments.update(kwargs)
-    return tokens.check_token_claims(id_claims=id_claims, access_claims=access_claims, **arguments)
+    return token_checks.check_token_claims(id_claims=id_claims, access_claims=access_claims, **arguments)
 
 
 def test_aws_shaped_sign_in_has_no_findings() -> None:
@@ -361,68 +351,74 @@ def _refresh(change: Callable[[dict, dict], None]) -> Mutation:
 
 
 MUTATIONS: dict[str, tuple[Mutation, str]] = {
-    "access token lacks client_id": (_drop("client_id", "access"), "access.claim-present"),
-    "ID token lacks cognito:username": (_drop("cognito:username", "id"), "id.claim-present"),
-    "access token has aud": (_set("aud", CLIENT_ID, "access"), "access.claim-absent"),
-    "access token has email": (_set("email", "a@example.com", "access"), "access.claim-absent"),
-    "access token_use wrong": (_set("token_use", "id", "access"), "access.token_use"),
-    "ID token_use wrong": (_set("token_use", "access", "id"), "id.token_use"),
-    "access iss is the emulator": (_set("iss", f"http://127.0.0.1:9229/{POOL_ID}", "access"), "access.iss"),
+    "access token lacks client_id": (_drop("client_id", "access"), "token.access.claim-present"),
+    "ID token lacks cognito:username": (_drop("cognito:username", "id"), "token.id.claim-present"),
+    "access token has aud": (_set("aud", CLIENT_ID, "access"), "token.access.claim-absent"),
+    "access token has email": (_set("email", "a@example.com", "access"), "token.access.claim-absent"),
+    "access token_use wrong": (_set("token_use", "id", "access"), "token.access.token_use"),
+    "ID token_use wrong": (_set("token_use", "access", "id"), "token.id.token_use"),
+    "access iss is the emulator": (
+        _set("iss", f"http://127.0.0.1:9229/{POOL_ID}", "access"),
+        "token.access.iss",
+    ),
     "ID iss wrong region": (
         _set("iss", f"https://cognito-idp.us-east-1.amazonaws.com/{POOL_ID}", "id"),
-        "id.iss",
+        "token.id.iss",
     ),
-    "access lifetime 1 day": (_set("exp", NOW + 86400, "access"), "access.lifetime"),
-    "ID lifetime 30 min": (_set("exp", NOW + 1800, "id"), "id.lifetime"),
-    "access jti not a UUID": (_set("jti", "abc", "access"), "access.jti-uuid"),
-    "access origin_jti not a UUID": (_set("origin_jti", 42, "access"), "access.origin_jti-uuid"),
-    "ID jti not a UUID": (_set("jti", "", "id"), "id.jti-uuid"),
-    "ID origin_jti not a UUID": (_set("origin_jti", "x-y", "id"), "id.origin_jti-uuid"),
-    "access client_id wrong": (_set("client_id", "other", "access"), "access.client_id"),
-    "access username is the alias": (_set("username", "alice@example.com", "access"), "access.username"),
-    "access scope wrong": (_set("scope", "openid", "access"), "access.scope"),
-    "groups not a list": (_set("cognito:groups", "admins", "access"), "access.cognito:groups-list"),
-    "device_key missing": (_drop("device_key", "access"), "access.device_key"),
-    "ID aud wrong": (_set("aud", "other", "id"), "id.aud"),
-    "ID cognito:username wrong": (_set("cognito:username", "alice", "id"), "id.cognito:username"),
-    "email_verified a string": (_set("email_verified", "true", "id"), "id.email_verified-boolean"),
-    "custom attribute a number": (_set("custom:tier", 3, "id"), "id.custom-attribute-string"),
-    "sub differs": (_set("sub", str(uuid.uuid4()), "id"), "pair.sub-shared"),
-    "origin_jti differs": (_set("origin_jti", str(uuid.uuid4()), "id"), "pair.origin_jti-shared"),
-    "auth_time differs": (_set("auth_time", NOW - 5, "id"), "pair.auth_time-shared"),
-    "jti shared": (lambda i, a, k: i.__setitem__("jti", a["jti"]), "pair.jti-distinct"),
-    "ID header alg": (_kw(id_header={"kid": "id-kid", "alg": "HS256"}), "header.id.alg"),
-    "access header alg": (_kw(access_header={"kid": "access-kid"}), "header.access.alg"),
-    "one key for both": (_kw(id_header={"kid": "access-kid", "alg": "RS256"}), "header.kid-distinct"),
-    "TokenType": (_kw(auth_result={"ExpiresIn": 3600, "TokenType": "bearer"}), "result.TokenType"),
-    "ExpiresIn missing": (_kw(auth_result={"TokenType": "Bearer"}), "result.ExpiresIn"),
+    "access lifetime 1 day": (_set("exp", NOW + 86400, "access"), "token.access.lifetime"),
+    "ID lifetime 30 min": (_set("exp", NOW + 1800, "id"), "token.id.lifetime"),
+    "access jti not a UUID": (_set("jti", "abc", "access"), "token.access.jti-uuid"),
+    "access origin_jti not a UUID": (_set("origin_jti", 42, "access"), "token.access.origin_jti-uuid"),
+    "ID jti not a UUID": (_set("jti", "", "id"), "token.id.jti-uuid"),
+    "ID origin_jti not a UUID": (_set("origin_jti", "x-y", "id"), "token.id.origin_jti-uuid"),
+    "access client_id wrong": (_set("client_id", "other", "access"), "token.access.client_id"),
+    "access username is the alias": (
+        _set("username", "alice@example.com", "access"),
+        "token.access.username",
+    ),
+    "access scope wrong": (_set("scope", "openid", "access"), "token.access.scope"),
+    "groups not a list": (_set("cognito:groups", "admins", "access"), "token.access.cognito:groups-list"),
+    "device_key missing": (_drop("device_key", "access"), "token.access.device_key"),
+    "ID aud wrong": (_set("aud", "other", "id"), "token.id.aud"),
+    "ID cognito:username wrong": (_set("cognito:username", "alice", "id"), "token.id.cognito:username"),
+    "email_verified a string": (_set("email_verified", "true", "id"), "token.id.email_verified-boolean"),
+    "custom attribute a number": (_set("custom:tier", 3, "id"), "token.id.custom-attribute-string"),
+    "sub differs": (_set("sub", str(uuid.uuid4()), "id"), "token.pair.sub-shared"),
+    "origin_jti differs": (_set("origin_jti", str(uuid.uuid4()), "id"), "token.pair.origin_jti-shared"),
+    "auth_time differs": (_set("auth_time", NOW - 5, "id"), "token.pair.auth_time-shared"),
+    "jti shared": (lambda i, a, k: i.__setitem__("jti", a["jti"]), "token.pair.jti-distinct"),
+    "ID header alg": (_kw(id_header={"kid": "id-kid", "alg": "HS256"}), "token.header.id.alg"),
+    "access header alg": (_kw(access_header={"kid": "access-kid"}), "token.header.access.alg"),
+    "one key for both": (_kw(id_header={"kid": "access-kid", "alg": "RS256"}), "token.header.kid-distinct"),
+    "TokenType": (_kw(auth_result={"ExpiresIn": 3600, "TokenType": "bearer"}), "token.result.TokenType"),
+    "ExpiresIn missing": (_kw(auth_result={"TokenType": "Bearer"}), "token.result.ExpiresIn"),
     "ExpiresIn vs token": (
         _kw(auth_result={"ExpiresIn": 7200, "TokenType": "Bearer"}),
-        "result.ExpiresIn-matches-token",
+        "token.result.ExpiresIn-matches-token",
     ),
     "refresh resets ID auth_time": (
         _refresh(lambda i, a: i.__setitem__("auth_time", NOW + 60)),
-        "refresh.id.auth_time-kept",
+        "token.refresh.id.auth_time-kept",
     ),
     "refresh resets access auth_time": (
         _refresh(lambda i, a: a.__setitem__("auth_time", NOW + 60)),
-        "refresh.access.auth_time-kept",
+        "token.refresh.access.auth_time-kept",
     ),
     "refresh new ID origin_jti": (
         _refresh(lambda i, a: i.__setitem__("origin_jti", str(uuid.uuid4()))),
-        "refresh.id.origin_jti-kept",
+        "token.refresh.id.origin_jti-kept",
     ),
     "refresh new access origin_jti": (
         _refresh(lambda i, a: a.__setitem__("origin_jti", str(uuid.uuid4()))),
-        "refresh.access.origin_jti-kept",
+        "token.refresh.access.origin_jti-kept",
     ),
     "refresh keeps ID jti": (
         lambda i, a, k: k.update(previous=(copy.deepcopy(i), _sign_in(i["origin_jti"])[1])),
-        "refresh.id.jti-new",
+        "token.refresh.id.jti-new",
     ),
     "refresh keeps access jti": (
         lambda i, a, k: k.update(previous=(_sign_in(i["origin_jti"])[0], copy.deepcopy(a))),
-        "refresh.access.jti-new",
+        "token.refresh.access.jti-new",
     ),
 }
 
@@ -436,26 +432,35 @@ def test_each_claim_check_can_fail(mutation: str) -> None:
     findings = _check(id_claims, access_claims, **extra)
     assert expected_check in {finding.check for finding in findings}, findings
     for finding in findings:
-        assert finding.confidence in {"verified", "documented", "unverified"}
+        assert isinstance(finding.confidence, Confidence)
+        assert finding.kind is CheckKind.TOKENS and finding.operation == "InitiateAuth"
         assert finding.source.startswith("aws-behaviour.md §5")
-        assert finding.path.startswith("$.")
+        assert finding.path.startswith("$.AuthenticationResult.")
 
 
 def test_mutations_cover_every_registered_check() -> None:
-    assert {check for _, check in MUTATIONS.values()} == tokens.CHECK_NAMES
+    assert {check for _, check in MUTATIONS.values()} == token_checks.CHECK_NAMES
+
+
+def test_check_names_come_from_the_registered_checks() -> None:
+    registered = [name for check in token_checks.CLAIM_CHECKS for name in check.names]
+    assert len(registered) == len(set(registered)), "each name belongs to one check"
+    assert token_checks.CHECK_NAMES == frozenset(registered)
 
 
 def test_finding_reports_expected_and_actual() -> None:
     id_claims, access_claims = _sign_in()
     access_claims["client_id"] = "wrong-client"
     [finding] = _check(id_claims, access_claims)
-    assert finding == tokens.ClaimFinding(
-        check="access.client_id",
-        path="$.AccessToken.client_id",
+    assert finding == Divergence(
+        operation="InitiateAuth",
+        check="token.access.client_id",
+        path="$.AuthenticationResult.AccessToken.client_id",
         expected=CLIENT_ID,
         actual="wrong-client",
-        confidence="verified",
+        confidence=Confidence.VERIFIED,
         source="aws-behaviour.md §5 client_id = app client id [MOTO-V; DG verifying-a-jwt]",
+        kind=CheckKind.TOKENS,
     )
 
 
@@ -464,7 +469,7 @@ def test_missing_claim_is_reported_once_not_twice() -> None:
     del access_claims["client_id"]
     findings = _check(id_claims, access_claims)
     assert [(finding.check, finding.path) for finding in findings] == [
-        ("access.claim-present", "$.AccessToken.client_id")
+        ("token.access.claim-present", "$.AuthenticationResult.AccessToken.client_id")
     ]
 
 
@@ -472,3 +477,127 @@ def test_only_the_tokens_given_are_checked() -> None:
     id_claims, access_claims = _sign_in()
     assert _check(None, access_claims) == []
     assert _check(id_claims, None, auth_result=AUTH_RESULT) == []
+
+
+# --- malformed key sets and tokens: classified, never a traceback ------------------------------
+
+
+def _with_key_member(member: str, value: Any) -> dict[str, Any]:
+    key = {**JWKS["keys"][0], member: value}
+    return {"keys": [key, JWKS["keys"][1]]}
+
+
+@pytest.mark.parametrize(
+    ("key_set", "path"),
+    [
+        ([], "jwks"),
+        ("keys", "jwks"),
+        ({"Keys": []}, "jwks.keys"),
+        ({"keys": {"id-kid": {}}}, "jwks.keys"),
+        ({"keys": ["not a key"]}, "jwks.keys[0]"),
+        (_with_key_member("n", "!!!not+base64/url"), "jwks.keys[0].n"),
+        (_with_key_member("n", "a"), "jwks.keys[0].n"),
+        (_with_key_member("n", "AAAA"), "jwks.keys[0].n"),
+        (_with_key_member("n", 12345), "jwks.keys[0].n"),
+        (_with_key_member("e", "AQ=="), "jwks.keys[0].e"),
+        (_with_key_member("e", None), "jwks.keys[0].e"),
+    ],
+    ids=lambda value: value if isinstance(value, str) and value.startswith("jwks") else None,
+)
+def test_malformed_key_set_is_classified(key_set: Any, path: str) -> None:
+    with pytest.raises(tokens.MalformedKeySet) as malformed:
+        tokens.parse_jwks(key_set)
+    assert malformed.value.path == path
+    assert malformed.value.detail
+
+
+def test_well_formed_key_set_parses_and_verifies() -> None:
+    assert tokens.parse_jwks(JWKS) == JWKS
+    _, access_claims = _sign_in()
+    token = _sign(access_claims, ACCESS_KEY, "access-kid")
+    assert tokens.verify_token(token, tokens.parse_jwks(JWKS), token_use="access", now=NOW) == access_claims
+
+
+def test_key_that_cannot_be_loaded_is_a_rejection_not_a_crash() -> None:
+    # PyJWT raises InvalidKeyError (no PyJWKError) for an n it cannot decode; verify_token says why.
+    _, access_claims = _sign_in()
+    token = _sign(access_claims, ACCESS_KEY, "access-kid")
+    broken = {"keys": [{**JWKS["keys"][1], "n": "a"}]}
+    with pytest.raises(tokens.TokenRejected) as rejected:
+        tokens.verify_token(token, broken, token_use="access", now=NOW)
+    assert rejected.value.reason == "unknown-kid"
+    with pytest.raises(tokens.TokenRejected):
+        tokens.verify_token(token, [], token_use="access", now=NOW)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("token", "part"),
+    [
+        (None, "token"),
+        (3, "token"),
+        ("", "token"),
+        ("a.b", "token"),
+        ("a.b.c.d.e", "token"),
+        ("!!.e30.c2ln", "header"),
+        (f"{_b64url([])}.e30.c2ln", "header"),
+        ("bm90IGpzb24.e30.c2ln", "header"),
+        (f"e30.{_b64url('claims')}.c2ln", "claims"),
+        ("e30.e30.c2l+", "signature"),
+    ],
+)
+def test_malformed_token_is_classified(token: Any, part: str) -> None:
+    with pytest.raises(tokens.MalformedToken) as malformed:
+        tokens.decode_unverified(token)
+    assert malformed.value.part == part
+    assert malformed.value.reason == "malformed"
+    with pytest.raises(tokens.TokenRejected) as rejected:
+        tokens.verify_token(token, JWKS, token_use="access", now=NOW)
+    assert rejected.value.reason == "malformed"
+
+
+def test_well_formed_token_decodes_without_its_signature_checked() -> None:
+    id_claims, _ = _sign_in()
+    header, claims = tokens.decode_unverified(_sign(id_claims, ID_KEY, "id-kid"))
+    assert header == {"alg": "RS256", "kid": "id-kid", "typ": "JWT"}
+    assert claims == id_claims
+
+
+# --- where the key set is fetched (Endpoint.jwks, which replaced crypto.tokens.jwks_url) --------
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "issuer", "expected"),
+    [
+        (Endpoint("aws", "aws", "aws", "aws", region=REGION), ISSUER, f"{ISSUER}/.well-known/jwks.json"),
+        (  # moto server: its iss names AWS, so the key set comes from the endpoint
+            parse_endpoint("http://127.0.0.1:5000", region=REGION),
+            ISSUER,
+            f"http://127.0.0.1:5000/{POOL_ID}/.well-known/jwks.json",
+        ),
+        (  # cognito-local: iss is its own URL
+            parse_endpoint("http://127.0.0.1:9229", region=REGION),
+            f"http://127.0.0.1:9229/{POOL_ID}",
+            f"http://127.0.0.1:9229/{POOL_ID}/.well-known/jwks.json",
+        ),
+    ],
+    ids=["aws", "moto-server", "cognito-local"],
+)
+def test_key_set_url_per_endpoint(
+    monkeypatch: pytest.MonkeyPatch, endpoint: Endpoint, issuer: str, expected: str
+) -> None:
+    asked: list[str] = []
+
+    class Answer(io.BytesIO):
+        def __enter__(self) -> Answer:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.close()
+
+    def urlopen(request: Any, timeout: float) -> Answer:
+        asked.append(request.full_url)
+        return Answer(json.dumps(JWKS).encode())
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    assert tokens.parse_jwks(endpoint.jwks(POOL_ID, issuer)) == JWKS
+    assert asked == [expected]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.checks import MINIATURE_WIRE_CHECKS
 from conformance.miniatures import MINIATURES
 from conformance.results import read_jsonl
 
@@ -29,14 +30,7 @@ def test_miniature_is_reported_by_its_check(run_suite, name):
 
 def test_every_check_kind_of_the_first_checks_has_a_miniature():
     detected = {m.detects for m in MINIATURES.values()}
-    wire = {
-        "wire.content-type",
-        "wire.request-id",
-        "wire.error-status",
-        "wire.error-body",
-        "wire.error-header",
-        "wire.timestamp",
-    }
+    wire = MINIATURE_WIRE_CHECKS
     assert wire <= detected
     assert {
         "error.code",
