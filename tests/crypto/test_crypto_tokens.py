@@ -434,7 +434,7 @@ def test_each_claim_check_can_fail(mutation: str) -> None:
     for finding in findings:
         assert isinstance(finding.confidence, Confidence)
         assert finding.kind is CheckKind.TOKENS and finding.operation == "InitiateAuth"
-        assert finding.source.startswith("aws-behaviour.md §5")
+        assert finding.source.startswith("facts:tokens.") or finding.source.startswith("facts:devices.")
         assert finding.path.startswith("$.AuthenticationResult.")
 
 
