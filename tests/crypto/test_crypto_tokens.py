@@ -29,6 +29,7 @@ from conformance.crypto import tokens
 from conformance.divergence import CheckKind, Confidence, Divergence
 from conformance.endpoints import Endpoint
 from conformance.endpoints import parse as parse_endpoint
+from conformance.facts import fact
 
 REGION = "eu-west-2"
 POOL_ID = "eu-west-2_AbCdEfGhI"
@@ -459,7 +460,7 @@ def test_finding_reports_expected_and_actual() -> None:
         expected=CLIENT_ID,
         actual="wrong-client",
         confidence=Confidence.VERIFIED,
-        source="aws-behaviour.md §5 client_id = app client id [MOTO-V; DG verifying-a-jwt]",
+        source=fact("tokens.access-client-id-value").cite(),
         kind=CheckKind.TOKENS,
     )
 
