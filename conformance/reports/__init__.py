@@ -13,9 +13,9 @@ Public API (the plugin and CI call these):
 
 from __future__ import annotations
 
+from conformance.records import Run, load_run, load_runs
 from conformance.reports.history import append_run, read_history, summarize_run, summary_line, write_summary
 from conformance.reports.matrix import build_matrix
-from conformance.reports.runs import Run, load_run, load_runs
 
 __all__ = [
     "Run",

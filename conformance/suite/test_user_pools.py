@@ -11,7 +11,7 @@ import pytest
 
 from conformance.checks import Fact
 from conformance.divergence import Confidence
-from conformance.plugin import unique_name
+from conformance.fixtures import unique_name
 
 pytestmark = pytest.mark.kind("semantics")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from conformance.miniatures import MINIATURES
-from conformance.results import read_jsonl
+from conformance.records import read_jsonl
 
 
 @pytest.mark.parametrize("name", sorted(MINIATURES))
