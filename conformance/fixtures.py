@@ -42,6 +42,18 @@ def recorder_of(item: pytest.Item) -> Recorder:
     return recorder
 
 
+def uses_endpoint(item: pytest.Item) -> bool:
+    """Whether a test uses these endpoint fixtures (a parameter that happens to be called ``endpoint`` does not count)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    for name in ENDPOINT_FIXTURES:
+        definitions = info.name2fixturedefs.get(name, ())
+        if definitions and definitions[-1].func.__module__ == __name__:
+            return True
+    return False
+
+
 _counter = iter(range(1, 10**9))
 
 

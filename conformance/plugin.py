@@ -16,17 +16,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import botocore
 import pytest
 from hypothesis import HealthCheck, settings
 
 from conformance import __version__, fixtures, redact, specs
 from conformance.endpoints import EndpointError, parse
 from conformance.expectations import ExpectationsError
-from conformance.fixtures import ENDPOINT_FIXTURES, RECORDER_KEY, SESSION_KEY
+from conformance.fixtures import RECORDER_KEY, SESSION_KEY
 from conformance.reports import allure as allure_report
 from conformance.reports import history, terminal
-from conformance.session import UPDATE_OPTION, OutcomeKind, RunSession, TestInfo, TestOutcome, fact_of
+from conformance.session import UPDATE_OPTION, OutcomeKind, RunSession, TestInfo, fact_of
 
 ENDPOINT_OPTION = "--endpoint"
 ENDPOINT_ENV = "CONFORMANCE_ENDPOINT"
@@ -37,6 +36,12 @@ AWS_REGION_OPTION = "--aws-region"
 EXPECTATIONS_OPTION = "--expectations"
 REPORTS_OPTION = "--reports-dir"
 REPORTS_INI = "conformance_reports_dir"
+MARKERS = (
+    "kind(name): the kind of check a test makes (shape, errors, semantics, ...)",
+    "fact(source, confidence): the aws-behaviour.md fact a test rests on",
+    "operation(name): the Cognito operation a test is about",
+    "stateful: a Hypothesis machine; what it reaches depends on the profile's exploration",
+)
 
 # Hypothesis profiles, chosen with --hypothesis-profile. Without one, conformance runs use ``ci``:
 # derandomized, so a run's divergences (and the expectations files that list them) are the same
@@ -155,19 +160,13 @@ def pytest_configure(config: pytest.Config) -> None:
     reports, _ = option_with_source(config, "conformance_reports", None, REPORTS_INI, "reports")
     config.stash[SESSION_KEY] = RunSession.create(endpoint, source, Path(reports or "reports"))
     # Registered here, not in an ini file, so the suite runs with --strict-markers wherever it is installed.
-    config.addinivalue_line(
-        "markers", "kind(name): the kind of check a test makes (shape, errors, semantics, ...)"
-    )
-    config.addinivalue_line("markers", "fact(source, confidence): the aws-behaviour.md fact a test rests on")
-    config.addinivalue_line("markers", "operation(name): the Cognito operation a test is about")
-    config.addinivalue_line(
-        "markers", "stateful: a Hypothesis machine; what it reaches depends on the profile's exploration"
-    )
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     run = session.config.stash[SESSION_KEY]
-    if not any(_uses_endpoint(item) for item in session.items):
+    if not any(fixtures.uses_endpoint(item) for item in session.items):
         return  # the project's own tests: no endpoint to start
     try:
         # Started here, before any test runs, so that a wrong or silent endpoint is a usage error
@@ -186,18 +185,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         reporter.write_line(
             f"conformance: {run.endpoint.describe()}; expectations: {run.describe_expectations()}"
         )
-
-
-def _uses_endpoint(item: pytest.Item) -> bool:
-    """Whether a test uses the endpoint fixtures (a parameter that happens to be called ``endpoint`` does not count)."""
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:
-        return False
-    for name in ENDPOINT_FIXTURES:
-        definitions = info.name2fixturedefs.get(name, ())
-        if definitions and definitions[-1].func.__module__ == "conformance.fixtures":
-            return True
-    return False
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -231,9 +218,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if recorder is None or report.when not in ("setup", "call") or (report.when == "setup" and report.passed):
         return
     excinfo = call.excinfo
-    result = item.config.stash[SESSION_KEY].finish_test(
+    run, info = item.config.stash[SESSION_KEY], _test_info(item, recorder.test_id)
+    result = run.finish_test(
         recorder,
-        _test_info(item, recorder.test_id),
+        info,
         phase=report.when,
         error=excinfo.value if excinfo is not None else None,
         skipped=excinfo is not None and excinfo.errisinstance(pytest.skip.Exception),
@@ -251,24 +239,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report.sections.extend(result.sections)
     if result.kind is OutcomeKind.UNSUPPORTED:
         report.user_properties.append(("conformance_outcome", str(result.kind)))
-    _allure(item, result)
-
-
-def _allure(item: pytest.Item, result: TestOutcome) -> None:
-    """Allure labels and steps of one test (no-ops unless --alluredir is given)."""
-    run = item.config.stash[SESSION_KEY]
-    info = _test_info(item, "")
-    area = item.module.__name__.rsplit(".", 1)[-1].removeprefix("test_") if item.module else "cognito"
-    for operation in result.operations:
-        allure_report.label_test(
-            operation=operation,
-            kind=info.kind,
-            confidence=info.confidence,
-            area=area,
-            endpoint=run.endpoint.label,
-        )
-    for exchange in result.exchanges:
-        allure_report.attach_exchange(exchange.to_json())
+    module = item.module.__name__ if item.module else "test_cognito"
+    allure_report.show_test(
+        result.operations,
+        result.exchanges,
+        kind=info.kind,
+        confidence=info.confidence,
+        area=module.rsplit(".", 1)[-1].removeprefix("test_"),
+        endpoint=run.endpoint.label,
+    )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -280,7 +259,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             # The set-up record is judged once, here (conformance/session.py explains why): an
             # unexpected set-up divergence fails the run without failing each test that met it.
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
-    info = run.close(_run_meta(session.config, run))
+    info = run.close(run.meta(session.config.getoption("hypothesis_seed", default=None)))
     if info is not None:
         allure_dir = getattr(session.config.option, "allure_report_dir", None)
         if allure_dir:
@@ -292,32 +271,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             run.notices.append(f"expectations rewritten: {path} (write a reason for every new entry)")
 
 
-def _run_meta(config: pytest.Config, run: RunSession) -> dict[str, Any]:
-    manifest = specs.manifest()
-    return {
-        "endpoint_source": run.source,
-        "harness_version": __version__,
-        "botocore_version": botocore.__version__,
-        "specs": {
-            "botocore_version": manifest.get("botocore_version"),
-            "model_sha256": manifest.get("model_sha256"),
-        },
-        "hypothesis_seed": config.getoption("hypothesis_seed", default=None),
-    }
-
-
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     run = config.stash.get(SESSION_KEY, None)
-    if run is None or run.record is None:
-        return
-    tr = terminalreporter
-    results = run.record.results
-    tr.section(f"conformance: {run.endpoint.label}")
-    lines = terminal.summary_table(terminal.per_operation(results))
-    lines.append(terminal.counts_line(results, run.soft))
-    lines.append(f"reports: {run.reports_dir}/results.jsonl, divergences.jsonl, run.json")
-    lines += terminal.setup_lines(run.setup)
-    lines += terminal.seed_coverage_lines(results, specs.seed_operations())
-    lines.append(history.summary_line(run.reports_dir))
-    for line in lines + run.notices:
-        tr.write_line(line)
+    if run is not None and run.record is not None:
+        terminalreporter.section(f"conformance: {run.endpoint.label}")
+        for line in terminal.run_summary(run, specs.seed_operations()):
+            terminalreporter.write_line(line)

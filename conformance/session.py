@@ -31,6 +31,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import botocore
+
+from conformance import __version__, specs
 from conformance.calls import Cognito, HarnessError, Response, Unsupported
 from conformance.checks import DivergenceFound, Fact, Recorder
 from conformance.divergence import CheckKind, Divergence, Outcome
@@ -551,6 +554,20 @@ class RunSession:
                 failures.append(self._render(verdict, "", reproducers=entry.reproducers))
         self.setup.failure = "\n\n".join(failures)
         return self.setup
+
+    def meta(self, hypothesis_seed: object) -> dict[str, Any]:
+        """What ``run.json`` says of the harness besides the counts."""
+        manifest = specs.manifest()
+        return {
+            "endpoint_source": self.source,
+            "harness_version": __version__,
+            "botocore_version": botocore.__version__,
+            "specs": {
+                "botocore_version": manifest.get("botocore_version"),
+                "model_sha256": manifest.get("model_sha256"),
+            },
+            "hypothesis_seed": hypothesis_seed,
+        }
 
     def close(self, meta: dict[str, Any]) -> dict[str, Any] | None:
         """Stop the endpoint and close the record; returns the run's ``run.json`` (None if nothing ran)."""

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from conformance.divergence import Outcome
 from conformance.records import setup_test_id
+from conformance.reports import history
 from conformance.reports.coverage import coverage_from_results
 
 if TYPE_CHECKING:
-    from conformance.session import SetupOutcome
+    from conformance.session import RunSession, SetupOutcome
 
 _COLUMNS = (
     ("pass", Outcome.PASS),
@@ -99,3 +100,15 @@ def seed_coverage_lines(results: Iterable[Mapping[str, Any]], seed_operations: I
     for operation in coverage.incomplete():
         lines.append(f"  {operation.operation}: not exercised by {', '.join(operation.missing())} checks")
     return lines
+
+
+def run_summary(run: RunSession, seed_operations: Iterable[str]) -> list[str]:
+    """The whole ``conformance: <endpoint>`` section, from the run's result lines and set-up record."""
+    results = run.record.results if run.record is not None else []
+    lines = summary_table(per_operation(results))
+    lines.append(counts_line(results, run.soft))
+    lines.append(f"reports: {run.reports_dir}/results.jsonl, divergences.jsonl, run.json")
+    lines += setup_lines(run.setup)
+    lines += seed_coverage_lines(results, seed_operations)
+    lines.append(history.summary_line(run.reports_dir))
+    return lines + run.notices
