@@ -124,7 +124,10 @@ def user_pool(request: pytest.FixtureRequest, make_user_pool: Callable[..., Resp
     if not pool_id:
         session = run_session(request.config)
         raise session.blocked(
-            created, recorder_of(request.node), note="creating the user pool the test needs"
+            created,
+            recorder_of(request.node),
+            needs="$.UserPool.Id",
+            note="creating the user pool the test needs",
         )
     return pool_id
 
@@ -144,7 +147,12 @@ def make_app_client(request: pytest.FixtureRequest, cognito: Cognito) -> Callabl
                 # holds the schema divergence; anything else is the harness's own error.
                 response, client = _unusable(answers, "UserPoolClient", "ClientId"), None
         if client is None or not client.client_id:
-            raise session.blocked(response, recorder, note="creating the app client the test needs")
+            raise session.blocked(
+                response,
+                recorder,
+                needs="$.UserPoolClient.ClientId",
+                note="creating the app client the test needs",
+            )
         return client
 
     return make
@@ -163,7 +171,9 @@ def make_user(request: pytest.FixtureRequest, cognito: Cognito) -> Callable[...,
             except (KeyError, TypeError, AttributeError):
                 response, user = _unusable(answers, "User", "Username"), None
         if user is None:
-            raise session.blocked(response, recorder, note="creating the user the test needs")
+            raise session.blocked(
+                response, recorder, needs="$.User.Username", note="creating the user the test needs"
+            )
         return user
 
     return make

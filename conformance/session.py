@@ -35,7 +35,7 @@ import botocore
 
 from conformance import __version__, specs
 from conformance.calls import Cognito, HarnessError, Response, Unsupported
-from conformance.checks import DivergenceFound, Fact, Recorder
+from conformance.checks import DivergenceFound, Fact, Recorder, get_path
 from conformance.divergence import CheckKind, Divergence, Outcome
 from conformance.endpoints import Endpoint
 from conformance.expectations import Expectations, Verdict, judge, normalize_test_id
@@ -168,6 +168,7 @@ class RunSession:
     source: str
     reports_dir: Path
     use_expectations: bool
+    #: replaced by :meth:`load_expectations`; until then (and for aws) none.
     expectations: Expectations = field(default_factory=lambda: Expectations(None))
     started: bool = False
     cognito: Cognito | None = None
@@ -211,6 +212,10 @@ class RunSession:
         """Read the endpoint's expectations (raises ExpectationsError); AWS has none: it is the reference."""
         if self.use_expectations:
             self.expectations = Expectations.for_endpoint(self.endpoint.label, override, updating=updating)
+
+    @property
+    def expectations_file(self) -> Path | None:
+        return self.expectations.path
 
     def describe_expectations(self) -> str:
         if not self.use_expectations:
@@ -276,12 +281,31 @@ class RunSession:
         finally:
             cognito.observer = previous
 
-    def blocked(self, response: Response, recorder: Recorder, *, note: str) -> Blocked:
-        """The set-up call's answer is unusable: record why once for the run, and end the test as blocked."""
-        if not response.ok:
-            probe = Recorder(self.endpoint.label, setup_test_id(response.operation))
-            probe.succeeded(response, SETUP_FACT, note=note)
-            self._setup_met(self._setup_entry(response.operation), probe.divergences, recorder.test_id)
+    def blocked(self, response: Response, recorder: Recorder, *, needs: str, note: str) -> Blocked:
+        """The set-up answer is unusable (failed, or no ``needs`` member): record why once, block the test.
+
+        Args:
+            response: the set-up call's answer.
+            recorder: the test's recorder (for the test that met it first).
+            needs: the JSON path of the member the test cannot go on without, e.g. ``$.UserPool.Id``.
+            note: what the set-up step was for.
+        """
+        probe = Recorder(self.endpoint.label, setup_test_id(response.operation))
+        if probe.succeeded(response, SETUP_FACT, note=note):
+            found, value = get_path(response.body, needs)
+            probe.that(
+                found and isinstance(value, str) and bool(value),
+                operation=response.operation,
+                check="member.present",
+                path=needs,
+                expected="<a non-empty id>",
+                actual=value if found else "<absent>",
+                fact=SETUP_FACT,
+                kind=CheckKind.SHAPE,
+                evidence=response.exchange,
+                note=note,
+            )
+        self._setup_met(self._setup_entry(response.operation), probe.divergences, recorder.test_id)
         return Blocked(response.operation)
 
     def _setup_entry(self, operation: str) -> SetupOperation:
@@ -494,7 +518,7 @@ class RunSession:
                 "Expected divergence no longer happens\n"
                 f"Expectation key       : {key}\n"
                 f"Listed reason         : {reason}\n"
-                f"Fix                   : remove it from {self.expectations.path} "
+                f"Fix                   : remove it from {self.expectations_file} "
                 f"(or rerun with {UPDATE_OPTION})"
             )
         if not failing_only:
