@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m conformance.expectations draft FILE --from DIVERGENCES.jsonl --version TEXT``."""
     import argparse
 
-    from conformance.results import read_jsonl
+    from conformance.records import read_jsonl
 
     parser = argparse.ArgumentParser(prog="python -m conformance.expectations")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -139,6 +139,22 @@ def _property_escape(text: str, *, key: bool = False) -> str:
     return text
 
 
+def show_test(
+    operations: list[str],
+    exchanges: list[Any],
+    *,
+    kind: str,
+    confidence: str,
+    area: str,
+    endpoint: str,
+) -> None:
+    """One test's labels (one per operation it called or checked) and its exchanges as steps."""
+    for operation in operations:
+        label_test(operation=operation, kind=kind, confidence=confidence, area=area, endpoint=endpoint)
+    for exchange in exchanges:
+        attach_exchange(exchange.to_json())
+
+
 def environment_info(run_info: dict[str, Any]) -> dict[str, str]:
     """The environment properties of a run, from its ``run.json`` record."""
     specs = run_info.get("specs") or {}

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from conformance.reports.runs import OUTCOMES, Run, is_hard_result, load_run
+from conformance.records import OUTCOMES, Run, is_hard_result, load_run
 
 #: Bumped when a summary's fields change meaning, so old lines can still be told apart.
 HISTORY_SCHEMA = 1

@@ -18,9 +18,9 @@ from typing import Any
 
 import jinja2
 
+from conformance.records import KINDS, Run, is_hard_result, load_runs
 from conformance.redact import redact
 from conformance.reports.history import changes_since_previous, merge_history, read_history
-from conformance.reports.runs import KINDS, Run, is_hard_result, load_runs
 
 #: The endpoints' column order (the issue's order); endpoints not named here follow, sorted.
 ENDPOINT_ORDER: tuple[str, ...] = ("moto", "moto-server", "cognito-local", "reference", "aws")
@@ -348,7 +348,7 @@ def build_matrix(inputs: list[Path], out: Path, history: Path | None = None) -> 
     """Write the matrix page for the runs under ``inputs`` to ``out``.
 
     Args:
-        inputs: run folders or files (see :func:`conformance.reports.runs.load_runs`).
+        inputs: run folders or files (see :func:`conformance.records.load_runs`).
         out: the HTML file to write (its folder is created).
         history: a history file to draw the trend from, besides any ``history.jsonl`` found under
             ``inputs``; runs in ``inputs`` missing from the history are added in memory only

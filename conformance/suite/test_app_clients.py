@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from conformance.facts import fact
-from conformance.plugin import unique_name
+from conformance.fixtures import unique_name
 
 pytestmark = pytest.mark.kind("semantics")
 

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from conformance.facts import fact
-from conformance.plugin import unique_name
+from conformance.fixtures import unique_name
 
 pytestmark = pytest.mark.kind("semantics")
 

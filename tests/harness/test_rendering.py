@@ -6,7 +6,9 @@ Run: ``pytest tests/harness/test_rendering.py``.
 from __future__ import annotations
 
 from conformance.divergence import CheckKind, Confidence, Divergence
-from conformance.results import summary_table
+from conformance.records import divergence_record
+from conformance.redact import redact
+from conformance.reports.terminal import summary_table
 from conformance.wire import Exchange
 
 
@@ -56,7 +58,7 @@ def test_json_record_redacts_request_and_response_secrets():
     divergence = Divergence(
         "AdminInitiateAuth", "x", "$", 1, 2, Confidence.DOCUMENTED, "s", CheckKind.WIRE, evidence=_exchange()
     )
-    record = divergence.to_json(endpoint="moto", test_id="t.py::t")
+    record = redact(divergence_record(divergence, test_id="t.py::t", expected_reason=None, reproducer=""))
     text = repr(record)
     assert "Sup3r-Secret!" not in text and "eyJzdWIiOiJ4In0" not in text
     assert record["evidence"]["request"]["body"]["AuthParameters"]["PASSWORD"] == "<redacted:PASSWORD>"

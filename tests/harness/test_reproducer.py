@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conformance.results import read_jsonl
+from conformance.records import read_jsonl
 
 # moto 5.2.5 answers a correct PASSWORD_VERIFIER (USERNAME = USER_ID_FOR_SRP, §1) with
 # UserNotFoundException: a real divergence whose reproducer needs SRP recomputed in the script.

@@ -1,4 +1,4 @@
-"""The oracle as a whole: purity, learning from answers, losing track, self-description, member checks, coverage."""
+"""The oracle as a whole: purity, learning from answers, losing track, self-description, member checks."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from oracle_support import PASSWORD, POOL, PUBLIC, answered, sign_in, user, worl
 from conformance.checks import Fact
 from conformance.divergence import Confidence
 from conformance.oracle import OPERATIONS, Call, Proof, Verdict, describe_call, describe_state, predict, step
-from conformance.oracle.coverage import coverage_from_results, coverage_of_run
 from conformance.oracle.model import (
     Rule,
     absent,
@@ -32,7 +31,7 @@ FACT = Fact("§0", "[test]")
 
 
 def test_the_oracle_imports_neither_boto3_botocore_nor_pytest():
-    code = "import sys, conformance.oracle, conformance.oracle.coverage; print(json.dumps(sorted(m for m in ('boto3','botocore','pytest','hypothesis') if m in sys.modules)))"
+    code = "import sys, conformance.oracle; print(json.dumps(sorted(m for m in ('boto3','botocore','pytest','hypothesis') if m in sys.modules)))"
     out = subprocess.run(
         [sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True
     )
@@ -159,34 +158,6 @@ def test_each_member_rule_agrees_and_can_fail(expect, good, bad):
 def test_absent_rule():
     assert judge_member(absent("$.a", FACT), False, None)[0]
     assert not judge_member(absent("$.a", FACT), True, "x")[0]
-
-
-def _record(test_id, operation, kind, outcome="pass"):
-    return {"test_id": test_id, "operation": operation, "kind": kind, "outcome": outcome}
-
-
-def test_coverage_sorts_results_into_schema_scenario_and_machine():
-    results = [
-        _record("test_machines.py::test_user_lifecycle_machine", "ListUsers", "semantics"),
-        _record("test_machines.py::test_user_lifecycle_machine", "ListUsers", "shape"),
-        _record("test_users.py::test_list_users_filter", "ListUsers", "semantics"),
-        _record("test_users.py::test_admin_get_user", "AdminGetUser", "wire"),
-        _record("test_devices.py::test_get_device", "GetDevice", "srp-devices", "unsupported"),
-    ]
-    coverage = coverage_from_results(results, ["ListUsers", "AdminGetUser", "GetDevice"])
-    by_op = {op.operation: op for op in coverage.operations}
-    assert by_op["ListUsers"].complete
-    assert by_op["AdminGetUser"].missing() == ("schema", "scenario", "machine")
-    assert by_op["GetDevice"].missing() == ("schema", "scenario", "machine")  # unsupported does not count
-    assert coverage.counts() == {"operations": 3, "schema": 1, "scenario": 1, "machine": 1, "complete": 1}
-    assert not coverage.complete
-
-
-def test_coverage_of_a_run_reads_results_jsonl(tmp_path):
-    (tmp_path / "results.jsonl").write_text(json.dumps(_record("test_x.py::t", "ListUsers", "shape")) + "\n")
-    coverage = coverage_of_run(tmp_path, ["ListUsers"])
-    assert coverage.operations[0].schema and not coverage.operations[0].machine
-    assert coverage_of_run(tmp_path / "missing", ["ListUsers"]).counts()["schema"] == 0
 
 
 def test_confidences_follow_the_source_mapping():

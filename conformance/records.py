@@ -1,27 +1,215 @@
-"""Read what the harness wrote for one or more runs: ``run.json``, ``results.jsonl``, ``divergences.jsonl``.
+"""The run's record: the one module that writes and reads the JSON Lines every report is built from.
 
-Every report (the matrix page, the history file, the one-line summary) is built from these files
-only, so a report can be rebuilt later, elsewhere, from a CI artifact. Runs against several
-endpoints may share one folder or have one folder each (``reports/runs/<run_id>/``); lines are
-grouped by their ``run_id`` either way.
+Files under the reports folder, rewritten by each run:
+
+- ``results.jsonl``: one line per (test, operation, kind of check) outcome (fields: :data:`RESULT_FIELDS`);
+- ``divergences.jsonl``: one line per divergence (redacted), with its reproducer (:data:`DIVERGENCE_FIELDS`);
+- ``run.json``: who, what and when of the run, with the outcome counts.
+
+Writing (:class:`RunRecord`, :func:`result_record`, :func:`divergence_record`) and reading
+(:func:`load_runs`, :func:`load_run`, :class:`Run`) sit together so that the file names and field
+lists have one owner. Every report (the terminal summary, the matrix page, the history file, Allure)
+reads through here, so a report can be rebuilt later, elsewhere, from a CI artifact. Runs against
+several endpoints may share one folder or have one folder each (``reports/runs/<run_id>/``); lines
+are grouped by their ``run_id`` either way.
+
+Set-up calls (the fixtures' pools, clients and users) are recorded once per run under the test id
+``setup::<Operation>`` (:func:`setup_test_id`), not under each test that used the fixture.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from conformance.divergence import Outcome
+from conformance.redact import redact
+
+if TYPE_CHECKING:
+    from conformance.divergence import Divergence
 
 #: The outcomes a results line can carry (conformance.divergence.Outcome), in the order reports show them.
-OUTCOMES: tuple[str, ...] = ("pass", "divergence", "expected-divergence", "unsupported", "harness-error")
+OUTCOMES: tuple[str, ...] = tuple(str(outcome) for outcome in Outcome)
 #: The kinds of check (conformance.divergence.CheckKind), the matrix's sub-rows, in display order.
 KINDS: tuple[str, ...] = ("shape", "errors", "semantics", "tokens", "srp-devices", "wire")
 
 RESULTS_FILE = "results.jsonl"
 DIVERGENCES_FILE = "divergences.jsonl"
 RUN_FILE = "run.json"
+
+#: The members of a ``results.jsonl`` line.
+RESULT_FIELDS: tuple[str, ...] = (
+    "run_id",
+    "endpoint",
+    "endpoint_version",
+    "test_id",
+    "operation",
+    "kind",
+    "outcome",
+    "divergence_ids",
+    "confidence",
+    "source",
+    "duration_ms",
+    "message",
+)
+#: The members of a ``divergences.jsonl`` line.
+DIVERGENCE_FIELDS: tuple[str, ...] = (
+    "id",
+    "run_id",
+    "endpoint",
+    "test_id",
+    "operation",
+    "check",
+    "kind",
+    "path",
+    "expected",
+    "actual",
+    "confidence",
+    "source",
+    "note",
+    "known",
+    "known_reason",
+    "evidence",
+    "reproducer",
+)
+
+#: The test id prefix of the run-level set-up record.
+SETUP_PREFIX = "setup::"
+
+
+def setup_test_id(operation: str) -> str:
+    """``setup::CreateUserPool``: where the automatic checks of the fixtures' set-up calls are recorded."""
+    return f"{SETUP_PREFIX}{operation}"
+
+
+def is_setup_test_id(test_id: str) -> bool:
+    return test_id.startswith(SETUP_PREFIX)
+
+
+def new_run_id(endpoint_label: str) -> str:
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in endpoint_label)
+    return f"{stamp}-{safe}-{secrets.token_hex(2)}"
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def result_record(
+    *,
+    test_id: str,
+    operation: str,
+    kind: str,
+    outcome: Outcome | str,
+    divergence_ids: list[str],
+    confidence: str,
+    source: str,
+    duration_ms: float,
+    message: str = "",
+) -> dict[str, Any]:
+    """One ``results.jsonl`` line without the run's own members (:meth:`RunRecord.write` adds them)."""
+    return {
+        "test_id": test_id,
+        "operation": operation,
+        "kind": kind,
+        "outcome": str(outcome),
+        "divergence_ids": divergence_ids,
+        "confidence": confidence,
+        "source": source,
+        "duration_ms": round(duration_ms, 3),
+        "message": message,
+    }
+
+
+def divergence_record(
+    divergence: Divergence, *, test_id: str, expected_reason: str | None, reproducer: str
+) -> dict[str, Any]:
+    """One ``divergences.jsonl`` line without the run's own members (not yet redacted: the writer does it)."""
+    return {
+        "id": divergence.fingerprint(),
+        "test_id": test_id,
+        "operation": divergence.operation,
+        "check": divergence.check,
+        "kind": str(divergence.kind),
+        "path": divergence.path,
+        "expected": divergence.expected,
+        "actual": divergence.actual,
+        "confidence": str(divergence.confidence),
+        "source": divergence.source,
+        "note": divergence.note,
+        "known": expected_reason is not None,
+        "known_reason": expected_reason,
+        "evidence": divergence.evidence.to_json() if divergence.evidence is not None else None,
+        "reproducer": reproducer,
+    }
+
+
+@dataclass
+class Records:
+    """The lines one test (or the set-up record) adds to the run: assembled once, redacted once."""
+
+    results: list[dict[str, Any]] = field(default_factory=list)
+    divergences: list[dict[str, Any]] = field(default_factory=list)
+
+    def redacted(self) -> Records:
+        return Records(redact(self.results), redact(self.divergences))
+
+
+@dataclass
+class RunRecord:
+    """Appends the run's JSON Lines as tests finish and keeps the result lines for the end-of-run views."""
+
+    directory: Path
+    run_id: str
+    endpoint: str
+    endpoint_version: str
+    started: float = field(default_factory=time.time)
+    #: the result lines of this run, as written (the terminal summary and seed coverage read them).
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._results = (self.directory / RESULTS_FILE).open("w", encoding="utf-8")
+        self._divergences = (self.directory / DIVERGENCES_FILE).open("w", encoding="utf-8")
+
+    def write(self, records: Records) -> None:
+        """Write lines assembled by :func:`result_record` and :func:`divergence_record` (redacted already)."""
+        run = {"run_id": self.run_id, "endpoint": self.endpoint}
+        for line in records.results:
+            line = {**run, "endpoint_version": self.endpoint_version, **line}
+            self.results.append(line)
+            self._results.write(json.dumps(line, sort_keys=True) + "\n")
+        for line in records.divergences:
+            self._divergences.write(json.dumps({**run, **line}, sort_keys=True, default=str) + "\n")
+        self._results.flush()
+        self._divergences.flush()
+
+    def counts(self) -> dict[str, int]:
+        counter = Counter(str(r["outcome"]) for r in self.results)
+        return {outcome: counter.get(outcome, 0) for outcome in OUTCOMES}
+
+    def close(self, meta: dict[str, Any]) -> dict[str, Any]:
+        self._results.close()
+        self._divergences.close()
+        run = {
+            "run_id": self.run_id,
+            "started": self.started,
+            "finished": time.time(),
+            "endpoint": self.endpoint,
+            "endpoint_version": self.endpoint_version,
+            "counts": self.counts(),
+            **meta,
+        }
+        (self.directory / RUN_FILE).write_text(json.dumps(redact(run), indent=2, sort_keys=True) + "\n")
+        return run
+
+
+# --- reading ------------------------------------------------------------------------------------
 
 
 @dataclass

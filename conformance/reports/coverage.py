@@ -9,16 +9,19 @@ Computed from the run's ``reports/results.jsonl`` (one line per test, operation 
 - **machine**: a stateful machine (``test_machines.py``) called it.
 
 An operation counts as exercised only by results that ran (pass, divergence or known divergence);
-unsupported and harness-error outcomes do not count. Nothing is printed: the plugin renders it.
+unsupported and harness-error outcomes do not count. Nothing is printed: the plugin renders it. The
+run-level set-up record (``setup::<Operation>``) counts as schema coverage only: the fixtures'
+calls are schema-checked, but no scenario or machine asked about them.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from conformance.records import RESULTS_FILE, is_setup_test_id, read_jsonl
 
 MACHINE_MODULE = "test_machines.py"
 RAN = frozenset({"pass", "divergence", "expected-divergence"})
@@ -86,6 +89,8 @@ def coverage_from_results(results: Iterable[Mapping[str, Any]], seed_operations:
         kind = record.get("kind")
         if kind == "shape":
             ways[operation]["schema"].add(test_id)
+        if is_setup_test_id(test_id):
+            continue
         if _module(test_id) == MACHINE_MODULE:
             ways[operation]["machine"].add(test_id)
         elif kind not in _PROTOCOL_KINDS:
@@ -112,6 +117,5 @@ def coverage_of_run(
         from conformance.specs import seed_operations as seed
 
         seed_operations = seed()
-    path = Path(reports_dir) / "results.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
-    return coverage_from_results((json.loads(line) for line in lines if line.strip()), seed_operations)
+    path = Path(reports_dir) / RESULTS_FILE
+    return coverage_from_results(read_jsonl(path) if path.is_file() else [], seed_operations)

@@ -1,0 +1,613 @@
+"""The run session: what a conformance run knows and decides, without pytest.
+
+The plugin (``conformance/plugin.py``) maps pytest's hooks onto a :class:`RunSession`, the way
+localstack-snapshot's plugin calls its ``SnapshotSession``: the endpoint and where it came from,
+its expectations, the reports folder and the run's record live here, and
+:meth:`RunSession.finish_test` judges a test once and returns a :class:`TestOutcome` holding the
+verdict, the rendered text and the record lines, so that pytest's report, the JSON Lines, the
+terminal summary and Allure all show the same judgement.
+
+Set-up calls. The fixtures' pools, app clients and users are made by *set-up calls*
+(:meth:`RunSession.setup_calls`). Their automatic checks (wire and schema, run on every call) are
+not the test's: an emulator whose CreateUserPool answer has one wrong member would otherwise fail
+every test that needs a pool, and hide what the emulator does with devices, tokens or sign-out.
+They are kept once per run, per operation and divergence key, under the test id
+``setup::<Operation>``, and judged once at the end of the run (:meth:`RunSession.finish_run`)
+against the expectations entries with that test id. An unexpected set-up divergence therefore
+fails the run exactly once, at its end, whichever test met it first (and however many did): the
+terminal summary shows it with the reproducer of the first test that met it, and the plugin sets
+the exit status. A set-up call whose answer cannot be used (no pool id) ends its test as skipped,
+"blocked by a divergence in CreateUserPool" (:class:`Blocked`), never as that test's failure.
+A test fails for the divergences of its own calls and of its explicit checks (``check.*``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import botocore
+
+from conformance import __version__, specs
+from conformance.calls import Cognito, HarnessError, Response, Unsupported
+from conformance.checks import DivergenceFound, Fact, Recorder, get_path
+from conformance.divergence import CheckKind, Divergence, Outcome
+from conformance.endpoints import Endpoint
+from conformance.expectations import Expectations, Verdict, judge, normalize_test_id
+from conformance.records import (
+    Records,
+    RunRecord,
+    divergence_record,
+    new_run_id,
+    result_record,
+    setup_test_id,
+)
+from conformance.redact import redact_text
+
+if TYPE_CHECKING:
+    from conformance.wire import Exchange
+
+#: What a failed set-up step rests on: these operations succeed on AWS with the parameters the fixtures send.
+SETUP_FACT = Fact("§8, §9", "[BC; CLI create-user-pool, create-user-pool-client, admin-create-user]")
+#: The option that rewrites an expectations file, named in the "no longer happens" advice.
+UPDATE_OPTION = "--update-expectations"
+
+
+class Blocked(Exception):
+    """A set-up call's answer cannot be used (no pool id): the test cannot run, and it is not its fault.
+
+    The divergence that blocked it is recorded once for the run under ``setup::<Operation>``.
+    """
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(
+            f"blocked by a divergence in {operation} (reported once for the run, as {setup_test_id(operation)})"
+        )
+        self.operation = operation
+
+
+class OutcomeKind(StrEnum):
+    """How a test ended, as the session judged it."""
+
+    PASS = "pass"
+    DIVERGENCE = "divergence"
+    KNOWN = "known"
+    UNSUPPORTED = "unsupported"
+    HARNESS_ERROR = "harness-error"
+    #: skipped by a fixture: blocked by a set-up divergence, or an explicit skip.
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class TestInfo:
+    """What the session needs to know of a test (read from its markers by the plugin)."""
+
+    test_id: str
+    kind: str = str(CheckKind.SEMANTICS)
+    source: str = ""
+    confidence: str = "documented"
+    #: a stateful machine run under a randomized Hypothesis profile: it need not reach every path.
+    randomized_machine: bool = False
+
+
+@dataclass
+class TestOutcome:
+    """One test's judgement: pytest's report is set from it, and the records are written from it.
+
+    Attributes:
+        kind: how the test ended.
+        verdict: the divergences weighed against the expectations (None when the test was not judged).
+        report: what pytest's report becomes: ``"failed"``, ``"skipped"``, or None to keep pytest's own.
+        text: the failure text (``report == "failed"``) or the skip reason (``"skipped"``).
+        sections: extra report sections (known divergences, UNVERIFIED ones, paths not reached).
+        records: the results and divergence lines of the test, redacted.
+        operations: the operations the test called or checked (Allure labels).
+        exchanges: every exchange of the test, set-up calls included (Allure steps).
+    """
+
+    kind: OutcomeKind
+    verdict: Verdict | None = None
+    report: str | None = None
+    text: str = ""
+    sections: list[tuple[str, str]] = field(default_factory=list)
+    records: Records = field(default_factory=Records)
+    operations: list[str] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list)
+
+
+@dataclass
+class SetupOperation:
+    """The set-up calls of one operation in the run: divergences by key, each with where it was met first."""
+
+    operation: str
+    calls: int = 0
+    duration_ms: float = 0.0
+    divergences: dict[str, Divergence] = field(default_factory=dict)
+    reproducers: dict[str, str] = field(default_factory=dict)
+    first_met: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SetupOutcome:
+    """The run-level set-up record, judged once (:meth:`RunSession.finish_run`)."""
+
+    operations: dict[str, SetupOperation] = field(default_factory=dict)
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    #: the failure text (unexpected divergences, listed ones that no longer happen), or "".
+    failure: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failure)
+
+
+def fact_of(args: tuple[Any, ...]) -> tuple[str, str]:
+    """``(source, confidence)`` from a ``fact`` marker's arguments.
+
+    Accepts ``("§9 [CLI]", "documented")`` (source text, confidence) and ``(Fact,)`` (an object with
+    ``cite()`` and ``confidence``). No marker: no source, ``documented``.
+    """
+    if not args:
+        return "", "documented"
+    first = args[0]
+    if hasattr(first, "cite"):
+        return str(first.cite()), str(first.confidence)
+    return str(first), str(args[1]) if len(args) > 1 else "documented"
+
+
+@dataclass
+class RunSession:
+    """Session state: the endpoint, its expectations, the run record, the set-up record."""
+
+    endpoint: Endpoint
+    source: str
+    reports_dir: Path
+    use_expectations: bool
+    #: replaced by :meth:`load_expectations`; until then (and for aws) none.
+    expectations: Expectations = field(default_factory=lambda: Expectations(None))
+    started: bool = False
+    cognito: Cognito | None = None
+    record: RunRecord | None = None
+    #: test id -> its hard divergences, and the tests that ran to the end (for --update-expectations).
+    observed: dict[str, list[Divergence]] = field(default_factory=dict)
+    completed: set[str] = field(default_factory=set)
+    soft: int = 0
+    setup: SetupOutcome = field(default_factory=SetupOutcome)
+    #: lines for the end of the terminal summary (expectations rewritten, set-up failures).
+    notices: list[str] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, endpoint: Endpoint, source: str, reports_dir: Path) -> RunSession:
+        use_expectations = endpoint.kind != "aws"
+        return cls(
+            endpoint=endpoint, source=source, reports_dir=reports_dir, use_expectations=use_expectations
+        )
+
+    def start(self) -> None:
+        if not self.started:
+            self.started = True
+            self.endpoint.start()
+
+    def client(self) -> Cognito:
+        if self.cognito is None:
+            self.start()
+            self.cognito = Cognito(self.endpoint)
+        return self.cognito
+
+    def run_record(self) -> RunRecord:
+        if self.record is None:
+            self.record = RunRecord(
+                self.reports_dir, new_run_id(self.endpoint.label), self.endpoint.label, self.endpoint.version
+            )
+        return self.record
+
+    # --- the expectations: every call into conformance.expectations is in this block ----------------
+
+    def load_expectations(self, override: str | None, *, updating: bool) -> None:
+        """Read the endpoint's expectations (raises ExpectationsError); AWS has none: it is the reference."""
+        if self.use_expectations:
+            self.expectations = Expectations.for_endpoint(self.endpoint.label, override, updating=updating)
+
+    @property
+    def expectations_file(self) -> Path | None:
+        return self.expectations.path
+
+    def describe_expectations(self) -> str:
+        if not self.use_expectations:
+            return "none (aws is the reference)"
+        path = self.expectations.path
+        if path is not None and path.is_file():
+            known = sum(len(v) for v in self.expectations.entries.values())
+            return f"{path} ({known} known divergences)"
+        return "none (every divergence is unexpected)"
+
+    def new_recorder(self, nodeid: str) -> Recorder:
+        """The recorder of one test, knowing its expected divergences (machines stop on the others)."""
+        recorder = Recorder(self.endpoint.label, normalize_test_id(nodeid))
+        if self.use_expectations:
+            recorder.expected = self.expectations.for_test(recorder.test_id)
+        return recorder
+
+    def _judge(self, test_id: str, divergences: list[Divergence]) -> Verdict:
+        return judge(divergences, self.expectations.for_test(test_id), use_expectations=self.use_expectations)
+
+    def write_expectations(self) -> Path | None:
+        """``--update-expectations``: rewrite the file from this run (tests that did not run keep their entries)."""
+        if not (self.use_expectations and self.expectations.path):
+            return None
+        return self.expectations.write(
+            self.observed,
+            keep=self.expectations.tests() - self.completed,
+            header=(
+                f"Known divergences of {self.endpoint.label} ({self.endpoint.version}) from AWS.\n"
+                "Each entry: the test, the divergence key, and why (the AWS fact with its source, and what\n"
+                "this endpoint does instead). Written by --update-expectations; reasons are written by hand."
+            ),
+        )
+
+    # --- set-up calls -------------------------------------------------------------------------------
+
+    @contextmanager
+    def setup_calls(self, cognito: Cognito, recorder: Recorder) -> Iterator[list[Response]]:
+        """Calls made inside are set-up calls: their automatic checks go to the run's set-up record.
+
+        Yields the list of the set-up answers, in order. The test still sees the calls in its call
+        log (reproducer) and its exchanges (Allure steps); a request the harness built wrongly is
+        still the test's harness error.
+        """
+        previous = cognito.observer
+        answers: list[Response] = []
+
+        def observe(response: Response, *, invalid_request: bool = False) -> None:
+            answers.append(response)
+            probe = Recorder(self.endpoint.label, setup_test_id(response.operation))
+            probe.observe(response, invalid_request=invalid_request)
+            recorder.exchanges.extend(probe.exchanges)
+            recorder.harness_errors.extend(probe.harness_errors)
+            entry = self._setup_entry(response.operation)
+            entry.calls += 1
+            if response.exchange is not None:
+                entry.duration_ms += response.exchange.elapsed_ms
+            self._setup_met(entry, probe.divergences, recorder.test_id)
+
+        cognito.observer = observe  # type: ignore[assignment]
+        try:
+            yield answers
+        finally:
+            cognito.observer = previous
+
+    def blocked(self, response: Response, recorder: Recorder, *, needs: str, note: str) -> Blocked:
+        """The set-up answer is unusable (failed, or no ``needs`` member): record why once, block the test.
+
+        Args:
+            response: the set-up call's answer.
+            recorder: the test's recorder (for the test that met it first).
+            needs: the JSON path of the member the test cannot go on without, e.g. ``$.UserPool.Id``.
+            note: what the set-up step was for.
+        """
+        probe = Recorder(self.endpoint.label, setup_test_id(response.operation))
+        if probe.succeeded(response, SETUP_FACT, note=note):
+            found, value = get_path(response.body, needs)
+            probe.that(
+                found and isinstance(value, str) and bool(value),
+                operation=response.operation,
+                check="member.present",
+                path=needs,
+                expected="<a non-empty id>",
+                actual=value if found else "<absent>",
+                fact=SETUP_FACT,
+                kind=CheckKind.SHAPE,
+                evidence=response.exchange,
+                note=note,
+            )
+        self._setup_met(self._setup_entry(response.operation), probe.divergences, recorder.test_id)
+        return Blocked(response.operation)
+
+    def _setup_entry(self, operation: str) -> SetupOperation:
+        return self.setup.operations.setdefault(operation, SetupOperation(operation))
+
+    def _setup_met(self, entry: SetupOperation, divergences: list[Divergence], test_id: str) -> None:
+        new = [d for d in divergences if d.key() not in entry.divergences]
+        if not new:
+            return
+        # Rendered once per set-up divergence, from the calls of the first test that met it.
+        reproducer = self.cognito.log.script() if self.cognito is not None else ""
+        for divergence in new:
+            entry.divergences[divergence.key()] = divergence
+            entry.reproducers[divergence.key()] = reproducer
+            entry.first_met[divergence.key()] = test_id
+
+    # --- judging a test -----------------------------------------------------------------------------
+
+    def finish_test(
+        self,
+        recorder: Recorder,
+        info: TestInfo,
+        *,
+        phase: str,
+        error: BaseException | None,
+        skipped: bool,
+        error_text: str,
+        duration_s: float,
+    ) -> TestOutcome | None:
+        """Judge a test once, after its set-up failed or its call ended; None when there is nothing to judge.
+
+        Args:
+            recorder: the test's recorder.
+            info: the test's kind, fact and randomization.
+            phase: ``"setup"`` or ``"call"``.
+            error: the exception that ended the phase, if any.
+            skipped: that exception is pytest's skip (a fixture or the test skipped).
+            error_text: the exception as one line (pytest's ``exconly``).
+            duration_s: how long the phase took.
+        """
+        started = time.perf_counter()
+        if isinstance(error, Unsupported):
+            if error.operation not in recorder.operations:
+                recorder.operations.append(
+                    error.operation
+                )  # the call that was not answered is never observed
+            return self._outcome(
+                OutcomeKind.UNSUPPORTED,
+                recorder,
+                info,
+                report="skipped",
+                text=redact_text(f"unsupported by {self.endpoint.label}: {error}"),
+                forced=Outcome.UNSUPPORTED,
+                message=str(error),
+                duration_s=duration_s,
+            )
+        blocked = isinstance(error, Blocked)
+        # A fixture that skips, a test blocked by a set-up divergence, and a machine that stopped on a
+        # divergence (recorded for the minimal example) are judged like a call.
+        stopped = skipped or blocked or isinstance(error, DivergenceFound)
+        hard = [d for d in recorder.divergences if d.confidence.is_hard]
+        if recorder.harness_errors and hard and error is None:
+            # An invalid request built from an endpoint's wrong answer (an id in the wrong format sent
+            # back) follows from that divergence: report the divergence, with the request problem as context.
+            recorder.harness_errors.clear()
+        if (error is not None and not stopped) or recorder.harness_errors:
+            reason = "; ".join(recorder.harness_errors) or error_text
+            if error is not None and not isinstance(error, HarnessError) and not recorder.harness_errors:
+                # An exception out of a test body is a harness problem (the suite never asserts on an
+                # endpoint directly); pytest's traceback is kept, the outcome recorded.
+                report, text = None, ""
+            else:
+                report, text = "failed", f"harness error (not a divergence): {redact_text(reason)}"
+            return self._outcome(
+                OutcomeKind.HARNESS_ERROR,
+                recorder,
+                info,
+                report=report,
+                text=text,
+                forced=Outcome.HARNESS_ERROR,
+                message=reason,
+                duration_s=duration_s,
+            )
+        if phase != "call" and not stopped:
+            return None
+        verdict = self._judge(recorder.test_id, recorder.divergences)
+        sections: list[tuple[str, str]] = []
+        if blocked:
+            # The test never reached what it checks: its listed divergences did not "vanish", and its
+            # entries stay when the file is rewritten.
+            verdict.vanished = []
+        elif verdict.vanished and info.randomized_machine:
+            # A randomized exploration need not reach every path a derandomized (ci) run reached: a
+            # listed divergence it did not meet is reported, not failed. Under ci it must reappear.
+            sections.append(
+                (
+                    "conformance",
+                    "Not reached this run (randomized profile): " + ", ".join(k for k, _ in verdict.vanished),
+                )
+            )
+            verdict.vanished = []
+        if not blocked:
+            self.completed.add(recorder.test_id)
+            if hard:
+                self.observed[recorder.test_id] = hard
+        self.soft += len(verdict.soft)
+        reproducer = self.cognito.log.script() if self.cognito is not None and recorder.divergences else ""
+        report, text = None, ""
+        if verdict.failed:
+            kind, report, text = OutcomeKind.DIVERGENCE, "failed", self._render(verdict, reproducer)
+        elif blocked:
+            kind, report, text = OutcomeKind.SKIPPED, "skipped", str(error)
+        elif skipped:
+            kind = OutcomeKind.SKIPPED
+        else:
+            kind = OutcomeKind.KNOWN if verdict.known else OutcomeKind.PASS
+        if not verdict.failed and (verdict.soft or verdict.known):
+            sections.append(("conformance", self._render(verdict, reproducer, failing_only=False)))
+        return self._outcome(
+            kind,
+            recorder,
+            info,
+            report=report,
+            text=text,
+            verdict=verdict,
+            sections=sections,
+            reproducer=reproducer,
+            message=str(error) if blocked else "",
+            duration_s=duration_s + time.perf_counter() - started,
+        )
+
+    def _outcome(
+        self,
+        kind: OutcomeKind,
+        recorder: Recorder,
+        info: TestInfo,
+        *,
+        report: str | None,
+        text: str,
+        duration_s: float,
+        verdict: Verdict | None = None,
+        forced: Outcome | None = None,
+        sections: list[tuple[str, str]] | None = None,
+        reproducer: str = "",
+        message: str = "",
+    ) -> TestOutcome:
+        """Assemble the test's record lines (once), write them, and return the outcome."""
+        records = Records()
+        reasons = {d.key(): r for d, r in verdict.known} if verdict else {}
+        for divergence in recorder.divergences:
+            records.divergences.append(
+                divergence_record(
+                    divergence,
+                    test_id=recorder.test_id,
+                    expected_reason=reasons.get(divergence.key()),
+                    reproducer=reproducer,
+                )
+            )
+        operations = list(recorder.operations)
+        if not operations and kind is not OutcomeKind.SKIPPED:
+            operations = ["-"]  # a test that made no call still has an outcome (a blocked one has none)
+        for operation in operations:
+            kinds = {info.kind, str(CheckKind.WIRE), str(CheckKind.SHAPE)} if forced is None else {info.kind}
+            for check_kind in sorted(kinds):
+                mine = [
+                    d for d in recorder.divergences if d.operation == operation and str(d.kind) == check_kind
+                ]
+                records.results.append(
+                    result_record(
+                        test_id=recorder.test_id,
+                        operation=operation,
+                        kind=check_kind,
+                        outcome=forced or _line_outcome(mine, verdict),
+                        divergence_ids=[d.fingerprint() for d in mine],
+                        confidence=info.confidence,
+                        source=info.source,
+                        duration_ms=duration_s * 1000.0,
+                        message=message,
+                    )
+                )
+        records = records.redacted()
+        self.run_record().write(records)
+        return TestOutcome(
+            kind=kind,
+            verdict=verdict,
+            report=report,
+            text=text,
+            sections=sections or [],
+            records=records,
+            operations=list(recorder.operations),
+            exchanges=list(recorder.exchanges),
+        )
+
+    def _render(
+        self,
+        verdict: Verdict,
+        reproducer: str,
+        *,
+        failing_only: bool = True,
+        reproducers: dict[str, str] | None = None,
+    ) -> str:
+        """The failure text: one fixed block per divergence, then expectations that no longer hold."""
+        ep = f"{self.endpoint.label} (from {self.source})"
+        blocks: list[str] = []
+        for divergence in verdict.unexpected:
+            script = (reproducers or {}).get(divergence.key(), reproducer)
+            blocks.append(divergence.render(endpoint=ep, reproducer=script))
+        for key, reason in verdict.vanished:
+            blocks.append(
+                "Expected divergence no longer happens\n"
+                f"Expectation key       : {key}\n"
+                f"Listed reason         : {reason}\n"
+                f"Fix                   : remove it from {self.expectations_file} "
+                f"(or rerun with {UPDATE_OPTION})"
+            )
+        if not failing_only:
+            for divergence in verdict.soft:
+                blocks.append(
+                    divergence.render(endpoint=ep) + "\nNot failing           : the fact is UNVERIFIED"
+                )
+            for divergence, reason in verdict.known:
+                blocks.append(divergence.render(endpoint=ep, expected_reason=reason))
+        return redact_text("\n\n".join(blocks))
+
+    # --- end of run ---------------------------------------------------------------------------------
+
+    def finish_run(self) -> SetupOutcome:
+        """Judge the run-level set-up record once and write its lines (before :meth:`close`)."""
+        failures: list[str] = []
+        for operation, entry in sorted(self.setup.operations.items()):
+            test_id = setup_test_id(operation)
+            divergences = list(entry.divergences.values())
+            verdict = self._judge(test_id, divergences)
+            self.setup.verdicts[operation] = verdict
+            self.completed.add(test_id)
+            hard = [d for d in divergences if d.confidence.is_hard]
+            if hard:
+                self.observed[test_id] = hard
+            self.soft += len(verdict.soft)
+            records = Records()
+            reasons = {d.key(): r for d, r in verdict.known}
+            for divergence in divergences:
+                records.divergences.append(
+                    divergence_record(
+                        divergence,
+                        test_id=test_id,
+                        expected_reason=reasons.get(divergence.key()),
+                        reproducer=entry.reproducers.get(divergence.key(), ""),
+                    )
+                )
+            kinds = {str(CheckKind.WIRE), str(CheckKind.SHAPE)} | {str(d.kind) for d in divergences}
+            for check_kind in sorted(kinds):
+                mine = [d for d in divergences if str(d.kind) == check_kind]
+                records.results.append(
+                    result_record(
+                        test_id=test_id,
+                        operation=operation,
+                        kind=check_kind,
+                        outcome=_line_outcome(mine, verdict),
+                        divergence_ids=[d.fingerprint() for d in mine],
+                        confidence=str(SETUP_FACT.confidence),
+                        source=SETUP_FACT.cite(),
+                        duration_ms=entry.duration_ms,
+                        message=f"{entry.calls} set-up calls",
+                    )
+                )
+            self.run_record().write(records.redacted())
+            if verdict.failed:
+                failures.append(f"{test_id} (first met in {_first(entry, verdict)})")
+                failures.append(self._render(verdict, "", reproducers=entry.reproducers))
+        self.setup.failure = "\n\n".join(failures)
+        return self.setup
+
+    def meta(self, hypothesis_seed: object) -> dict[str, Any]:
+        """What ``run.json`` says of the harness besides the counts."""
+        manifest = specs.manifest()
+        return {
+            "endpoint_source": self.source,
+            "harness_version": __version__,
+            "botocore_version": botocore.__version__,
+            "specs": {
+                "botocore_version": manifest.get("botocore_version"),
+                "model_sha256": manifest.get("model_sha256"),
+            },
+            "hypothesis_seed": hypothesis_seed,
+        }
+
+    def close(self, meta: dict[str, Any]) -> dict[str, Any] | None:
+        """Stop the endpoint and close the record; returns the run's ``run.json`` (None if nothing ran)."""
+        self.endpoint.stop()
+        return self.record.close(meta) if self.record is not None else None
+
+
+def _line_outcome(mine: list[Divergence], verdict: Verdict | None) -> Outcome:
+    """The outcome of one results line from the divergences it holds."""
+    if verdict is not None and any(d in verdict.unexpected or d in verdict.soft for d in mine):
+        return Outcome.DIVERGENCE
+    if mine:
+        return Outcome.EXPECTED_DIVERGENCE
+    return Outcome.PASS
+
+
+def _first(entry: SetupOperation, verdict: Verdict) -> str:
+    tests = {entry.first_met[d.key()] for d in verdict.unexpected if d.key() in entry.first_met}
+    return ", ".join(sorted(tests)) or "this run"

@@ -1,0 +1,38 @@
+"""The seed-surface coverage summary: a view of a run's results lines.
+
+Run: ``pytest tests/reports/test_report_coverage.py``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from conformance.reports.coverage import coverage_from_results, coverage_of_run
+
+
+def _record(test_id, operation, kind, outcome="pass"):
+    return {"test_id": test_id, "operation": operation, "kind": kind, "outcome": outcome}
+
+
+def test_coverage_sorts_results_into_schema_scenario_and_machine():
+    results = [
+        _record("test_machines.py::test_user_lifecycle_machine", "ListUsers", "semantics"),
+        _record("test_machines.py::test_user_lifecycle_machine", "ListUsers", "shape"),
+        _record("test_users.py::test_list_users_filter", "ListUsers", "semantics"),
+        _record("test_users.py::test_admin_get_user", "AdminGetUser", "wire"),
+        _record("test_devices.py::test_get_device", "GetDevice", "srp-devices", "unsupported"),
+    ]
+    coverage = coverage_from_results(results, ["ListUsers", "AdminGetUser", "GetDevice"])
+    by_op = {op.operation: op for op in coverage.operations}
+    assert by_op["ListUsers"].complete
+    assert by_op["AdminGetUser"].missing() == ("schema", "scenario", "machine")
+    assert by_op["GetDevice"].missing() == ("schema", "scenario", "machine")  # unsupported does not count
+    assert coverage.counts() == {"operations": 3, "schema": 1, "scenario": 1, "machine": 1, "complete": 1}
+    assert not coverage.complete
+
+
+def test_coverage_of_a_run_reads_results_jsonl(tmp_path):
+    (tmp_path / "results.jsonl").write_text(json.dumps(_record("test_x.py::t", "ListUsers", "shape")) + "\n")
+    coverage = coverage_of_run(tmp_path, ["ListUsers"])
+    assert coverage.operations[0].schema and not coverage.operations[0].machine
+    assert coverage_of_run(tmp_path / "missing", ["ListUsers"]).counts()["schema"] == 0
