@@ -38,7 +38,7 @@ REPORTS_OPTION = "--reports-dir"
 REPORTS_INI = "conformance_reports_dir"
 MARKERS = (
     "kind(name): the kind of check a test makes (shape, errors, semantics, ...)",
-    "fact(source, confidence): the aws-behaviour.md fact a test rests on",
+    "fact(FACT): the catalogue fact (conformance.facts) a test rests on",
     "operation(name): the Cognito operation a test is about",
     "stateful: a Hypothesis machine; what it reaches depends on the profile's exploration",
 )

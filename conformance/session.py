@@ -35,10 +35,11 @@ import botocore
 
 from conformance import __version__, specs
 from conformance.calls import Cognito, HarnessError, Response, Unsupported
-from conformance.checks import DivergenceFound, Fact, Recorder, get_path
+from conformance.checks import DivergenceFound, Recorder, get_path
 from conformance.divergence import CheckKind, Divergence, Outcome
 from conformance.endpoints import Endpoint
 from conformance.expectations import Expectations, Verdict, judge, normalize_test_id
+from conformance.facts import Fact, fact
 from conformance.records import (
     Records,
     RunRecord,
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
     from conformance.wire import Exchange
 
 #: What a failed set-up step rests on: these operations succeed on AWS with the parameters the fixtures send.
-SETUP_FACT = Fact("§8, §9", "[BC; CLI create-user-pool, create-user-pool-client, admin-create-user]")
+SETUP_FACT = fact("pools.setup")
 #: The option that rewrites an expectations file, named in the "no longer happens" advice.
 UPDATE_OPTION = "--update-expectations"
 
@@ -147,17 +148,12 @@ class SetupOutcome:
 
 
 def fact_of(args: tuple[Any, ...]) -> tuple[str, str]:
-    """``(source, confidence)`` from a ``fact`` marker's arguments.
-
-    Accepts ``("§9 [CLI]", "documented")`` (source text, confidence) and ``(Fact,)`` (an object with
-    ``cite()`` and ``confidence``). No marker: no source, ``documented``.
-    """
+    """``(source, confidence)`` of a test's ``fact`` marker, which carries the catalogue :class:`Fact` the
+    test rests on (``@pytest.mark.fact(POOL_ID)``). No marker: no source, ``documented``."""
     if not args:
         return "", "documented"
-    first = args[0]
-    if hasattr(first, "cite"):
-        return str(first.cite()), str(first.confidence)
-    return str(first), str(args[1]) if len(args) > 1 else "documented"
+    stated: Fact = args[0]
+    return stated.cite(), str(stated.confidence)
 
 
 @dataclass

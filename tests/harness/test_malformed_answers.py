@@ -27,7 +27,7 @@ from conformance.checks import (
 )
 from conformance.divergence import CheckKind, DivergenceFound
 from conformance.endpoints import Endpoint, parse
-from conformance.results import read_jsonl
+from conformance.records import read_jsonl
 from conformance.wire import Exchange
 
 MALFORMED_BODIES = [b"[]", b'"x"', b"3", b"null", b"not json", b"<html>oops</html>", b""]
