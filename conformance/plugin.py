@@ -23,7 +23,7 @@ from conformance.calls import Cognito, HarnessError, Response, Unsupported
 from conformance.checks import DivergenceFound, Fact, Recorder
 from conformance.divergence import CheckKind, Divergence, Outcome
 from conformance.endpoints import Endpoint, EndpointError, parse
-from conformance.expectations import Expectations, ExpectationsError, Verdict, judge, normalize_test_id
+from conformance.expectations import Expectations, ExpectationsError, TestVerdict, judge, normalize_test_id
 from conformance.flows import AppClient, TestUser, create_app_client, create_user
 from conformance.redact import redact_text
 from conformance.results import RunRecord, new_run_id, summary_table
@@ -148,6 +148,10 @@ class Harness:
     completed: set[str] = field(default_factory=set)
     soft: int = 0
     failures: list[str] = field(default_factory=list)
+    #: whether this run is the whole suite (nothing deselected, every suite module collected): only then
+    #: can an implementation-wide expectation be said to have vanished.
+    complete: bool = False
+    deselected: bool = False
 
     def start(self) -> None:
         if not self.started:
@@ -231,14 +235,35 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         harness.start()
         if harness.use_expectations:
             harness.expectations = Expectations.for_endpoint(
-                harness.endpoint.label,
+                harness.endpoint.flavor,
                 session.config.getoption("conformance_expectations"),
+                transport=harness.endpoint.label,
                 updating=session.config.getoption("conformance_update"),
             )
     except (EndpointError, ExpectationsError) as error:
         harness.endpoint.stop()
         raise pytest.UsageError(str(error)) from None
+    harness.complete = _whole_suite(session)
     _announce(session, harness)
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    if items:
+        harness = items[0].config.stash.get(HARNESS_KEY, None)
+        if harness is not None:
+            harness.deselected = True
+
+
+def _whole_suite(session: pytest.Session) -> bool:
+    """Whether every module of the conformance suite was collected and nothing was deselected."""
+    from conformance import suite
+
+    harness = session.config.stash[HARNESS_KEY]
+    if harness.deselected:
+        return False
+    modules = {Path(item.path).name for item in session.items}
+    wanted = {path.name for path in Path(suite.__file__).parent.glob("test_*.py")}
+    return wanted <= modules
 
 
 def _uses_endpoint(item: pytest.Item) -> bool:
@@ -268,7 +293,7 @@ def _announce(session: pytest.Session, harness: Harness) -> None:
     if not harness.use_expectations:
         expectations = "none (aws is the reference)"
     elif harness.expectations.path is not None and harness.expectations.path.is_file():
-        known = sum(len(v) for v in harness.expectations.entries.values())
+        known = harness.expectations.count()
         expectations = f"{harness.expectations.path} ({known} known divergences)"
     else:
         expectations = "none (every divergence is unexpected)"
@@ -440,10 +465,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return
     if report.when != "call" and not skipped:
         return
-    verdict = judge(
-        recorder.divergences,
-        harness.expectations.for_test(test_id),
-        use_expectations=harness.use_expectations,
+    verdict = (
+        harness.expectations.judge(test_id, recorder.divergences, recorder.operations)
+        if harness.use_expectations
+        else judge(recorder.divergences, {}, use_expectations=False)
     )
     if verdict.vanished and item.get_closest_marker("stateful") and not settings.default.derandomize:
         # A randomized exploration need not reach every path a derandomized (ci) run reached: a
@@ -468,7 +493,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def render_verdict(
-    verdict: Verdict, harness: Harness, item: pytest.Item, *, failing_only: bool = True
+    verdict: TestVerdict, harness: Harness, item: pytest.Item, *, failing_only: bool = True
 ) -> str:
     """The failure text: one fixed block per divergence, then expectations that no longer hold."""
     ep = f"{harness.endpoint.label} (from {harness.source})"
@@ -497,7 +522,7 @@ def _write_results(
     harness: Harness,
     item: pytest.Item,
     recorder: Recorder,
-    verdict: Verdict | None,
+    verdict: TestVerdict | None,
     forced: Outcome | None,
     message: str,
     duration_s: float,
@@ -574,6 +599,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if harness is None:
         return
     harness.endpoint.stop()
+    _judge_wide_expectations(session, harness)
     if harness.record is not None:
         meta = _run_meta(harness)
         run = harness.record.close(meta)
@@ -606,6 +632,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             ),
         )
         harness.failures.append(f"expectations rewritten: {path} (write a reason for every new entry)")
+
+
+def _judge_wide_expectations(session: pytest.Session, harness: Harness) -> None:
+    """An implementation-wide expectation whose operations ran without it has vanished: the file must
+    change. Judged on whole-suite runs that were not stopped early (a subset need not meet it)."""
+    if not (harness.use_expectations and harness.complete and harness.record is not None):
+        return
+    if session.shouldfail or session.shouldstop:
+        return
+    for entry in harness.expectations.vanished_wide():
+        harness.failures.append(
+            "Expected divergence no longer happens\n"
+            f"Expectation           : {entry.label}\n"
+            f"Listed reason         : {entry.reason}\n"
+            f"Fix                   : remove it from {harness.expectations.path} (or rerun with {UPDATE_OPTION})"
+        )
+        if settings.default.derandomize:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def _run_meta(harness: Harness) -> dict[str, Any]:
