@@ -179,12 +179,25 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     except (EndpointError, ExpectationsError) as error:
         run.endpoint.stop()
         raise pytest.UsageError(str(error)) from None
+    run.whole_suite = run.whole_suite and _whole_suite(session)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         # After start: what answered, and which expectations apply (the header is printed too early).
         reporter.write_line(
             f"conformance: {run.endpoint.describe()}; expectations: {run.describe_expectations()}"
         )
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    run = items[0].config.stash.get(SESSION_KEY, None) if items else None
+    if run is not None:
+        run.whole_suite = False  # a subset: implementation-wide expectations are not judged
+
+
+def _whole_suite(session: pytest.Session) -> bool:
+    """Whether every module of the conformance suite was collected."""
+    collected = {Path(item.path).name for item in session.items}
+    return {path.name for path in SUITE_DIR.glob("test_*.py")} <= collected
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -24,7 +24,7 @@ A test fails for the divergences of its own calls and of its explicit checks (``
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -38,7 +38,7 @@ from conformance.calls import Cognito, HarnessError, Response, Unsupported
 from conformance.checks import DivergenceFound, Recorder, get_path
 from conformance.divergence import CheckKind, Divergence, Outcome
 from conformance.endpoints import Endpoint
-from conformance.expectations import Expectations, Verdict, judge, normalize_test_id
+from conformance.expectations import Expectations, TestVerdict, judge, normalize_test_id
 from conformance.facts import Fact, fact
 from conformance.records import (
     Records,
@@ -112,7 +112,7 @@ class TestOutcome:
     """
 
     kind: OutcomeKind
-    verdict: Verdict | None = None
+    verdict: TestVerdict | None = None
     report: str | None = None
     text: str = ""
     sections: list[tuple[str, str]] = field(default_factory=list)
@@ -138,7 +138,7 @@ class SetupOutcome:
     """The run-level set-up record, judged once (:meth:`RunSession.finish_run`)."""
 
     operations: dict[str, SetupOperation] = field(default_factory=dict)
-    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    verdicts: dict[str, TestVerdict] = field(default_factory=dict)
     #: the failure text (unexpected divergences, listed ones that no longer happen), or "".
     failure: str = ""
 
@@ -176,6 +176,9 @@ class RunSession:
     setup: SetupOutcome = field(default_factory=SetupOutcome)
     #: lines for the end of the terminal summary (expectations rewritten, set-up failures).
     notices: list[str] = field(default_factory=list)
+    #: whether this run is the whole suite (every suite module collected, nothing deselected): only then
+    #: can an implementation-wide expectation be said to have vanished (a subset need not meet it).
+    whole_suite: bool = False
 
     @classmethod
     def create(cls, endpoint: Endpoint, source: str, reports_dir: Path) -> RunSession:
@@ -207,7 +210,9 @@ class RunSession:
     def load_expectations(self, override: str | None, *, updating: bool) -> None:
         """Read the endpoint's expectations (raises ExpectationsError); AWS has none: it is the reference."""
         if self.use_expectations:
-            self.expectations = Expectations.for_endpoint(self.endpoint.label, override, updating=updating)
+            self.expectations = Expectations.for_endpoint(
+                self.endpoint.flavor, override, transport=self.endpoint.label, updating=updating
+            )
 
     @property
     def expectations_file(self) -> Path | None:
@@ -218,8 +223,7 @@ class RunSession:
             return "none (aws is the reference)"
         path = self.expectations.path
         if path is not None and path.is_file():
-            known = sum(len(v) for v in self.expectations.entries.values())
-            return f"{path} ({known} known divergences)"
+            return f"{path} ({self.expectations.count()} known divergences)"
         return "none (every divergence is unexpected)"
 
     def new_recorder(self, nodeid: str) -> Recorder:
@@ -229,8 +233,25 @@ class RunSession:
             recorder.expected = self.expectations.for_test(recorder.test_id)
         return recorder
 
-    def _judge(self, test_id: str, divergences: list[Divergence]) -> Verdict:
-        return judge(divergences, self.expectations.for_test(test_id), use_expectations=self.use_expectations)
+    def _judge(
+        self, test_id: str, divergences: list[Divergence], operations: Iterable[str] = ()
+    ) -> TestVerdict:
+        if not self.use_expectations:
+            return judge(divergences, {}, use_expectations=False)
+        return self.expectations.judge(test_id, divergences, operations)
+
+    def vanished_wide(self) -> list[str]:
+        """Implementation-wide entries that a whole-suite run never met on the operations it called,
+        rendered like a vanished per-test entry; [] for a partial run (a subset need not meet them)."""
+        if not (self.use_expectations and self.whole_suite):
+            return []
+        return [
+            "Expected divergence no longer happens\n"
+            f"Expectation           : {entry.label}\n"
+            f"Listed reason         : {entry.reason}\n"
+            f"Fix                   : remove it from {self.expectations_file} (or rerun with {UPDATE_OPTION})"
+            for entry in self.expectations.vanished_wide()
+        ]
 
     def write_expectations(self) -> Path | None:
         """``--update-expectations``: rewrite the file from this run (tests that did not run keep their entries)."""
@@ -240,9 +261,12 @@ class RunSession:
             self.observed,
             keep=self.expectations.tests() - self.completed,
             header=(
-                f"Known divergences of {self.endpoint.label} ({self.endpoint.version}) from AWS.\n"
-                "Each entry: the test, the divergence key, and why (the AWS fact with its source, and what\n"
-                "this endpoint does instead). Written by --update-expectations; reasons are written by hand."
+                f"Known divergences of {self.endpoint.flavor} ({self.endpoint.version}) from AWS, for every\n"
+                "transport of it. [[everywhere]]: properties of the implementation that hold for every call\n"
+                "(wire form, answer shape, identifier formats), by check and path, with the operations they\n"
+                "were seen on. [[divergence]]: behaviour, per test. Each entry says why (the AWS fact with its\n"
+                "source, and what the implementation does instead). Written by --update-expectations; reasons\n"
+                "are written by hand."
             ),
         )
 
@@ -387,7 +411,7 @@ class RunSession:
             )
         if phase != "call" and not stopped:
             return None
-        verdict = self._judge(recorder.test_id, recorder.divergences)
+        verdict = self._judge(recorder.test_id, recorder.divergences, recorder.operations)
         sections: list[tuple[str, str]] = []
         if blocked:
             # The test never reached what it checks: its listed divergences did not "vanish", and its
@@ -442,7 +466,7 @@ class RunSession:
         report: str | None,
         text: str,
         duration_s: float,
-        verdict: Verdict | None = None,
+        verdict: TestVerdict | None = None,
         forced: Outcome | None = None,
         sections: list[tuple[str, str]] | None = None,
         reproducer: str = "",
@@ -497,7 +521,7 @@ class RunSession:
 
     def _render(
         self,
-        verdict: Verdict,
+        verdict: TestVerdict,
         reproducer: str,
         *,
         failing_only: bool = True,
@@ -572,6 +596,7 @@ class RunSession:
             if verdict.failed:
                 failures.append(f"{test_id} (first met in {_first(entry, verdict)})")
                 failures.append(self._render(verdict, "", reproducers=entry.reproducers))
+        failures += self.vanished_wide()
         self.setup.failure = "\n\n".join(failures)
         return self.setup
 
@@ -595,7 +620,7 @@ class RunSession:
         return self.record.close(meta) if self.record is not None else None
 
 
-def _line_outcome(mine: list[Divergence], verdict: Verdict | None) -> Outcome:
+def _line_outcome(mine: list[Divergence], verdict: TestVerdict | None) -> Outcome:
     """The outcome of one results line from the divergences it holds."""
     if verdict is not None and any(d in verdict.unexpected or d in verdict.soft for d in mine):
         return Outcome.DIVERGENCE
@@ -604,6 +629,6 @@ def _line_outcome(mine: list[Divergence], verdict: Verdict | None) -> Outcome:
     return Outcome.PASS
 
 
-def _first(entry: SetupOperation, verdict: Verdict) -> str:
+def _first(entry: SetupOperation, verdict: TestVerdict) -> str:
     tests = {entry.first_met[d.key()] for d in verdict.unexpected if d.key() in entry.first_met}
     return ", ".join(sorted(tests)) or "this run"
