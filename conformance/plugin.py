@@ -27,6 +27,10 @@ from conformance.reports import allure as allure_report
 from conformance.reports import history, terminal
 from conformance.session import UPDATE_OPTION, OutcomeKind, RunSession, TestInfo, fact_of
 
+#: The conformance suite's folder: a run that collects all of its modules is a whole-suite run.
+SUITE_DIR = Path(__file__).parent / "suite"
+DESELECTED_KEY = pytest.StashKey[bool]()
+
 ENDPOINT_OPTION = "--endpoint"
 ENDPOINT_ENV = "CONFORMANCE_ENDPOINT"
 ENDPOINT_INI = "conformance_endpoint"
@@ -179,7 +183,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     except (EndpointError, ExpectationsError) as error:
         run.endpoint.stop()
         raise pytest.UsageError(str(error)) from None
-    run.whole_suite = run.whole_suite and _whole_suite(session)
+    run.whole_suite = not session.config.stash.get(DESELECTED_KEY, False) and _whole_suite(session)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         # After start: what answered, and which expectations apply (the header is printed too early).
@@ -189,9 +193,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_deselected(items: list[pytest.Item]) -> None:
-    run = items[0].config.stash.get(SESSION_KEY, None) if items else None
-    if run is not None:
-        run.whole_suite = False  # a subset: implementation-wide expectations are not judged
+    if items:  # a subset: implementation-wide expectations are not judged
+        items[0].config.stash[DESELECTED_KEY] = True
 
 
 def _whole_suite(session: pytest.Session) -> bool:
