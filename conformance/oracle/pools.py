@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from conformance.oracle import facts
-from conformance.oracle.core import Outcome, client_or_refusal, pool_or_refusal, refuse, unchanged
+from conformance.oracle.core import Transition, client_or_refusal, pool_or_refusal, refuse, unchanged
 from conformance.oracle.model import (
     Answer,
     Call,
@@ -49,7 +49,7 @@ def _pool_members(pool: Pool, path: str) -> list[Any]:
     return expects
 
 
-def create_user_pool(state: State, call: Call) -> Outcome:
+def create_user_pool(state: State, call: Call) -> Transition:
     """CreateUserPool: a new pool named as asked, device tracking only when configured (§2, §9)."""
     device_configuration = call.param("DeviceConfiguration")
     placeholder = Pool(
@@ -73,21 +73,21 @@ def create_user_pool(state: State, call: Call) -> Outcome:
         pool = replace(placeholder, pool_id=str(pool_id or f"<{handle}>"), settings=frozen(dict(call.params)))
         return replace(after, pools=put(after.pools, pool.pool_id, pool), created=(pool.pool_id,))
 
-    return Outcome(succeeds(facts.POOL_ECHO, "CreateUserPool creates the pool", *expects), then)
+    return Transition(succeeds(facts.POOL_ECHO, "CreateUserPool creates the pool", *expects), then)
 
 
-def describe_user_pool(state: State, call: Call) -> Outcome:
+def describe_user_pool(state: State, call: Call) -> Transition:
     """DescribeUserPool: the pool as last created or updated (§2, §9)."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
         return refuse(state, pool)
-    return Outcome(
+    return Transition(
         succeeds(facts.POOL_ECHO, "the pool is described", *_pool_members(pool, "$.UserPool")),
         unchanged(state),
     )
 
 
-def update_user_pool(state: State, call: Call) -> Outcome:
+def update_user_pool(state: State, call: Call) -> Transition:
     """UpdateUserPool: every omitted setting goes back to its default (§9), DeviceConfiguration included."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
@@ -102,10 +102,10 @@ def update_user_pool(state: State, call: Call) -> Outcome:
     def then(_answer: Answer | None) -> State:
         return replace(state, pools=put(state.pools, pool.pool_id, updated))
 
-    return Outcome(succeeds(facts.UPDATE_POOL_RESETS, "UpdateUserPool replaces the settings"), then)
+    return Transition(succeeds(facts.UPDATE_POOL_RESETS, "UpdateUserPool replaces the settings"), then)
 
 
-def delete_user_pool(state: State, call: Call) -> Outcome:
+def delete_user_pool(state: State, call: Call) -> Transition:
     """DeleteUserPool: the pool no longer exists (§9, §11.3)."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
@@ -115,16 +115,16 @@ def delete_user_pool(state: State, call: Call) -> Outcome:
     def then(_answer: Answer | None) -> State:
         return replace(state, pools=put(state.pools, pool.pool_id, gone))
 
-    return Outcome(succeeds(facts.POOL_ECHO, "the pool is deleted"), then)
+    return Transition(succeeds(facts.POOL_ECHO, "the pool is deleted"), then)
 
 
-def list_user_pools(state: State, call: Call) -> Outcome:
+def list_user_pools(state: State, call: Call) -> Transition:
     """ListUserPools: a page of at most MaxResults pools (§9 [BC]); machines check the union of pages."""
     limit = call.param("MaxResults")
     expects = [present("$.UserPools", facts.LIST_USER_POOLS)]
     if isinstance(limit, int):
         expects.append(at_most_items("$.UserPools", limit, facts.LIST_USER_POOLS))
-    return Outcome(
+    return Transition(
         succeeds(facts.LIST_USER_POOLS, "a page of the account's pools", *expects), unchanged(state)
     )
 
@@ -183,7 +183,7 @@ def _client_from(call: Call, client_id: str, secret: str | None) -> Client:
     )
 
 
-def create_user_pool_client(state: State, call: Call) -> Outcome:
+def create_user_pool_client(state: State, call: Call) -> Transition:
     """CreateUserPoolClient: a 26-character id; a secret only when generated; flows stored verbatim (§9, §12.5)."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
@@ -203,10 +203,10 @@ def create_user_pool_client(state: State, call: Call) -> Outcome:
             after, clients=put(after.clients, client.client_id, client), created=(client.client_id,)
         )
 
-    return Outcome(succeeds(facts.CLIENT_ECHO, "CreateUserPoolClient creates the client", *expects), then)
+    return Transition(succeeds(facts.CLIENT_ECHO, "CreateUserPoolClient creates the client", *expects), then)
 
 
-def describe_user_pool_client(state: State, call: Call) -> Outcome:
+def describe_user_pool_client(state: State, call: Call) -> Transition:
     """DescribeUserPoolClient: the client as created or updated, with AWS's defaults (§12.5)."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
@@ -216,10 +216,10 @@ def describe_user_pool_client(state: State, call: Call) -> Outcome:
         return refuse(state, client)
     expects = _client_members(client, "$.UserPoolClient", described=True)
     expects.append(equal("$.UserPoolClient.ClientId", client.client_id, facts.CLIENT_ECHO, "echo"))
-    return Outcome(succeeds(facts.CLIENT_ECHO, "the client is described", *expects), unchanged(state))
+    return Transition(succeeds(facts.CLIENT_ECHO, "the client is described", *expects), unchanged(state))
 
 
-def update_user_pool_client(state: State, call: Call) -> Outcome:
+def update_user_pool_client(state: State, call: Call) -> Transition:
     """UpdateUserPoolClient: the new settings replace all others (§9 [DG]); the id and secret stay."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
@@ -235,7 +235,7 @@ def update_user_pool_client(state: State, call: Call) -> Outcome:
     def then(_answer: Answer | None) -> State:
         return replace(state, clients=put(state.clients, client.client_id, updated))
 
-    return Outcome(
+    return Transition(
         succeeds(facts.UPDATE_CLIENT_RESETS, "UpdateUserPoolClient replaces the settings", *expects), then
     )
 

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from conformance.oracle import auth, devices, pools, tokens, users
-from conformance.oracle.core import Outcome
+from conformance.oracle.core import Transition
 from conformance.oracle.model import Answer, Call, Prediction, State, Verdict, frozen, unknown
 
-Operation = Callable[[State, Call], Outcome]
+Operation = Callable[[State, Call], Transition]
 
 #: operation name (as in the model) -> the function that encodes what AWS does.
 OPERATIONS: dict[str, Operation] = {
@@ -60,22 +60,22 @@ def initial_state(region: str = "us-east-1") -> State:
     return State(region=region)
 
 
-def outcome(state: State, call: Call) -> Outcome:
+def transition(state: State, call: Call) -> Transition:
     operation = OPERATIONS.get(call.operation)
     if operation is None:
-        return Outcome(unknown(f"{call.operation} is not modelled"), lambda _answer: state)
+        return Transition(unknown(f"{call.operation} is not modelled"), lambda _answer: state)
     return operation(state, call)
 
 
 def predict(state: State, call: Call) -> Prediction:
     """What AWS answers to ``call`` in ``state``."""
-    return outcome(state, call).prediction
+    return transition(state, call).prediction
 
 
 def step(state: State, call: Call) -> tuple[Prediction, State]:
     """The prediction and the state it implies (generated values are placeholders)."""
     state = replace(state, created=())
-    result = outcome(state, call)
+    result = transition(state, call)
     if result.prediction.verdict is Verdict.UNKNOWN:
         return result.prediction, state
     return result.prediction, result.then(None)
@@ -98,7 +98,7 @@ def observe(state: State, call: Call, answer: Answer) -> State:
     is not a contradiction (AWS may do either), so the state follows the answer.
     """
     cleared = replace(state, created=())
-    result = outcome(cleared, call)
+    result = transition(cleared, call)
     prediction = result.prediction
     if agrees(prediction, answer) or not prediction.confidence.is_hard:
         if answer.ok or prediction.verdict is Verdict.ERROR:
