@@ -13,22 +13,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from conformance.oracle import auth, devices, pools, tokens, users
+from conformance.oracle import auth, clients, devices, pools, tokens, users
 from conformance.oracle.core import Transition
 from conformance.oracle.model import Answer, Call, Prediction, State, Verdict, frozen, unknown
 
 Operation = Callable[[State, Call], Transition]
 
-#: operation name (as in the model) -> the function that encodes what AWS does.
+#: operation name (as in the model) -> the function that encodes what AWS does, from the module of
+#: the operation's area (conformance/areas.py): ``oracle/<area>.py`` or the ``oracle/<area>/`` package.
 OPERATIONS: dict[str, Operation] = {
     "CreateUserPool": pools.create_user_pool,
     "DescribeUserPool": pools.describe_user_pool,
     "UpdateUserPool": pools.update_user_pool,
     "DeleteUserPool": pools.delete_user_pool,
     "ListUserPools": pools.list_user_pools,
-    "CreateUserPoolClient": pools.create_user_pool_client,
-    "DescribeUserPoolClient": pools.describe_user_pool_client,
-    "UpdateUserPoolClient": pools.update_user_pool_client,
+    "CreateUserPoolClient": clients.create_user_pool_client,
+    "DescribeUserPoolClient": clients.describe_user_pool_client,
+    "UpdateUserPoolClient": clients.update_user_pool_client,
     "AdminCreateUser": users.admin_create_user,
     "AdminSetUserPassword": users.admin_set_user_password,
     "AdminGetUser": users.admin_get_user,
