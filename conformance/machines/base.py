@@ -70,7 +70,7 @@ class MachineRun:
     shrink_seconds: float | None = None
     #: when the first example failed (``time.perf_counter()``), None while none has.
     first_failure: float | None = None
-    #: whether examples were rejected because the shrink budget ran out, and after how many seconds.
+    #: whether examples were ended unrun because the shrink budget ran out, and after how many seconds.
     shrink_cut_short: bool = False
     shrink_cut_after: float = 0.0
 
