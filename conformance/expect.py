@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from conformance.divergence import CheckKind, get_path
 
 if TYPE_CHECKING:
-    from conformance.checks import Fact
+    from conformance.facts import Fact
 
 #: How an absent member is shown in a report's "Endpoint returned".
 ABSENT = "<absent>"

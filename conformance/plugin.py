@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
-from conformance import __version__, fixtures, redact, specs
+from conformance import __version__, fixtures, profiles, redact, specs
 from conformance.endpoints import EndpointError, parse
 from conformance.expectations import ExpectationsError
 from conformance.fixtures import RECORDER_KEY, SESSION_KEY
@@ -47,31 +47,11 @@ MARKERS = (
     "stateful: a Hypothesis machine; what it reaches depends on the profile's exploration",
 )
 
-# Hypothesis profiles, chosen with --hypothesis-profile. Without one, conformance runs use ``ci``:
-# derandomized, so a run's divergences (and the expectations files that list them) are the same
-# run after run; ``nightly`` explores more; ``aws-budget`` bounds calls and users on real AWS
-# (aws-behaviour.md §11: request quotas, monthly active users). The stateful machines size
-# themselves per profile (conformance/machines/base.py PROFILES).
-settings.register_profile(
-    "ci",
-    max_examples=50,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile("dev", max_examples=100, deadline=None)
-settings.register_profile("nightly", max_examples=1000, deadline=None)
-settings.register_profile(
-    "aws-budget",
-    max_examples=4,
-    stateful_step_count=10,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-DEFAULT_HYPOTHESIS_PROFILE = "ci"
+# Hypothesis profiles (--hypothesis-profile), one table in conformance/profiles.py: ``ci`` (the
+# default: derandomized, so a run's divergences and the expectations that list them are the same run
+# after run), ``dev``, ``nightly`` and ``aws-budget``. Registered at import, as Hypothesis's own
+# plugin registers its profiles, so that --hypothesis-profile can name them.
+profiles.register()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -148,7 +128,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(fixtures, "conformance.fixtures")
     redact.register_keys(specs.sensitive_member_names() - READABLE_SENSITIVE_MEMBERS)
     if not config.getoption("hypothesis_profile", default=None):
-        settings.load_profile(DEFAULT_HYPOTHESIS_PROFILE)
+        settings.load_profile(profiles.DEFAULT_PROFILE)
     spec, source = option_with_source(
         config, "conformance_endpoint", ENDPOINT_ENV, ENDPOINT_INI, DEFAULT_ENDPOINT
     )

@@ -95,7 +95,9 @@ def _floor(room: str) -> int:
     for number, rooms in enumerate(FLOORS):
         if room in rooms:
             return number
-    raise AssertionError(f"room {room!r} is on no floor: add it to FLOORS in tests/test_layers.py and the README")
+    raise AssertionError(
+        f"room {room!r} is on no floor: add it to FLOORS in tests/test_layers.py and the README"
+    )
 
 
 def test_every_room_has_a_floor():

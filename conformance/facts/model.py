@@ -47,12 +47,11 @@ class Fact:
     def cite(self) -> str:
         """The text a divergence's ``Source`` line shows: the catalogue id and the first source.
 
-        A fact built by hand without sources (code not yet moved to the catalogue passes the old
-        ``Fact(section, source)`` pair positionally) cites that pair as it always did, so its
-        divergences keep their text until the caller switches to :func:`conformance.facts.fact`.
+        A fact without sources is not in the catalogue (the oracle's "not predicted", a test's own
+        fabricated fact): it cites its id and statement.
         """
         if not self.sources:
-            return f"aws-behaviour.md {self.id} {self.statement}".strip()
+            return f"{self.id}: {self.statement}".strip()
         return f"facts:{self.id} [{self.sources[0]}]"
 
     def __str__(self) -> str:

@@ -5,11 +5,12 @@ One machine per area: :class:`~conformance.machines.users.UserLifecycle`,
 :class:`~conformance.machines.devices.RememberedDevices`,
 :class:`~conformance.machines.tokens.TokensAndRevocation`, and
 :class:`~conformance.machines.pools.PoolsAndClients`. ``conformance/suite/test_machines.py`` runs
-them; :data:`~conformance.machines.base.PROFILES` sizes a run per Hypothesis profile.
+them; :data:`conformance.profiles.PROFILES` sizes a run per Hypothesis profile.
 """
 
 from __future__ import annotations
 
-from conformance.machines.base import PROFILES, Budget, CognitoMachine, MachineRun
+from conformance.machines.base import CognitoMachine, MachineRun
+from conformance.profiles import Budget
 
-__all__ = ["PROFILES", "Budget", "CognitoMachine", "MachineRun"]
+__all__ = ["Budget", "CognitoMachine", "MachineRun"]

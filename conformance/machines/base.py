@@ -10,9 +10,14 @@ recorder and call log, so after shrinking the log is the minimal reproducer.
 
 Machines are built inside the test from the fixtures (the Schemathesis pattern)::
 
-    run = MachineRun(cognito, check, budget=budget_for(profile))
+    chosen = profiles.profile(name)
+    run = MachineRun(cognito, check, budget=chosen.budget, shrink_seconds=chosen.shrink_seconds)
     run_state_machine_as_test(lambda: UserLifecycle(run, pool_id, client), settings=...)
     run.finish()
+
+Shrinking is bounded: once ``shrink_seconds`` have passed since the first failing example, every
+new example ends before its first call (:meth:`MachineRun.admit`), so Hypothesis ends with the
+smallest failure found so far, and the run says so (:attr:`MachineRun.shrink_note`).
 """
 
 from __future__ import annotations
@@ -22,13 +27,16 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from hypothesis import currently_in_test_context
+from hypothesis.control import current_build_context
 from hypothesis.stateful import RuleBasedStateMachine
 
 from conformance.calls import HarnessError, Unsupported
-from conformance.checks import get_path
+from conformance.checks import DivergenceFound, get_path
 from conformance.divergence import CheckKind, Divergence
 from conformance.oracle import Answer, Call, Proof, State, Verdict, describe_call, observe, predict
 from conformance.oracle.model import frozen, judge_member
+from conformance.profiles import Budget
 
 if TYPE_CHECKING:
     from conformance.calls import Cognito, Response
@@ -36,27 +44,6 @@ if TYPE_CHECKING:
     from conformance.crypto.srp import UserSrpClient
     from conformance.flows import AppClient
     from conformance.oracle import Prediction
-
-
-@dataclass(frozen=True)
-class Budget:
-    """How much an example may spend: the users it may create (the ``aws-budget`` profile bounds them).
-
-    Calls are bounded by the profile's examples and steps: a step makes at most a handful of calls
-    (a sign-in with device challenges four, a listing one per page), so ``aws-budget`` makes a few
-    hundred calls per machine at most and creates at most ``max_users`` users per example.
-    """
-
-    max_users: int = 4
-
-
-#: per Hypothesis profile: examples, steps per example, and the budget (measured in the report).
-PROFILES: dict[str, tuple[int, int, Budget]] = {
-    "ci": (12, 25, Budget(max_users=3)),
-    "dev": (25, 25, Budget(max_users=4)),
-    "nightly": (200, 40, Budget(max_users=6)),
-    "aws-budget": (4, 10, Budget(max_users=2)),
-}
 
 
 @dataclass
@@ -79,6 +66,55 @@ class MachineRun:
     #: the machine of the latest example (after a failure: the minimal one), for its oracle state.
     latest: CognitoMachine | None = None
     started: float = field(default_factory=time.perf_counter)
+    #: how long shrinking may go on after the first failing example (None: as long as Hypothesis likes).
+    shrink_seconds: float | None = None
+    #: when the first example failed (``time.perf_counter()``), None while none has.
+    first_failure: float | None = None
+    #: whether examples were ended unrun because the shrink budget ran out, and after how many seconds.
+    shrink_cut_short: bool = False
+    shrink_cut_after: float = 0.0
+
+    def failed(self) -> None:
+        """An example stopped on an unexpected divergence: the shrink budget starts at the first one."""
+        if self.first_failure is None:
+            self.first_failure = time.perf_counter()
+
+    def admit(self) -> None:
+        """At the start of an example: end it (before any call) once the shrink budget is spent.
+
+        Hypothesis keeps the smallest failing example it has and ends the run soon, with that
+        one. The example ends as an overrun (as if it had run out of choices), not a rejection:
+        Hypothesis remembers what each earlier example drew, and an example that is rejected
+        before drawing what an earlier one with the same choices drew reads to it as flaky data
+        generation; overruns are left out of that record. The final replay that reports the
+        failure (and fills the call log the reproducer is made of) is always admitted.
+        """
+        if self.first_failure is None or self.shrink_seconds is None or not currently_in_test_context():
+            return
+        waited = time.perf_counter() - self.first_failure
+        context = current_build_context()
+        if waited < self.shrink_seconds or context.is_final:
+            return
+        if not self.shrink_cut_short:
+            self.shrink_cut_short = True
+            self.shrink_cut_after = waited
+        context.data.mark_overrun()
+
+    @property
+    def shrink_note(self) -> str:
+        """``shrinking cut short after N s ...`` when it was, else the empty string."""
+        if not self.shrink_cut_short:
+            return ""
+        return (
+            f"shrinking cut short after {self.shrink_cut_after:.0f} s "
+            f"(shrink budget {self.shrink_seconds:g} s): the reproducer is the smallest failing "
+            "example found by then"
+        )
+
+    def annotate(self, error: BaseException) -> None:
+        """Add the shrink note to the exception that ends the run (shown with its traceback)."""
+        if self.shrink_cut_short:
+            error.add_note(self.shrink_note)
 
     def finish_failed(self) -> None:
         """After a run that stopped on an unexpected divergence: keep the known ones of every example.
@@ -115,6 +151,8 @@ class CognitoMachine(RuleBasedStateMachine):
     kind = CheckKind.SEMANTICS
 
     def __init__(self, run: MachineRun, state: State) -> None:
+        # First, before anything is counted, reset or called: the shrink budget may be spent.
+        run.admit()
         super().__init__()
         self.run = run
         self.cognito = run.cognito
@@ -171,9 +209,7 @@ class CognitoMachine(RuleBasedStateMachine):
         self.compare(prediction, response, note)
         body = response.body if isinstance(response.body, dict) else {}
         self.state = observe(self.state, call, Answer(response.ok, frozen(body), response.error_code))
-        for divergence in self.check.divergences:
-            self.run.seen.setdefault(divergence.key(), divergence)
-        self.check.raise_if_unexpected()
+        self.stop_if_unexpected()
         return response
 
     @staticmethod
@@ -240,10 +276,18 @@ class CognitoMachine(RuleBasedStateMachine):
             kind=self.kind,
             note=f"after step {self.number}",
         )
+        self.stop_if_unexpected()
+        return agrees
+
+    def stop_if_unexpected(self) -> None:
+        """Keep every divergence for the run's report; stop the example on an unexpected hard one."""
         for divergence in self.check.divergences:
             self.run.seen.setdefault(divergence.key(), divergence)
-        self.check.raise_if_unexpected()
-        return agrees
+        try:
+            self.check.raise_if_unexpected()
+        except DivergenceFound:
+            self.run.failed()
+            raise
 
     def step_taken(self) -> None:
         self.run.steps += 1

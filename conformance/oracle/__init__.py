@@ -2,9 +2,10 @@
 
 No boto3, no botocore, no pytest: frozen state (:mod:`conformance.oracle.model`), one small
 function per operation that reads like the AWS documentation it encodes
-(:mod:`~conformance.oracle.pools`, :mod:`~conformance.oracle.users`,
-:mod:`~conformance.oracle.auth`, :mod:`~conformance.oracle.tokens`,
-:mod:`~conformance.oracle.devices`), each prediction carrying the aws-behaviour.md fact it rests on.
+in the module of its area (:mod:`conformance.areas`): :mod:`~conformance.oracle.pools`,
+:mod:`~conformance.oracle.clients`, :mod:`~conformance.oracle.users`, :mod:`~conformance.oracle.auth`,
+:mod:`~conformance.oracle.tokens`, :mod:`~conformance.oracle.devices`; each prediction carries the
+aws-behaviour.md fact it rests on.
 
 Use::
 
@@ -17,6 +18,7 @@ Use::
 
 from __future__ import annotations
 
+from conformance.oracle.clients import known_client
 from conformance.oracle.model import (
     Answer,
     Call,
@@ -27,7 +29,7 @@ from conformance.oracle.model import (
     State,
     Verdict,
 )
-from conformance.oracle.pools import known_client, known_pool, live_pool_ids
+from conformance.oracle.pools import known_pool, live_pool_ids
 from conformance.oracle.step import (
     OPERATIONS,
     agrees,

@@ -1,7 +1,7 @@
-"""What every operation of the oracle shares: the outcome type and the common refusals.
+"""What every operation of the oracle shares: the transition type and the common refusals.
 
-An operation is a function ``(state, call) -> Outcome``. The outcome holds the prediction and a
-transition ``then(answer)`` that gives the next state: with ``answer=None`` the state the
+An operation is a function ``(state, call) -> Transition``. The transition holds the prediction and
+``then(answer)``, which gives the next state: with ``answer=None`` the state the
 prediction implies (generated values as placeholders), with the endpoint's answer the state that
 has learned what the endpoint generated (ids, tokens, sessions, device keys).
 """
@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from conformance.checks import Fact
 from conformance.crypto.srp import secret_hash
 from conformance.divergence import Confidence
+from conformance.facts import Fact, fact
 from conformance.oracle import facts
 from conformance.oracle.model import (
     Answer,
@@ -28,14 +28,16 @@ from conformance.oracle.model import (
     put,
 )
 
-Transition = Callable[[Answer | None], State]
+NextState = Callable[[Answer | None], State]
 
 INCORRECT = "Incorrect username or password."
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Transition:
     """A prediction and how the state moves on.
+
+    (Named apart from :class:`conformance.divergence.Outcome`, which says how a check ended.)
 
     Attributes:
         prediction: what AWS answers.
@@ -45,17 +47,17 @@ class Outcome:
     """
 
     prediction: Prediction
-    then: Transition
+    then: NextState
     users: tuple[tuple[str, str], ...] = ()
 
 
-def unchanged(state: State) -> Transition:
+def unchanged(state: State) -> NextState:
     return lambda _answer: state
 
 
-def refuse(state: State, prediction: Prediction, *users: User | None) -> Outcome:
-    """An error outcome: the state does not move."""
-    return Outcome(prediction, unchanged(state), tuple((u.pool_id, u.username) for u in users if u))
+def refuse(state: State, prediction: Prediction, *users: User | None) -> Transition:
+    """An error transition: the state does not move."""
+    return Transition(prediction, unchanged(state), tuple((u.pool_id, u.username) for u in users if u))
 
 
 def weaken(prediction: Prediction, fact: Fact) -> Prediction:
@@ -116,7 +118,7 @@ def secret_hash_refusal(
         return fails(
             "NotAuthorizedException",
             f"SecretHash does not match for the client: {client.client_id}",
-            Fact("§12.2", "[ISS aws/aws-sdk-net-extensions-cognito#122, #94] (likely)"),
+            fact("auth.refresh-secret-hash-wrong"),
             "SECRET_HASH does not match on refresh",
         )
     return fails(

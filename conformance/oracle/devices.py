@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conformance.checks import Fact
 from conformance.expect import (
     at_most_items,
     attributes,
@@ -12,8 +11,9 @@ from conformance.expect import (
     present,
     subset_items,
 )
+from conformance.facts import Fact, fact
 from conformance.oracle import facts
-from conformance.oracle.core import Outcome, pool_or_refusal, refuse, unchanged, user_not_found
+from conformance.oracle.core import Transition, pool_or_refusal, refuse, unchanged, user_not_found
 from conformance.oracle.model import (
     Call,
     Device,
@@ -82,7 +82,7 @@ def _device_of(
     return device
 
 
-def confirm_device(state: State, call: Call) -> Outcome:
+def confirm_device(state: State, call: Call) -> Transition:
     """ConfirmDevice: remember the device now, or after the user's opt-in (§2 [BC ConfirmDeviceResponse])."""
     found = _by_token(state, call)
     if isinstance(found, Prediction):
@@ -114,7 +114,7 @@ def confirm_device(state: State, call: Call) -> Outcome:
         name=call.param("DeviceName"),
         verifier=config.get("PasswordVerifier"),
     )
-    return Outcome(
+    return Transition(
         succeeds(
             facts.CONFIRM_DEVICE,
             "the device is confirmed",
@@ -125,7 +125,7 @@ def confirm_device(state: State, call: Call) -> Outcome:
     )
 
 
-def _get(state: State, found: tuple[Pool, User] | Prediction, key: str | None) -> Outcome:
+def _get(state: State, found: tuple[Pool, User] | Prediction, key: str | None) -> Transition:
     if isinstance(found, Prediction):
         return refuse(state, found)
     _, user = found
@@ -138,7 +138,7 @@ def _get(state: State, found: tuple[Pool, User] | Prediction, key: str | None) -
     }
     if device.name is not None:
         wanted["device_name"] = device.name
-    return Outcome(
+    return Transition(
         succeeds(
             facts.DEVICE_ATTRIBUTES,
             "the device is described",
@@ -151,12 +151,12 @@ def _get(state: State, found: tuple[Pool, User] | Prediction, key: str | None) -
     )
 
 
-def get_device(state: State, call: Call) -> Outcome:
+def get_device(state: State, call: Call) -> Transition:
     """GetDevice: one of the caller's devices, with its remembered status (§2 [CLI get-device])."""
     return _get(state, _by_token(state, call), call.param("DeviceKey"))
 
 
-def admin_get_device(state: State, call: Call) -> Outcome:
+def admin_get_device(state: State, call: Call) -> Transition:
     """AdminGetDevice: the same for a named user (§2 [CLI admin-get-device])."""
     return _get(state, _by_name(state, call), call.param("DeviceKey"))
 
@@ -174,7 +174,7 @@ def remembered_devices(state: State, user: User) -> frozenset[str]:
     )
 
 
-def _list(state: State, found: tuple[Pool, User] | Prediction, call: Call) -> Outcome:
+def _list(state: State, found: tuple[Pool, User] | Prediction, call: Call) -> Transition:
     if isinstance(found, Prediction):
         return refuse(state, found)
     _, user = found
@@ -184,25 +184,25 @@ def _list(state: State, found: tuple[Pool, User] | Prediction, call: Call) -> Ou
     ]
     limit = call.param("Limit")
     if isinstance(limit, int) and limit > 0:
-        expects.append(at_most_items("$.Devices", limit, Fact("§2", "[BC QueryLimitType 0..60]")))
-    return Outcome(
+        expects.append(at_most_items("$.Devices", limit, fact("devices.list-page-limit")))
+    return Transition(
         succeeds(facts.LIST_ONLY_REMEMBERED, "a page of the remembered devices", *expects),
         unchanged(state),
         ((user.pool_id, user.username),),
     )
 
 
-def list_devices(state: State, call: Call) -> Outcome:
+def list_devices(state: State, call: Call) -> Transition:
     """ListDevices: the caller's remembered devices, a page at a time (§2, §12.1)."""
     return _list(state, _by_token(state, call), call)
 
 
-def admin_list_devices(state: State, call: Call) -> Outcome:
+def admin_list_devices(state: State, call: Call) -> Transition:
     """AdminListDevices: the same for a named user (§2, §12.1)."""
     return _list(state, _by_name(state, call), call)
 
 
-def _update(state: State, found: tuple[Pool, User] | Prediction, call: Call) -> Outcome:
+def _update(state: State, found: tuple[Pool, User] | Prediction, call: Call) -> Transition:
     if isinstance(found, Prediction):
         return refuse(state, found)
     _, user = found
@@ -210,7 +210,7 @@ def _update(state: State, found: tuple[Pool, User] | Prediction, call: Call) -> 
     if isinstance(device, Prediction):
         return refuse(state, device, user)
     updated = replace(device, remembered=call.param("DeviceRememberedStatus") == REMEMBERED)
-    return Outcome(
+    return Transition(
         succeeds(
             facts.UPDATE_DEVICE_STATUS,
             "the remembered status changes",
@@ -221,24 +221,24 @@ def _update(state: State, found: tuple[Pool, User] | Prediction, call: Call) -> 
     )
 
 
-def update_device_status(state: State, call: Call) -> Outcome:
+def update_device_status(state: State, call: Call) -> Transition:
     """UpdateDeviceStatus: remembered or not_remembered, without deleting the device (§2 [BC])."""
     return _update(state, _by_token(state, call), call)
 
 
-def admin_update_device_status(state: State, call: Call) -> Outcome:
+def admin_update_device_status(state: State, call: Call) -> Transition:
     """AdminUpdateDeviceStatus: the same for a named user (§12.1 [repost: AdminUpdateDeviceStatus])."""
     return _update(state, _by_name(state, call), call)
 
 
-def _forget(state: State, found: tuple[Pool, User] | Prediction, call: Call) -> Outcome:
+def _forget(state: State, found: tuple[Pool, User] | Prediction, call: Call) -> Transition:
     if isinstance(found, Prediction):
         return refuse(state, found)
     _, user = found
     device = _device_of(state, user, call.param("DeviceKey"))
     if isinstance(device, Prediction):
         return refuse(state, device, user)
-    return Outcome(
+    return Transition(
         succeeds(
             facts.FORGET_DEVICE, "the device is forgotten", equal("$", {}, facts.FORGET_DEVICE, "empty")
         ),
@@ -249,11 +249,11 @@ def _forget(state: State, found: tuple[Pool, User] | Prediction, call: Call) -> 
     )
 
 
-def forget_device(state: State, call: Call) -> Outcome:
+def forget_device(state: State, call: Call) -> Transition:
     """ForgetDevice: the device can no longer sign in (§2 [BC])."""
     return _forget(state, _by_token(state, call), call)
 
 
-def admin_forget_device(state: State, call: Call) -> Outcome:
+def admin_forget_device(state: State, call: Call) -> Transition:
     """AdminForgetDevice: the device can no longer sign in (§2 [BC AdminForgetDevice])."""
     return _forget(state, _by_name(state, call), call)

@@ -18,7 +18,6 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from conformance.checks import Fact
 from conformance.divergence import Confidence
 
 # The vocabulary of expected members lives in conformance.expect (shared with the per-test recorder
@@ -38,6 +37,7 @@ from conformance.expect import (  # noqa: F401
     same_items,
     subset_items,
 )
+from conformance.facts import Fact
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -356,7 +356,8 @@ class Prediction:
         return f"{text} -- {self.reason} ({self.fact.cite()}, {self.confidence})"
 
 
-UNKNOWN_FACT = Fact("", "[the oracle does not predict this]", Confidence.UNVERIFIED)
+#: Not an AWS fact: what a prediction rests on when the oracle does not model the step (nothing is judged).
+UNKNOWN_FACT = Fact("oracle.unpredicted", "the oracle does not predict this step", Confidence.UNVERIFIED)
 
 
 def succeeds(fact: Fact, reason: str, *expects: Expect) -> Prediction:

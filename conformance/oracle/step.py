@@ -13,22 +13,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from conformance.oracle import auth, devices, pools, tokens, users
-from conformance.oracle.core import Outcome
+from conformance.oracle import auth, clients, devices, pools, tokens, users
+from conformance.oracle.core import Transition
 from conformance.oracle.model import Answer, Call, Prediction, State, Verdict, frozen, unknown
 
-Operation = Callable[[State, Call], Outcome]
+Operation = Callable[[State, Call], Transition]
 
-#: operation name (as in the model) -> the function that encodes what AWS does.
+#: operation name (as in the model) -> the function that encodes what AWS does, from the module of
+#: the operation's area (conformance/areas.py): ``oracle/<area>.py`` or the ``oracle/<area>/`` package.
 OPERATIONS: dict[str, Operation] = {
     "CreateUserPool": pools.create_user_pool,
     "DescribeUserPool": pools.describe_user_pool,
     "UpdateUserPool": pools.update_user_pool,
     "DeleteUserPool": pools.delete_user_pool,
     "ListUserPools": pools.list_user_pools,
-    "CreateUserPoolClient": pools.create_user_pool_client,
-    "DescribeUserPoolClient": pools.describe_user_pool_client,
-    "UpdateUserPoolClient": pools.update_user_pool_client,
+    "CreateUserPoolClient": clients.create_user_pool_client,
+    "DescribeUserPoolClient": clients.describe_user_pool_client,
+    "UpdateUserPoolClient": clients.update_user_pool_client,
     "AdminCreateUser": users.admin_create_user,
     "AdminSetUserPassword": users.admin_set_user_password,
     "AdminGetUser": users.admin_get_user,
@@ -60,22 +61,22 @@ def initial_state(region: str = "us-east-1") -> State:
     return State(region=region)
 
 
-def outcome(state: State, call: Call) -> Outcome:
+def transition(state: State, call: Call) -> Transition:
     operation = OPERATIONS.get(call.operation)
     if operation is None:
-        return Outcome(unknown(f"{call.operation} is not modelled"), lambda _answer: state)
+        return Transition(unknown(f"{call.operation} is not modelled"), lambda _answer: state)
     return operation(state, call)
 
 
 def predict(state: State, call: Call) -> Prediction:
     """What AWS answers to ``call`` in ``state``."""
-    return outcome(state, call).prediction
+    return transition(state, call).prediction
 
 
 def step(state: State, call: Call) -> tuple[Prediction, State]:
     """The prediction and the state it implies (generated values are placeholders)."""
     state = replace(state, created=())
-    result = outcome(state, call)
+    result = transition(state, call)
     if result.prediction.verdict is Verdict.UNKNOWN:
         return result.prediction, state
     return result.prediction, result.then(None)
@@ -98,7 +99,7 @@ def observe(state: State, call: Call, answer: Answer) -> State:
     is not a contradiction (AWS may do either), so the state follows the answer.
     """
     cleared = replace(state, created=())
-    result = outcome(cleared, call)
+    result = transition(cleared, call)
     prediction = result.prediction
     if agrees(prediction, answer) or not prediction.confidence.is_hard:
         if answer.ok or prediction.verdict is Verdict.ERROR:

@@ -9,7 +9,7 @@ from conformance.expect import (
     equal,
 )
 from conformance.oracle import facts
-from conformance.oracle.core import Outcome, pool_or_refusal, refuse, unchanged, user_not_found, weaken
+from conformance.oracle.core import Transition, pool_or_refusal, refuse, unchanged, user_not_found, weaken
 from conformance.oracle.model import (
     Call,
     Prediction,
@@ -71,17 +71,17 @@ def authorize(state: State, token: str | None) -> tuple[SignIn, User] | Predicti
     return sign_in, user
 
 
-def _authorized(state: State, call: Call) -> tuple[SignIn, User] | Outcome:
+def _authorized(state: State, call: Call) -> tuple[SignIn, User] | Transition:
     found = authorize(state, call.param("AccessToken"))
     if isinstance(found, Prediction):
         return refuse(state, found)
     return found
 
 
-def get_user(state: State, call: Call) -> Outcome:
+def get_user(state: State, call: Call) -> Transition:
     """GetUser: the token's user, with sub among the attributes (§8)."""
     found = _authorized(state, call)
-    if isinstance(found, Outcome):
+    if isinstance(found, Transition):
         return found
     sign_in, user = found
     prediction = succeeds(
@@ -92,7 +92,7 @@ def get_user(state: State, call: Call) -> Outcome:
     )
     if sign_in.after_sign_out:
         prediction = weaken(prediction, facts.SIGN_OUT_AFTERMATH)
-    return Outcome(prediction, unchanged(state), ((user.pool_id, user.username),))
+    return Transition(prediction, unchanged(state), ((user.pool_id, user.username),))
 
 
 def sign_out(state: State, user: User) -> State:
@@ -111,10 +111,10 @@ def sign_out(state: State, user: User) -> State:
     return replace(state, sign_ins=frozen(sign_ins), users=frozen(users))
 
 
-def global_sign_out(state: State, call: Call) -> Outcome:
+def global_sign_out(state: State, call: Call) -> Transition:
     """GlobalSignOut: revoke all of the caller's tokens; no output (§6 [BC; CLI])."""
     found = _authorized(state, call)
-    if isinstance(found, Outcome):
+    if isinstance(found, Transition):
         return found
     sign_in, user = found
     prediction = succeeds(
@@ -124,10 +124,10 @@ def global_sign_out(state: State, call: Call) -> Outcome:
     )
     if sign_in.after_sign_out:
         prediction = weaken(prediction, facts.SIGN_OUT_AFTERMATH)
-    return Outcome(prediction, lambda _answer: sign_out(state, user), ((user.pool_id, user.username),))
+    return Transition(prediction, lambda _answer: sign_out(state, user), ((user.pool_id, user.username),))
 
 
-def admin_user_global_sign_out(state: State, call: Call) -> Outcome:
+def admin_user_global_sign_out(state: State, call: Call) -> Transition:
     """AdminUserGlobalSignOut: the same for a named user (§6)."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
@@ -135,7 +135,7 @@ def admin_user_global_sign_out(state: State, call: Call) -> Outcome:
     user = state.user(pool.pool_id, call.param("Username"))
     if user is None:
         return refuse(state, user_not_found())
-    return Outcome(
+    return Transition(
         succeeds(
             facts.GLOBAL_SIGN_OUT,
             "the user is signed out everywhere",

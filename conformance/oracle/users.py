@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from conformance.checks import Fact
 from conformance.expect import (
     absent,
     at_most_items,
@@ -14,8 +13,9 @@ from conformance.expect import (
     present,
     subset_items,
 )
+from conformance.facts import Fact
 from conformance.oracle import facts
-from conformance.oracle.core import Outcome, pool_or_refusal, refuse, unchanged, user_not_found, with_user
+from conformance.oracle.core import Transition, pool_or_refusal, refuse, unchanged, user_not_found, with_user
 from conformance.oracle.model import (
     Answer,
     Call,
@@ -95,7 +95,7 @@ def _user_record_expects(user: User, path: str, attributes_key: str, fact: Fact)
     ]
 
 
-def admin_create_user(state: State, call: Call) -> Outcome:
+def admin_create_user(state: State, call: Call) -> Transition:
     """AdminCreateUser: a new user in FORCE_CHANGE_PASSWORD, enabled, with a sub (§8 [BC; CLI])."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
@@ -130,7 +130,7 @@ def admin_create_user(state: State, call: Call) -> Outcome:
             replace(state, created=(username,)), replace(user, sub=sub or f"<sub of {username}>")
         )
 
-    return Outcome(
+    return Transition(
         succeeds(facts.ADMIN_CREATE_USER, "the user is created", *expects), then, ((pool.pool_id, username),)
     )
 
@@ -143,7 +143,7 @@ def _existing_user(state: State, call: Call) -> User | Prediction:
     return user_not_found() if user is None else user
 
 
-def admin_set_user_password(state: State, call: Call) -> Outcome:
+def admin_set_user_password(state: State, call: Call) -> Transition:
     """AdminSetUserPassword: Permanent makes the user CONFIRMED, otherwise FORCE_CHANGE_PASSWORD (§8)."""
     user = _existing_user(state, call)
     if isinstance(user, Prediction):
@@ -154,14 +154,14 @@ def admin_set_user_password(state: State, call: Call) -> Outcome:
         password=call.param("Password", ""),
         status="CONFIRMED" if permanent else "FORCE_CHANGE_PASSWORD",
     )
-    return Outcome(
+    return Transition(
         succeeds(facts.SET_PASSWORD, "the password is set", equal("$", {}, facts.SET_PASSWORD, "empty")),
         lambda _answer: with_user(state, updated),
         ((user.pool_id, user.username),),
     )
 
 
-def admin_get_user(state: State, call: Call) -> Outcome:
+def admin_get_user(state: State, call: Call) -> Transition:
     """AdminGetUser: the user's record; no MFA members for a user without MFA (§8)."""
     user = _existing_user(state, call)
     if isinstance(user, Prediction):
@@ -173,7 +173,7 @@ def admin_get_user(state: State, call: Call) -> Outcome:
         absent("$.UserMFASettingList", facts.NO_MFA_MEMBERS),
         absent("$.PreferredMfaSetting", facts.NO_MFA_MEMBERS),
     ]
-    return Outcome(succeeds(facts.ADMIN_GET_USER, "the user is returned", *expects), unchanged(state))
+    return Transition(succeeds(facts.ADMIN_GET_USER, "the user is returned", *expects), unchanged(state))
 
 
 def _revoke(state: State, user: User, *, access: bool, refresh: bool, reason: str) -> State:
@@ -189,7 +189,7 @@ def _revoke(state: State, user: User, *, access: bool, refresh: bool, reason: st
     return replace(state, sign_ins=frozen(sign_ins))
 
 
-def admin_disable_user(state: State, call: Call) -> Outcome:
+def admin_disable_user(state: State, call: Call) -> Transition:
     """AdminDisableUser: the user can't sign in, and their access tokens are revoked (§6, §8 [BC])."""
     user = _existing_user(state, call)
     if isinstance(user, Prediction):
@@ -199,31 +199,31 @@ def admin_disable_user(state: State, call: Call) -> Outcome:
         after = with_user(state, replace(user, enabled=False))
         return _revoke(after, user, access=True, refresh=False, reason="disable")
 
-    return Outcome(
+    return Transition(
         succeeds(facts.DISABLE_USER, "the user is disabled", equal("$", {}, facts.DISABLE_USER, "empty")),
         then,
         ((user.pool_id, user.username),),
     )
 
 
-def admin_enable_user(state: State, call: Call) -> Outcome:
+def admin_enable_user(state: State, call: Call) -> Transition:
     """AdminEnableUser: the user may sign in again (§8 [BC])."""
     user = _existing_user(state, call)
     if isinstance(user, Prediction):
         return refuse(state, user)
-    return Outcome(
+    return Transition(
         succeeds(facts.DISABLE_USER, "the user is enabled", equal("$", {}, facts.DISABLE_USER, "empty")),
         lambda _answer: with_user(state, replace(user, enabled=True)),
         ((user.pool_id, user.username),),
     )
 
 
-def admin_delete_user(state: State, call: Call) -> Outcome:
+def admin_delete_user(state: State, call: Call) -> Transition:
     """AdminDeleteUser: the user is gone; the name may be used again (§8 [DG])."""
     user = _existing_user(state, call)
     if isinstance(user, Prediction):
         return refuse(state, user)
-    return Outcome(
+    return Transition(
         succeeds(facts.DELETED_USER, "the user is deleted", equal("$", {}, facts.DELETED_USER, "empty")),
         lambda _answer: with_user(state, replace(user, deleted=True)),
         ((user.pool_id, user.username),),
@@ -246,7 +246,7 @@ def listing(state: State, pool_id: str, filter_text: str | None) -> tuple[frozen
     return selected, fact
 
 
-def list_users(state: State, call: Call) -> Outcome:
+def list_users(state: State, call: Call) -> Transition:
     """ListUsers: one page of the users the filter selects, never more than Limit (§9, §12.6)."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
@@ -275,6 +275,6 @@ def list_users(state: State, call: Call) -> Outcome:
                 # §12.6 (likely): an error only if a user *on the page* lacks one; which page is open.
                 return refuse(state, unknown("a listed user lacks a requested attribute"))
         expects.append(subset_items("$.Users", "Username", selected, fact))
-    return Outcome(
+    return Transition(
         succeeds(facts.LIST_USERS_FILTER, "a page of the selected users", *expects), unchanged(state)
     )

@@ -16,9 +16,8 @@ from datetime import UTC, datetime
 import pytest
 
 from conformance import flows
-from conformance.checks import Fact
 from conformance.crypto.srp import UserSrpClient, cognito_timestamp
-from conformance.facts import fact
+from conformance.facts import Fact, fact
 
 pytestmark = pytest.mark.kind("semantics")
 

@@ -6,7 +6,8 @@ an unexpected hard divergence is shrunk by Hypothesis to the minimal sequence of
 failure ends with that sequence as a runnable boto3 script ("Reproduce with").
 
 Run a subset: ``pytest conformance/suite/test_machines.py -k devices --endpoint=reference``;
-size a run with ``--hypothesis-profile=ci|nightly|aws-budget`` (conformance/machines/base.py PROFILES).
+size a run with ``--hypothesis-profile=ci|dev|nightly|aws-budget`` (conformance/profiles.py). Shrinking
+stops after the profile's shrink budget; the run then says "shrinking cut short after N s".
 """
 
 from __future__ import annotations
@@ -14,20 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
 
+from conformance import profiles
 from conformance.checks import DivergenceFound
 from conformance.facts import fact
 from conformance.machines.auth import AuthenticationAndChallenges
-from conformance.machines.base import PROFILES, CognitoMachine, MachineRun
+from conformance.machines.base import CognitoMachine, MachineRun
 from conformance.machines.devices import RememberedDevices
 from conformance.machines.pools import PoolsAndClients
 from conformance.machines.tokens import TokensAndRevocation
 from conformance.machines.users import UserLifecycle
 from conformance.oracle import State, describe_state, initial_state, known_client, known_pool
-from conformance.plugin import DEFAULT_HYPOTHESIS_PROFILE
 
 pytestmark = [pytest.mark.kind("semantics"), pytest.mark.stateful]
 
@@ -45,27 +45,26 @@ REVOCATION = fact("tokens.revocation-model")
 POOLS_AND_CLIENTS = fact("pools.pool-client-model")
 
 
-def _profile(request: pytest.FixtureRequest) -> str:
-    """The Hypothesis profile of the run: --hypothesis-profile, else the plugin's default (``ci``)."""
-    name = request.config.getoption("hypothesis_profile", default=None) or DEFAULT_HYPOTHESIS_PROFILE
-    return name if name in PROFILES else "dev"
+def _profile(request: pytest.FixtureRequest) -> profiles.Profile:
+    """The profile of the run: --hypothesis-profile, else the default (``ci``); ``dev`` sizes for others."""
+    return profiles.profile(request.config.getoption("hypothesis_profile", default=None))
 
 
 def _run(
     request: pytest.FixtureRequest, cognito, check, factory: Callable[[MachineRun], CognitoMachine]
 ) -> MachineRun:
     """Run one machine under the current Hypothesis profile; raise Unsupported if the endpoint lacks an operation."""
-    examples, steps, budget = PROFILES[_profile(request)]
-    run = MachineRun(cognito, check, budget=budget, setup_calls=list(cognito.log.calls))
-    machine_settings = settings(
-        settings(),
-        max_examples=examples,
-        stateful_step_count=steps,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        print_blob=False,
+    chosen = _profile(request)
+    run = MachineRun(
+        cognito,
+        check,
+        budget=chosen.budget,
+        shrink_seconds=chosen.shrink_seconds,
+        setup_calls=list(cognito.log.calls),
     )
+    machine_settings = profiles.machine_settings(chosen)
     try:
+        # This line's text seeds the derandomized (ci) runs: Hypothesis digests the factory's source.
         run_state_machine_as_test(lambda: factory(run), settings=machine_settings)
     except Flaky as flaky:
         # The endpoint answered the same calls differently when Hypothesis replayed them, so no
@@ -76,8 +75,11 @@ def _run(
             raise
         for divergence in unexpected:
             check.add(divergence)
-        raise DivergenceFound(unexpected) from flaky
-    except Exception:
+        found = DivergenceFound(unexpected)
+        run.annotate(found)
+        raise found from flaky
+    except Exception as error:
+        run.annotate(error)
         run.finish_failed()
         if run.latest is not None:
             # What the oracle believed when the minimal example stopped (no secrets: describe_state).
@@ -85,11 +87,12 @@ def _run(
         raise
     finally:
         lacking = f"; not implemented here: {', '.join(sorted(run.unsupported))}" if run.unsupported else ""
+        shrinking = f"; {run.shrink_note}" if run.shrink_cut_short else ""
         request.node.add_report_section(
             "call",
             "machine",
             f"{run.examples} examples, {run.steps} steps, {run.calls} calls in {run.elapsed:.2f} s "
-            f"({run.steps_per_second():.1f} steps/s){lacking}",
+            f"({run.steps_per_second():.1f} steps/s){lacking}{shrinking}",
         )
     if run.calls == 0 and run.unsupported:
         # Every rule needed something the endpoint lacks: nothing was checked.

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import pytest
 
 from conformance import flows
-from conformance.checks import Fact
-from conformance.facts import fact
+from conformance.facts import Fact, fact
 
 pytestmark = pytest.mark.kind("semantics")
 

@@ -5,11 +5,12 @@ wrong endpoint stops with a :class:`~conformance.checks.DivergenceFound` naming 
 and that the shrunk example's call log is a boto3 script. The reference's hooks each carry one
 behaviour (conformance/reference/service.py ``HOOK_BEHAVIOURS``).
 
-Run: ``/tmp/venv/bin/pytest tests/oracle/test_machines_detect.py -q``.
+Run: ``pytest tests/oracle/test_machines_detect.py -q``.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -167,3 +168,54 @@ def test_a_failing_run_shrinks_to_a_minimal_reproducer():
     methods = [entry.method for entry in cognito.log.calls]
     assert methods == ["create_user_pool", "describe_user_pool"], script
     assert "client.describe_user_pool(UserPoolId=r1['UserPool']['Id'])" in script
+
+
+def test_shrinking_cut_short_is_reported():
+    """With no shrink budget left, the run ends on the first failure found and says shrinking was cut short."""
+    cognito = _endpoint(NameDropped)
+    recorder = Recorder("reference", "detect")
+    cognito.observer = recorder.observe
+    run = MachineRun(cognito, recorder, shrink_seconds=0.0)
+    factory = _machine("pools", cognito, run)
+    run.setup_calls = list(cognito.log.calls)
+    thorough = settings(
+        max_examples=30,
+        stateful_step_count=10,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    started = time.perf_counter()
+    with pytest.raises(DivergenceFound) as found:
+        run_state_machine_as_test(factory, settings=thorough)
+    assert time.perf_counter() - started < 60
+    assert run.shrink_cut_short
+    assert run.shrink_note.startswith("shrinking cut short after ")
+    run.annotate(found.value)
+    assert run.shrink_note in found.value.__notes__
+    # The final replay is admitted: the failure and its reproducer are the example found.
+    assert found.value.divergences[0].key() == "DescribeUserPool echo $.UserPool.Name"
+    assert "client.describe_user_pool(" in cognito.log.script()
+
+
+def test_a_run_that_shrinks_within_its_budget_is_not_cut_short():
+    cognito = _endpoint(NameDropped)
+    recorder = Recorder("reference", "detect")
+    cognito.observer = recorder.observe
+    run = MachineRun(cognito, recorder, shrink_seconds=600.0)
+    quick = settings(
+        max_examples=30,
+        stateful_step_count=10,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    with pytest.raises(DivergenceFound):
+        run_state_machine_as_test(_machine("pools", cognito, run), settings=quick)
+    assert run.first_failure is not None
+    assert not run.shrink_cut_short
+    assert run.shrink_note == ""

@@ -9,8 +9,8 @@ import sys
 import pytest
 from oracle_support import PASSWORD, POOL, PUBLIC, answered, sign_in, user, world
 
-from conformance.checks import Fact
 from conformance.divergence import Confidence
+from conformance.facts import Fact
 from conformance.oracle import OPERATIONS, Call, Proof, Verdict, describe_call, describe_state, predict, step
 from conformance.oracle.model import (
     Rule,

@@ -1,0 +1,139 @@
+"""The Hypothesis profiles of a run, in one table: Hypothesis's settings and the machines' sizes.
+
+A profile (``--hypothesis-profile=NAME``) sizes a run twice: the Hypothesis settings every
+property test gets (registered with Hypothesis by :func:`register`), and what each stateful
+machine of ``conformance/suite/test_machines.py`` runs: its examples, steps per example, the users
+an example may create, and how long shrinking may go on once a machine found a failure. One
+table keeps the two in step.
+
+This module may import Hypothesis, never pytest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much an example may spend: the users it may create (the ``aws-budget`` profile bounds them).
+
+    Calls are bounded by the profile's examples and steps: a step makes at most a handful of calls
+    (a sign-in with device challenges four, a listing one per page), so ``aws-budget`` makes a few
+    hundred calls per machine at most and creates at most ``max_users`` users per example.
+    """
+
+    max_users: int = 4
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One row of the table.
+
+    Attributes:
+        hypothesis: the keyword arguments of ``settings.register_profile`` for this profile.
+        examples: examples per machine (the machines run fewer than property tests: each example
+            makes real calls).
+        steps: steps per machine example (``stateful_step_count``).
+        budget: what one machine example may spend.
+        shrink_seconds: once a machine found a failing example, how long Hypothesis may go on
+            shrinking it; after that every new example ends before it makes a call, so the
+            run ends with the smallest failure found so far and says shrinking was cut short.
+    """
+
+    hypothesis: Mapping[str, Any]
+    examples: int
+    steps: int
+    budget: Budget
+    shrink_seconds: float
+
+
+def _frozen(**hypothesis: Any) -> Mapping[str, Any]:
+    return MappingProxyType(hypothesis)
+
+
+# Shrinking a machine's failure can take minutes against a server (242 s for one break where the
+# clean run took 20 s); 30 s of shrinking brings the reproducer within a minute on a small machine
+# (benchmarks/bench_shrinking.py measures it). A nightly run has time to shrink further.
+PROFILES: Mapping[str, Profile] = MappingProxyType(
+    {
+        "ci": Profile(
+            _frozen(
+                max_examples=50,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow],
+            ),
+            examples=12,
+            steps=25,
+            budget=Budget(max_users=3),
+            shrink_seconds=30.0,
+        ),
+        "dev": Profile(
+            _frozen(max_examples=100, deadline=None),
+            examples=25,
+            steps=25,
+            budget=Budget(max_users=4),
+            shrink_seconds=30.0,
+        ),
+        "nightly": Profile(
+            _frozen(max_examples=1000, deadline=None),
+            examples=200,
+            steps=40,
+            budget=Budget(max_users=6),
+            shrink_seconds=120.0,
+        ),
+        "aws-budget": Profile(
+            _frozen(
+                max_examples=4,
+                stateful_step_count=10,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow],
+            ),
+            examples=4,
+            steps=10,
+            budget=Budget(max_users=2),
+            shrink_seconds=30.0,
+        ),
+    }
+)
+
+#: the profile a run uses when none is named.
+DEFAULT_PROFILE = "ci"
+#: the machine sizes for a Hypothesis profile this table does not hold (one a user registered).
+FALLBACK_PROFILE = "dev"
+
+
+def register() -> None:
+    """Register every profile of the table with Hypothesis (loading one is the caller's choice)."""
+    for name, profile in PROFILES.items():
+        settings.register_profile(name, **profile.hypothesis)
+
+
+def profile(name: str | None) -> Profile:
+    """The row of ``name``: :data:`DEFAULT_PROFILE` for None, :data:`FALLBACK_PROFILE` for one not in the table."""
+    return PROFILES.get(name or DEFAULT_PROFILE) or PROFILES[FALLBACK_PROFILE]
+
+
+def machine_settings(chosen: Profile) -> settings:
+    """The Hypothesis settings of one machine run: the loaded profile's, sized by ``chosen``.
+
+    Health checks are off (a machine's examples are slow by nature, and draw from the endpoint's
+    answers) and no blob is printed: the reproducer is the boto3 script of the call log.
+    """
+    return settings(
+        settings(),
+        max_examples=chosen.examples,
+        stateful_step_count=chosen.steps,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
