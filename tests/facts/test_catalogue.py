@@ -75,9 +75,9 @@ def test_facts_are_hashable_values() -> None:
     assert len({fact("pools.id-format"), fact("pools.id-format"), fact("pools.arn-format")}) == 2
 
 
-def test_a_hand_built_fact_without_sources_cites_as_before() -> None:
-    # Callers not yet moved to the catalogue build Fact(section, source) positionally.
-    assert Fact("§9", "[CLI create-user-pool]").cite() == "aws-behaviour.md §9 [CLI create-user-pool]"
+def test_a_fact_outside_the_catalogue_cites_its_id_and_statement() -> None:
+    # Not an AWS fact (the oracle's "not predicted", a test's own): no source to name.
+    assert Fact("oracle.unpredicted", "not predicted").cite() == "oracle.unpredicted: not predicted"
 
 
 @pytest.mark.parametrize(
