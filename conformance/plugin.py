@@ -22,7 +22,7 @@ from conformance import __version__, redact
 from conformance.calls import Cognito, HarnessError, Response, Unsupported
 from conformance.checks import DivergenceFound, Fact, Recorder
 from conformance.divergence import CheckKind, Divergence, Outcome
-from conformance.endpoints import Endpoint, EndpointError, parse
+from conformance.endpoints import Endpoint, EndpointError, help_text, parse
 from conformance.expectations import Expectations, ExpectationsError, Verdict, judge, normalize_test_id
 from conformance.flows import AppClient, TestUser, create_app_client, create_user
 from conformance.redact import redact_text
@@ -78,9 +78,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         ENDPOINT_OPTION,
         dest="conformance_endpoint",
         default=None,
-        help="endpoint to check: moto (default, in-process), moto-server[:port=N], reference, "
-        "http(s)://HOST:PORT (any emulator), aws, miniature:NAME. Also $CONFORMANCE_ENDPOINT or the "
-        f"'{ENDPOINT_INI}' ini key.",
+        help=f"{help_text()} Also $CONFORMANCE_ENDPOINT or the '{ENDPOINT_INI}' ini key.",
     )
     group.addoption(
         AWS_ACCOUNT_OPTION,
