@@ -11,8 +11,8 @@ import conformance
 # In-process pytester runs restore sys.modules afterwards, dropping every module first imported
 # during the run. A module the suite imports lazily would be imported again by the next run and by
 # later tests: two copies of a class, and state split between them. Importing them here, before any
-# run, keeps one copy. (The reference and the miniatures need no line: the plugin imports
-# conformance.endpoints, which imports them, before any test runs.)
+# run, keeps one copy. (The reference endpoint module brings the reference and the miniatures.)
+import conformance.endpoints.reference  # noqa: F401, E402
 import conformance.machines.base  # noqa: F401, E402
 import conformance.oracle  # noqa: F401, E402
 import conformance.reports.allure  # noqa: F401, E402

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import ast
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import boto3
@@ -210,6 +212,17 @@ def test_endpoints_and_the_reference_have_no_import_cycle():
     assert not _imports(root / "reference", "conformance.endpoints"), (
         "the reference must not import endpoints"
     )
+
+
+def test_a_run_loads_only_the_kind_it_names():
+    """A moto run must not import the reference (it changes how moto's stateful machines explore)."""
+    probe = (
+        "import sys; import conformance.plugin; from conformance.endpoints import parse; "
+        "parse('moto'); print(sorted(m for m in sys.modules if m.startswith('conformance.')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "conformance.endpoints.moto" in loaded
+    assert "conformance.reference" not in loaded and "conformance.endpoints.reference" not in loaded
 
 
 def test_kind_modules_import_only_the_base_module():
