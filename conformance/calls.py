@@ -182,12 +182,12 @@ class Cognito:
         retries = 0
         while True:
             exchange, data = self._send(api_name, method, params)
-            # Against real AWS only: a throttled call is retried after a pause, and the retry is
-            # counted on the exchange, never hidden (aws-behaviour.md §11.2, §11.5: 400
+            # Where the endpoint says so (real AWS): a throttled call is retried after a pause, and
+            # the retry is counted on the exchange, never hidden (aws-behaviour.md §11.2, §11.5: 400
             # TooManyRequestsException, which boto3's legacy mode does not retry). Local targets
             # are never retried: a throttle there is an answer to check.
             if (
-                self.endpoint.kind != "aws"
+                not self.endpoint.retries_throttling
                 or exchange is None
                 or exchange.error_type() != "TooManyRequestsException"
                 or retries >= len(THROTTLE_PAUSES)
@@ -226,13 +226,10 @@ class Cognito:
                 # botocore fails on a body that is JSON but not an object ([], "x", 3): an answer
                 # like any other, which the recorder's wire checks classify (wire.body, wire.error-body).
                 return captured, None
-            if self.endpoint.moto_in_process and self._capture.take() is None:
-                # In-process moto crashed while answering (its own exception, raised into the caller
-                # where a server would have sent an HTTP 500 page). Counted with moto server's 500
-                # pages as unsupported, and named for what it is.
-                raise Unsupported(
-                    api_name, f"the endpoint crashed: {type(error).__name__}: {error}"
-                ) from None
+            # No answer came back: an in-process endpoint's own crash is "unsupported" (the endpoint
+            # says why); anything else is our bug.
+            if captured is None and (reason := self.endpoint.classify_unanswered(error)):
+                raise Unsupported(api_name, reason) from None
             raise
         exchange = self._capture.take()
         if exchange is not None:
@@ -348,24 +345,12 @@ class CallLog:
         return "\n".join(self._prologue() + body)
 
     def _prologue(self) -> list[str]:
-        ep = self.endpoint
-        lines = [
+        return [
             "import secrets",
             "import boto3",
             "from botocore.exceptions import ClientError",
             "from conformance.crypto.srp import DeviceSrpClient, UserSrpClient, new_device_secret, secret_hash",
-        ]
-        if ep.moto_in_process:
-            lines += ["from moto import mock_aws", "mock_aws().start()"]
-        url = f", endpoint_url={ep.url!r}" if ep.url else ""
-        if ep.reference_app is not None:
-            lines.append(
-                "# in-process reference: serve it with `python -m conformance.reference --port 9300`"
-            )
-            url = ", endpoint_url='http://127.0.0.1:9300'"
-        lines += [
-            f"client = boto3.client('cognito-idp', region_name={ep.region!r}{url}, "
-            "aws_access_key_id='testing', aws_secret_access_key='testing')",
+            *self.endpoint.reproducer_prologue().splitlines(),
             "def password():  # a fresh password meeting the default policy; the run's own are not shown",
             "    return 'Aa1!' + secrets.token_urlsafe(12)",
             "def call(method, **params):",
@@ -374,7 +359,6 @@ class CallLog:
             "    except ClientError as error:",
             "        print(method.__name__, error.response['Error'])",
         ]
-        return lines
 
 
 _PASSWORD_KEYS = {

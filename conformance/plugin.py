@@ -20,7 +20,7 @@ import pytest
 from hypothesis import settings
 
 from conformance import __version__, fixtures, profiles, redact, specs
-from conformance.endpoints import EndpointError, parse
+from conformance.endpoints import EndpointError, help_text, parse
 from conformance.expectations import ExpectationsError
 from conformance.fixtures import RECORDER_KEY, SESSION_KEY
 from conformance.reports import allure as allure_report
@@ -60,9 +60,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         ENDPOINT_OPTION,
         dest="conformance_endpoint",
         default=None,
-        help="endpoint to check: moto (default, in-process), moto-server[:port=N], reference, "
-        "http(s)://HOST:PORT (any emulator), aws, miniature:NAME. Also $CONFORMANCE_ENDPOINT or the "
-        f"'{ENDPOINT_INI}' ini key.",
+        help=f"{help_text()} Also $CONFORMANCE_ENDPOINT or the '{ENDPOINT_INI}' ini key.",
     )
     group.addoption(
         AWS_ACCOUNT_OPTION,
@@ -80,7 +78,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         EXPECTATIONS_OPTION,
         dest="conformance_expectations",
         default=None,
-        help="expectations file to use instead of conformance/expectations/<endpoint>.toml",
+        help="expectations file to use instead of conformance/expectations/<implementation>.toml",
     )
     group.addoption(
         UPDATE_OPTION,

@@ -182,7 +182,7 @@ class RunSession:
 
     @classmethod
     def create(cls, endpoint: Endpoint, source: str, reports_dir: Path) -> RunSession:
-        use_expectations = endpoint.kind != "aws"
+        use_expectations = endpoint.uses_expectations
         return cls(
             endpoint=endpoint, source=source, reports_dir=reports_dir, use_expectations=use_expectations
         )

@@ -225,7 +225,7 @@ def test_in_process_moto_key_set_verifies_its_tokens() -> None:
             AuthParameters={"USERNAME": "alice", "PASSWORD": "Passw0rd!xyz"},
         )["AuthenticationResult"]
         issuer = tokens.aws_issuer(REGION, pool)
-        endpoint = Endpoint("moto", "moto", "moto", "moto", region=REGION, moto_in_process=True)
+        endpoint = parse_endpoint("moto", region=REGION)
         jwks = tokens.parse_jwks(endpoint.jwks(pool, issuer))
         access = tokens.verify_token(
             result["AccessToken"], jwks, token_use="access", client_id=app, issuer=issuer

@@ -9,15 +9,12 @@ import pytest
 import conformance
 
 # In-process pytester runs restore sys.modules afterwards, dropping every module first imported
-# during the run. A module the suite imports lazily (the reference, a miniature's service) would be
-# imported again by the next run and by later tests: two copies of a class, and state split
-# between them. Importing them here, before any run, keeps one copy.
+# during the run. A module the suite imports lazily would be imported again by the next run and by
+# later tests: two copies of a class, and state split between them. Importing them here, before any
+# run, keeps one copy. (The reference endpoint module brings the reference and the miniatures.)
+import conformance.endpoints.reference  # noqa: F401, E402
 import conformance.machines.base  # noqa: F401, E402
-import conformance.miniatures  # noqa: F401, E402
 import conformance.oracle  # noqa: F401, E402
-import conformance.reference  # noqa: F401, E402
-import conformance.reference.clock  # noqa: F401, E402
-import conformance.reference_transport  # noqa: F401, E402
 import conformance.reports.allure  # noqa: F401, E402
 import conformance.reports.history  # noqa: F401, E402
 import conformance.specs  # noqa: F401, E402

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from conformance.checks import MINIATURE_WIRE_CHECKS
-from conformance.miniatures import MINIATURES
+from conformance.endpoints import parse
 from conformance.records import read_jsonl
+from conformance.reference.miniatures import MINIATURES
 
 
 @pytest.mark.parametrize("name", sorted(MINIATURES))
@@ -46,8 +47,25 @@ def test_every_check_kind_of_the_first_checks_has_a_miniature():
 def test_at_least_twenty_miniatures_break_one_behaviour_of_the_reference():
     behaviour = [m for m in MINIATURES.values() if m.hooks]
     assert len(MINIATURES) >= 20 and len(behaviour) >= 15
-    assert all(m.base == "reference" for m in MINIATURES.values())
+    assert all(bool(m.hooks) != (m.mutate is not None) for m in MINIATURES.values()), "one break each"
     assert all(len(m.hooks) == 1 for m in behaviour), "one behaviour broken each"
+
+
+@pytest.mark.parametrize("spec", ["miniature:{}", "reference:miniature={}"])
+@pytest.mark.parametrize("name", ["accepts-wrong-password", "wrong-content-type"])
+def test_a_started_miniature_is_the_reference_with_its_break(spec, name):
+    endpoint = parse(spec.format(name))
+    endpoint.start()
+    try:
+        assert endpoint.label == endpoint.implementation == f"miniature:{name}"
+        assert endpoint.version == f"reference with one break: {MINIATURES[name].broken}"
+        service = endpoint.app.service
+        overridden = {hook for hook in MINIATURES[name].hooks or {} if hook in type(service).__dict__}
+        assert overridden == set(MINIATURES[name].hooks or {})
+        # reference transport first, plus the response rewrite for a response-level break
+        assert len(endpoint.client_hooks) == 1 + (MINIATURES[name].mutate is not None)
+    finally:
+        endpoint.stop()
 
 
 def test_suite_and_project_tests_have_distinct_module_names():

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from conformance.miniatures import MINIATURES, Miniature
 from conformance.records import read_jsonl
+from conformance.reference.miniatures import MINIATURES, Miniature
 
 NULL_MEMBERS = "null-members-in-create-user-pool"
 SETUP_KEY = ("CreateUserPool", "schema.type", "$.UserPool.SmsConfiguration")

@@ -21,6 +21,7 @@ from hypothesis.stateful import run_state_machine_as_test
 from conformance.calls import Cognito
 from conformance.checks import DivergenceFound, Recorder
 from conformance.endpoints import parse
+from conformance.endpoints.reference import install_reference
 from conformance.flows import create_app_client
 from conformance.machines.auth import AuthenticationAndChallenges
 from conformance.machines.base import Budget, MachineRun
@@ -31,7 +32,6 @@ from conformance.machines.users import UserLifecycle
 from conformance.oracle import initial_state, known_client, known_pool
 from conformance.reference import CognitoService, ReferenceApp
 from conformance.reference.clock import OffsetClock
-from conformance.reference_transport import install_reference
 
 FLOWS = [
     "ALLOW_USER_SRP_AUTH",

@@ -1,10 +1,15 @@
-"""Deliberately wrong endpoints: proof that every kind of check can fail.
+"""Deliberately wrong references: proof that every kind of check can fail.
 
-Each miniature is a faithful base endpoint with exactly one behaviour broken, after bowtie's
-``miniatures``. ``pytest --endpoint=miniature:NAME`` runs the suite against it, and the
-self-tests assert that the suite reports the divergence with the check named in ``detects``.
-Response-level breaks rewrite the raw answer before botocore parses it (``before-parse``), so
-the harness sees exactly what a wrong server would have sent.
+Each miniature is the reference with exactly one behaviour broken, after bowtie's ``miniatures``.
+``pytest --endpoint=miniature:NAME`` (or ``--endpoint=reference:miniature=NAME``) runs the suite
+against it, and the self-tests assert that the suite reports the divergence with the check named in
+``detects``. This module is data only: what is broken and how. ``conformance.endpoints.reference``
+builds the endpoint from it: behaviour-level breaks (``hooks``) override one hook of the reference
+service; response-level breaks (``mutate``) rewrite the raw answer before botocore parses it
+(``before-parse``), so the harness sees exactly what a wrong server would have sent.
+
+Adding a miniature is one registration: ``@miniature(...)`` on a response mutation, or one
+``behaviour(...)`` call naming the hook it replaces.
 """
 
 from __future__ import annotations
@@ -12,10 +17,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from conformance.endpoints import Endpoint
+from conformance.reference.service import CognitoService
 
 #: (operation, response_dict) -> None; edits status_code / headers / body in place.
 Mutation = Callable[[str, dict[str, Any]], None]
@@ -32,7 +36,6 @@ class Miniature:
     test: str
     #: a response-level break (rewrites the raw answer), or None.
     mutate: Mutation | None = None
-    base: str = "reference"
     #: a behaviour-level break: reference service hook name -> replacement method.
     hooks: dict[str, Callable[..., Any]] | None = None
 
@@ -40,11 +43,11 @@ class Miniature:
 MINIATURES: dict[str, Miniature] = {}
 
 
-def miniature(
-    name: str, broken: str, detects: str, test: str, base: str = "reference"
-) -> Callable[[Mutation], Mutation]:
+def miniature(name: str, broken: str, detects: str, test: str) -> Callable[[Mutation], Mutation]:
+    """Register the decorated response mutation as a miniature."""
+
     def register(mutate: Mutation) -> Mutation:
-        MINIATURES[name] = Miniature(name, broken, detects, test, mutate=mutate, base=base)
+        MINIATURES[name] = Miniature(name, broken, detects, test, mutate=mutate)
         return mutate
 
     return register
@@ -258,8 +261,6 @@ def _ignore_limit(self: Any, limit: int | None, default: int) -> int:
 
 def _without(claim: str, hook: str) -> Callable[..., dict[str, Any]]:
     def claims(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from conformance.reference.service import CognitoService
-
         out = dict(getattr(CognitoService, hook)(self, *args, **kwargs))
         out.pop(claim, None)
         return out
@@ -383,39 +384,6 @@ behaviour(
     "test_users.py::test_admin_get_user_returns_documented_members",
     shape_result=_drop_member("AdminGetUser", "UserStatus"),
 )
-
-
-def install(endpoint: Endpoint) -> None:
-    """Start the miniature's base endpoint and add its break to every client."""
-    spec = MINIATURES[endpoint.label.split(":", 1)[1]]
-    if spec.base == "reference":
-        from conformance.reference_transport import install_reference
-
-        app = None
-        if spec.hooks:
-            from conformance.reference import CognitoService, ReferenceApp
-            from conformance.reference.clock import OffsetClock
-
-            service = type(f"Broken{CognitoService.__name__}", (CognitoService,), dict(spec.hooks))
-            app_class = type("MiniatureApp", (ReferenceApp,), {"service_class": service})
-            app = app_class(region=endpoint.region, clock=OffsetClock())
-        install_reference(endpoint, app)
-    else:
-        from conformance.endpoints import _start_moto
-
-        _start_moto(endpoint)
-    endpoint.version = f"{spec.base} with one break: {spec.broken}"
-    if spec.mutate is None:
-        return
-    mutate = spec.mutate
-
-    def hook(client: Any) -> None:
-        def before_parse(operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
-            mutate(operation_model.name, response_dict)
-
-        client.meta.events.register_first("before-parse.cognito-idp", before_parse)
-
-    endpoint.client_hooks.append(hook)
 
 
 # --- set-up divergences (conformance/session.py) ------------------------------------------------
