@@ -1,7 +1,7 @@
 """How long validating one typical response takes (goal: median <= 0.2 ms).
 
 Run from the repo root: ``python benchmarks/bench_specs.py [--rounds N]``. Prints, for a typical
-DescribeUserPool and AdminGetUser response (shaped like the CLI's raw JSON in aws-behaviour.md
+DescribeUserPool and AdminGetUser response (shaped like the CLI's raw JSON in docs/facts.md
 §9-§10), the median and 95th percentile of:
 
 * ``validate_response`` as the harness calls it (fast check first, jsonschema only on failure);

@@ -127,7 +127,7 @@ class _Capture:
 def is_unsupported(exchange: Exchange) -> str | None:
     """Why an answer means "not implemented" rather than a divergence, or None.
 
-    targets.md: moto server answers an unimplemented operation with HTTP 500 and an HTML page;
+    docs/emulators.md: moto server answers an unimplemented operation with HTTP 500 and an HTML page;
     cognito-local with 500 ``CognitoLocal#Unsupported``; any server may say 501. A JSON 500 that
     is not one of these is a real answer (AWS's InternalErrorException is a fault) and is checked.
     """
@@ -183,7 +183,7 @@ class Cognito:
         while True:
             exchange, data = self._send(api_name, method, params)
             # Where the endpoint says so (real AWS): a throttled call is retried after a pause, and
-            # the retry is counted on the exchange, never hidden (aws-behaviour.md §11.2, §11.5: 400
+            # the retry is counted on the exchange, never hidden (docs/facts.md §11.2, §11.5: 400
             # TooManyRequestsException, which boto3's legacy mode does not retry). Local targets
             # are never retried: a throttle there is an answer to check.
             if (
@@ -213,7 +213,7 @@ class Cognito:
         except ClientError as error:
             data = dict(error.response)
         except NotImplementedError as error:
-            # In-process moto raises this for operations it lacks (targets.md).
+            # In-process moto raises this for operations it lacks (docs/emulators.md).
             raise Unsupported(api_name, f"NotImplementedError: {error}") from None
         except (BotoCoreError, OSError) as error:
             exchange = self._capture.take()

@@ -296,7 +296,7 @@ WireCheckFunction = Callable[["Exchange", Any], Iterable[WireFinding]]
 
 @dataclass(frozen=True)
 class WireCheck:
-    """One protocol check of aws-behaviour.md §7 and §10, run on every raw exchange.
+    """One protocol check of docs/facts.md §7 and §10, run on every raw exchange.
 
     Attributes:
         name: the check name its divergences carry, e.g. ``wire.content-type``.
@@ -485,7 +485,7 @@ def _timestamps(operation: str, body: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def schema_divergences(exchange: Exchange, *, invalid_request: bool, harness: list[str]) -> list[Divergence]:
-    """Validate the raw request and response against specs/ (aws-behaviour.md §0 [BC]).
+    """Validate the raw request and response against specs/ (docs/facts.md §0 [BC]).
 
     Which schema applies is decided once, by :func:`conformance.specs.validate_exchange`; a request
     problem is ours (a harness error), a response problem is a divergence.

@@ -30,7 +30,7 @@ def divergence_key(operation: str, check: str, path: str) -> str:
 
 
 class Confidence(StrEnum):
-    """How sure we are of the AWS fact a check rests on (from its source tag in aws-behaviour.md)."""
+    """How sure we are of the AWS fact a check rests on (from its source tag in docs/facts.md)."""
 
     #: AWS-authored code or tests run against real AWS, or §12 "settled".
     VERIFIED = "verified"
@@ -77,7 +77,7 @@ class Divergence:
         expected: what AWS returns (or a description of the constraint).
         actual: what the endpoint returned.
         confidence: how sure the fact is.
-        source: where the fact comes from, e.g. ``aws-behaviour.md §9 [CLI create-user-pool]``.
+        source: where the fact comes from, e.g. ``docs/facts.md §9 [CLI create-user-pool]``.
         kind: the kind of check.
         evidence: the raw wire exchange that showed it, when there was one.
         note: a sentence of context (what the test did before this step).

@@ -253,7 +253,7 @@ def tokens(response: Response | None) -> dict[str, Any] | None:
     return result if isinstance(result, dict) else None
 
 
-# --- remembered devices (aws-behaviour.md §2, §12.1) ------------------------------------------------
+# --- remembered devices (docs/facts.md §2, §12.1) ------------------------------------------------
 
 
 @dataclass
@@ -366,7 +366,7 @@ def device_sign_in(
     return sign_in
 
 
-# --- auth flows, challenges, users (aws-behaviour.md §3, §4, §8) -------------------------------------
+# --- auth flows, challenges, users (docs/facts.md §3, §4, §8) -------------------------------------
 
 
 def refresh_sign_in(

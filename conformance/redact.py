@@ -18,7 +18,7 @@ from typing import Any
 
 #: Keys whose values are secrets wherever they appear (request members, challenge parameters and
 #: responses, token fields). The model marks most of these ``sensitive`` [BC]; the SRP challenge
-#: keys are plain strings in the model but carry key material (aws-behaviour.md §1, §2).
+#: keys are plain strings in the model but carry key material (docs/facts.md §1, §2).
 SECRET_KEYS: frozenset[str] = frozenset(
     {
         "Password",

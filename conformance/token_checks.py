@@ -1,4 +1,4 @@
-"""The claims AWS issues in a sign-in's tokens, as small named checks (aws-behaviour.md §5).
+"""The claims AWS issues in a sign-in's tokens, as small named checks (docs/facts.md §5).
 
 :func:`check_token_claims` compares the verified claims of one sign-in (and optionally of the
 sign-in before a refresh) with what AWS issues and returns a
@@ -402,7 +402,7 @@ def check_token_claims(
     access_header: Mapping[str, Any] | None = None,
     evidence: Exchange | None = None,
 ) -> list[Divergence]:
-    """Compare one sign-in's tokens with what AWS issues (aws-behaviour.md §5).
+    """Compare one sign-in's tokens with what AWS issues (docs/facts.md §5).
 
     Args:
         operation: the operation whose answer carried the tokens (the divergences name it).

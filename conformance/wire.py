@@ -2,7 +2,7 @@
 
 boto3's parsed dict hides what matters for conformance (timestamps turned into datetimes,
 ``__type`` namespaces stripped, unknown keys dropped), so every check that can runs on the raw
-status, headers and body recorded here (aws-behaviour.md §10).
+status, headers and body recorded here (docs/facts.md §10).
 """
 
 from __future__ import annotations

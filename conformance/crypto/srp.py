@@ -2,7 +2,7 @@
 (DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER), the ConfirmDevice verifier, and SECRET_HASH.
 
 Cognito's SRP is SRP-6a over the RFC 5054 3072-bit group, but its encodings are its own; every
-place where it departs from RFC 5054 carries a comment that cites aws-behaviour.md. The maths is
+place where it departs from RFC 5054 carries a comment that cites docs/facts.md. The maths is
 checked byte for byte against amazon-cognito-identity-js in
 ``tests/crypto/test_crosscheck_official_client.py``.
 
@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from conformance.crypto.bignum import modexp
 
-# aws-behaviour.md §1 [ACIJ initN, AMP6 INIT_N, PYC N_HEX]: the RFC 3526/5054 3072-bit prime.
+# docs/facts.md §1 [ACIJ initN, AMP6 INIT_N, PYC N_HEX]: the RFC 3526/5054 3072-bit prime.
 N_HEX = (
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
     "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
@@ -48,17 +48,17 @@ N_HEX = (
 N: int = int(N_HEX, 16)
 G: int = 2
 
-#: Cognito's ``a`` is 128 random bytes (aws-behaviour.md §1 [ACIJ generateRandomSmallA]).
+#: Cognito's ``a`` is 128 random bytes (docs/facts.md §1 [ACIJ generateRandomSmallA]).
 SMALL_A_BYTES = 128
 #: The server's ``b``: Cognito's size is not known; 32 bytes is what the ``srp`` package's own
 #: Verifier draws (``BN_rand(self.b, 256, ...)``), and it keeps the server side fast.
 SMALL_B_BYTES = 32
 #: ConfirmDevice's random device password is base64 of 40 random bytes, its salt 16 random bytes
-#: (aws-behaviour.md §2 [ACIJ generateHashDevice, AMP6, PYC]).
+#: (docs/facts.md §2 [ACIJ generateHashDevice, AMP6, PYC]).
 DEVICE_PASSWORD_BYTES = 40
 DEVICE_SALT_BYTES = 16
 
-# aws-behaviour.md §1 [ACIJ computehkdf]: the HKDF info string.
+# docs/facts.md §1 [ACIJ computehkdf]: the HKDF info string.
 _HKDF_INFO = b"Caldera Derived Key"
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # datetime.weekday() order
@@ -103,31 +103,31 @@ REJECTION_REASONS: dict[str, dict[str, str]] = {
         "error": "NotAuthorizedException",
         "message": "Incorrect username or password.",
         "confidence": "documented",
-        "source": "aws-behaviour.md §1 [DG cognito-user-pool-managing-errors]; §12.1 wrong device proof",
+        "source": "docs/facts.md §1 [DG cognito-user-pool-managing-errors]; §12.1 wrong device proof",
     },
     "noncanonical-timestamp": {
         "error": "NotAuthorizedException",
         "message": "Incorrect username or password.",
         "confidence": "verified",
-        "source": "aws-behaviour.md §12.2 zero-padded day / wrong weekday [ISS qwigo/warrant#12; MINI-1758]",
+        "source": "docs/facts.md §12.2 zero-padded day / wrong weekday [ISS qwigo/warrant#12; MINI-1758]",
     },
     "malformed-timestamp": {
         "error": "InvalidParameterException",
         "message": "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.",
         "confidence": "documented",
-        "source": "aws-behaviour.md §12.2 [ISS amazon-archives/amazon-cognito-identity-js#683] (likely)",
+        "source": "facts:auth.malformed-timestamp",
     },
     "timestamp-out-of-window": {
         "error": "NotAuthorizedException",
         "message": "Incorrect username or password.",
         "confidence": "unverified",
-        "source": "aws-behaviour.md §12.2 clock skew: the window and the error are UNVERIFIED",
+        "source": "docs/facts.md §12.2 clock skew: the window and the error are UNVERIFIED",
     },
     "bad-srp-a": {
         "error": "InvalidParameterException",
         "message": "",
         "confidence": "unverified",
-        "source": "aws-behaviour.md §1: A mod N = 0 is refused by clients [ACIJ]; AWS's error is UNVERIFIED",
+        "source": "docs/facts.md §1: A mod N = 0 is refused by clients [ACIJ]; AWS's error is UNVERIFIED",
     },
 }
 
@@ -145,7 +145,7 @@ def pad_hex(value: int) -> str:
         ValueError: For a negative value (never occurs in SRP).
     """
     # Not RFC 5054's PAD() (left-pad to the length of N): Cognito encodes like Java's
-    # BigInteger.toByteArray(), one sign byte when the top bit is set (aws-behaviour.md §1 [ACIJ padHex]).
+    # BigInteger.toByteArray(), one sign byte when the top bit is set (docs/facts.md §1 [ACIJ padHex]).
     if value < 0:
         raise ValueError("pad_hex is only defined here for non-negative integers")
     text = format(value, "x")
@@ -165,7 +165,7 @@ def _sha256_int(data: bytes) -> int:
 
 
 # k = H(padHex(N) || padHex(g)): RFC 5054 uses H(N || PAD(g)); Cognito's padHex adds a 00 sign
-# byte before N and none before g (aws-behaviour.md §1 [ACIJ constructor], known answer 538282c4…).
+# byte before N and none before g (docs/facts.md §1 [ACIJ constructor], known answer 538282c4…).
 K: int = _sha256_int(_pad_bytes(N) + _pad_bytes(G))
 
 
@@ -175,7 +175,7 @@ def pool_name(user_pool_id: str) -> str:
     Raises:
         ValueError: If the id has no underscore.
     """
-    # aws-behaviour.md §1 [ACIJ getUserPoolName: UserPoolId.split('_')[1]]
+    # docs/facts.md §1 [ACIJ getUserPoolName: UserPoolId.split('_')[1]]
     parts = user_pool_id.split("_")
     if len(parts) < 2:
         raise ValueError(f"not a user pool id (no '_'): {user_pool_id!r}")
@@ -191,7 +191,7 @@ def cognito_timestamp(when: datetime | None = None) -> str:
     Returns:
         ``"ddd MMM D HH:mm:ss UTC YYYY"`` in UTC with English names and an unpadded day.
     """
-    # aws-behaviour.md §1 [ACIJ DateHelper.getNowString]; §12.2: a zero-padded day is rejected.
+    # docs/facts.md §1 [ACIJ DateHelper.getNowString]; §12.2: a zero-padded day is rejected.
     if when is None:
         when = datetime.now(UTC)
     elif when.tzinfo is None:
@@ -247,7 +247,7 @@ def parse_cognito_timestamp(text: str) -> datetime:
 def secret_hash(username: str, client_id: str, client_secret: str) -> str:
     """SECRET_HASH = base64(HMAC-SHA256(key=client secret, msg=username + client id)).
 
-    Source: aws-behaviour.md §1 [DG signing-up-users-in-your-app; PYC get_secret_hash].
+    Source: docs/facts.md §1 [DG signing-up-users-in-your-app; PYC get_secret_hash].
     """
     digest = hmac.new(
         client_secret.encode("utf-8"), (username + client_id).encode("utf-8"), hashlib.sha256
@@ -265,7 +265,7 @@ def compute_x(pool_name: str, username: str, password: str, salt: int) -> int:
         salt: The salt as an integer (clients parse the hex SALT with ``BigInteger(SALT, 16)``).
     """
     # RFC 5054: x = H(s || H(I ":" P)). Cognito puts the pool name in front of the identity and
-    # hashes padHex(salt) with the raw inner digest (aws-behaviour.md §1 [ACIJ
+    # hashes padHex(salt) with the raw inner digest (docs/facts.md §1 [ACIJ
     # getPasswordAuthenticationKey]; devices: §2 step 5 with DeviceGroupKey and DeviceKey).
     inner = hashlib.sha256(f"{pool_name}{username}:{password}".encode()).digest()
     return _sha256_int(_pad_bytes(salt) + inner)
@@ -286,7 +286,7 @@ def compute_verifier(pool_name: str, username: str, password: str, salt: bytes) 
 def compute_u(srp_a: int, srp_b: int) -> int:
     """``u = H(padHex(A) || padHex(B))``."""
     # RFC 5054 hashes PAD(A) || PAD(B); Cognito hashes padHex, the sign-byte encoding
-    # (aws-behaviour.md §1 [ACIJ calculateU]).
+    # (docs/facts.md §1 [ACIJ calculateU]).
     return _sha256_int(_pad_bytes(srp_a) + _pad_bytes(srp_b))
 
 
@@ -298,7 +298,7 @@ def derive_key(u: int, premaster: int) -> bytes:
         premaster: The shared secret ``S``.
     """
     # RFC 5054 has no KDF (K = H(S)); Cognito takes one HKDF block with info
-    # "Caldera Derived Key" and keeps 16 bytes (aws-behaviour.md §1 [ACIJ computehkdf]).
+    # "Caldera Derived Key" and keeps 16 bytes (docs/facts.md §1 [ACIJ computehkdf]).
     hkdf = HKDF(algorithm=hashes.SHA256(), length=16, salt=_pad_bytes(u), info=_HKDF_INFO)
     return hkdf.derive(_pad_bytes(premaster))
 
@@ -315,7 +315,7 @@ def claim_signature(key: bytes, pool_name: str, username: str, secret_block: byt
     """
     # RFC 5054's M1 = H(H(N) xor H(g), H(I), s, A, B, K); Cognito signs
     # poolName || username || SECRET_BLOCK || TIMESTAMP with the HKDF key
-    # (aws-behaviour.md §1 [ACIJ concatBuffer]; devices §2 step 6).
+    # (docs/facts.md §1 [ACIJ concatBuffer]; devices §2 step 6).
     message = pool_name.encode("utf-8") + username.encode("utf-8") + secret_block + timestamp.encode("utf-8")
     return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode("ascii")
 
@@ -323,7 +323,7 @@ def claim_signature(key: bytes, pool_name: str, username: str, secret_block: byt
 def decode_secret_block(secret_block: str) -> bytes:
     """Decode SECRET_BLOCK as clients do: standard or URL-safe base64, padding optional.
 
-    Source: aws-behaviour.md §1 (AMP6 adds '=' padding and maps '-'/'_' to '+'/'/').
+    Source: docs/facts.md §1 (AMP6 adds '=' padding and maps '-'/'_' to '+'/'/').
     """
     text = secret_block.replace("-", "+").replace("_", "/")
     return base64.b64decode(text + "=" * (-len(text) % 4))
@@ -344,7 +344,7 @@ def parse_srp_a(srp_a_hex: str) -> int:
 
 
 def _random_small_a() -> int:
-    # aws-behaviour.md §1 [ACIJ generateRandomSmallA]: 128 random bytes read as a positive integer.
+    # docs/facts.md §1 [ACIJ generateRandomSmallA]: 128 random bytes read as a positive integer.
     while True:
         a = int.from_bytes(secrets.token_bytes(SMALL_A_BYTES), "big")
         if a:
@@ -369,7 +369,7 @@ def client_session_key(
         ``(u, key)``.
 
     Raises:
-        ValueError: If ``B mod N = 0`` or ``u = 0`` (client-side checks, aws-behaviour.md §1 [ACIJ]).
+        ValueError: If ``B mod N = 0`` or ``u = 0`` (client-side checks, docs/facts.md §1 [ACIJ]).
     """
     if srp_b % N == 0:
         raise ValueError("SRP_B is 0 mod N")
@@ -387,7 +387,7 @@ def client_premaster(
 ) -> int:
     """The client's shared secret ``S = (B - k*g^x)^(a + u*x) mod N``.
 
-    Source: aws-behaviour.md §1 [ACIJ calculateS]; this is SRP-6a as in RFC 5054, with Cognito's k and x.
+    Source: docs/facts.md §1 [ACIJ calculateS]; this is SRP-6a as in RFC 5054, with Cognito's k and x.
     """
     x = compute_x(pool_name, username, password, salt)
     return modexp(srp_b - K * modexp(G, x, N), a + u * x, N)
@@ -505,7 +505,7 @@ class UserSrpClient:
         if self._a <= 0:
             raise ValueError("a must be positive")
         self._srp_a = modexp(G, self._a, N)
-        if self._srp_a == 0:  # the client-side check of aws-behaviour.md §1 [ACIJ calculateA]
+        if self._srp_a == 0:  # the client-side check of docs/facts.md §1 [ACIJ calculateA]
             raise ValueError("A mod N is 0")
 
     def __repr__(self) -> str:

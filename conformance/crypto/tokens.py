@@ -27,9 +27,9 @@ from typing import Any
 
 import jwt
 
-#: The one algorithm Cognito signs user-pool tokens with (aws-behaviour.md §5 [DG]).
+#: The one algorithm Cognito signs user-pool tokens with (docs/facts.md §5 [DG]).
 ALGORITHM = "RS256"
-#: The scope of tokens issued by the API flows (aws-behaviour.md §5 [MOTO-V test_scope_in_access_token]).
+#: The scope of tokens issued by the API flows (facts:tokens.access-scope).
 API_SCOPE = "aws.cognito.signin.user.admin"
 #: The base64url alphabet without padding (RFC 7515 §2, RFC 7518 §6.3.1: JWS parts and JWK numbers).
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
@@ -189,7 +189,7 @@ def verify_token(
         jwks: The endpoint's key set, ``{"keys": [...]}``.
         token_use: ``"id"`` or ``"access"``.
         client_id: If given, the app client the token must be for: ``aud`` of an ID token,
-            ``client_id`` of an access token (aws-behaviour.md §5 [DG verifying-a-jwt]).
+            ``client_id`` of an access token (docs/facts.md §5 [DG verifying-a-jwt]).
         issuer: If given, the exact ``iss`` required.
         now: Epoch seconds to judge ``exp`` by; defaults to the current time.
         leeway: Seconds of clock skew allowed for ``exp`` and ``iat``.
@@ -205,7 +205,7 @@ def verify_token(
         raise ValueError("token_use must be 'id' or 'access'")
     header, _ = decode_unverified(token)
     # Only RS256, and the algorithm is fixed here rather than read from the token, so an
-    # "alg": "none" or HS256 token cannot choose its own check (aws-behaviour.md §5).
+    # "alg": "none" or HS256 token cannot choose its own check (docs/facts.md §5).
     if header.get("alg") != ALGORITHM:
         raise TokenRejected("wrong-algorithm", f"header alg is {header.get('alg')!r}, not RS256")
     kid = header.get("kid")

@@ -58,7 +58,7 @@ class AwsEndpoint(Endpoint):
             )
 
     def jwks(self, user_pool_id: str, issuer: str | None = None) -> dict[str, Any]:
-        # aws-behaviour.md §5: the keys are at ``iss + /.well-known/jwks.json``.
+        # docs/facts.md §5: the keys are at ``iss + /.well-known/jwks.json``.
         base = issuer or f"https://cognito-idp.{self.region}.amazonaws.com/{user_pool_id}"
         return get_json(base.rstrip("/") + "/.well-known/jwks.json")
 

@@ -24,7 +24,7 @@ DUMMY_CREDENTIALS = {
     "aws_secret_access_key": "testing",
     "aws_session_token": "testing",
 }
-#: moto server routes the JWKS path only for requests that name the service (targets.md).
+#: moto server routes the JWKS path only for requests that name the service (docs/emulators.md).
 _SERVICE_AUTHORIZATION = (
     "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/cognito-idp/aws4_request, "
     "SignedHeaders=host, Signature=0"
@@ -110,8 +110,8 @@ class Endpoint:
     def make_client(self) -> Any:
         """A boto3 cognito-idp client for conformance calls.
 
-        Retries are off (targets.md: every HTTP 500 is otherwise retried and the failure shows up
-        late; aws-behaviour.md §11.5: standard mode retries LimitExceededException, which tests
+        Retries are off (docs/emulators.md: every HTTP 500 is otherwise retried and the failure shows up
+        late; docs/facts.md §11.5: standard mode retries LimitExceededException, which tests
         assert); parameter validation is off because negative tests must reach the endpoint (the
         harness validates requests against specs/ itself).
         """
@@ -140,7 +140,7 @@ class Endpoint:
         """The key set that verifies this endpoint's tokens for one pool.
 
         Emulators whose ``iss`` names AWS (moto server, the reference server) serve it at the
-        endpoint URL + ``/{poolId}/.well-known/jwks.json`` (targets.md).
+        endpoint URL + ``/{poolId}/.well-known/jwks.json`` (docs/emulators.md).
         """
         return get_json(f"{self.url}/{user_pool_id}/.well-known/jwks.json")
 

@@ -57,7 +57,7 @@ class MotoEndpoint(Endpoint):
         return f"the endpoint crashed: {type(error).__name__}: {error}"
 
     def jwks(self, user_pool_id: str, issuer: str | None = None) -> dict[str, Any]:
-        # In-process moto answers only through ``requests``, which its mock patches (targets.md).
+        # In-process moto answers only through ``requests``, which its mock patches (docs/emulators.md).
         url = f"https://cognito-idp.{self.region}.amazonaws.com/{user_pool_id}/.well-known/jwks.json"
         return requests.get(url, timeout=5).json()
 

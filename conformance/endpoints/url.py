@@ -81,7 +81,7 @@ def identify(url: str) -> tuple[str, str, str]:
             return "reference", "reference-server", f"reference {info.get('version', '?')}"
     status, body = http_get(f"{url}/health", PROBE_SECONDS)
     if status == 200 and body.strip().replace(b" ", b"") == b'{"ok":true}':
-        # targets.md: cognito-local answers GET /health with {"ok":true}.
+        # docs/emulators.md: cognito-local answers GET /health with {"ok":true}.
         return "cognito-local", "cognito-local", "cognito-local (version not served)"
     status, _ = http_get(f"{url}/moto-api/", PROBE_SECONDS)
     if status == 200:

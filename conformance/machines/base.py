@@ -221,7 +221,7 @@ class CognitoMachine(RuleBasedStateMachine):
 
     @staticmethod
     def feature(operation: str, params: dict[str, Any]) -> str:
-        """What an endpoint may lack: the operation, or the operation with its AuthFlow (targets.md)."""
+        """What an endpoint may lack: the operation, or the operation with its AuthFlow (docs/emulators.md)."""
         flow = params.get("AuthFlow")
         return f"{operation}:{flow}" if flow else operation
 

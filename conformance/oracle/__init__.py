@@ -5,7 +5,7 @@ function per operation that reads like the AWS documentation it encodes
 in the module of its area (:mod:`conformance.areas`): :mod:`~conformance.oracle.pools`,
 :mod:`~conformance.oracle.clients`, :mod:`~conformance.oracle.users`, :mod:`~conformance.oracle.auth`,
 :mod:`~conformance.oracle.tokens`, :mod:`~conformance.oracle.devices`; each prediction carries the
-aws-behaviour.md fact it rests on.
+docs/facts.md fact it rests on.
 
 Use::
 

@@ -1,4 +1,4 @@
-"""App clients (aws-behaviour.md §9, §12.3, §12.5)."""
+"""App clients (docs/facts.md §9, §12.3, §12.5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Remembered devices: ConfirmDevice, Get/List/UpdateStatus/Forget and their admin twins (aws-behaviour.md §2, §12.1)."""
+"""Remembered devices: ConfirmDevice, Get/List/UpdateStatus/Forget and their admin twins (docs/facts.md §2, §12.1)."""
 
 from __future__ import annotations
 

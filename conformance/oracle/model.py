@@ -2,7 +2,7 @@
 
 Everything here is a frozen value. A transition never mutates a state: it returns a new one
 (``dataclasses.replace`` and :func:`put`), so a machine can keep the state before a call, ask for
-the prediction, and then learn from the endpoint's answer (aws-behaviour.md is the only source of
+the prediction, and then learn from the endpoint's answer (docs/facts.md is the only source of
 what AWS does; this module only names things).
 
 Secrets (passwords, client secrets, tokens, sessions, device verifiers) are fields with

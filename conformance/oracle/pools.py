@@ -1,4 +1,4 @@
-"""User pools (aws-behaviour.md §2, §9); app clients are in :mod:`conformance.oracle.clients`."""
+"""User pools (docs/facts.md §2, §9); app clients are in :mod:`conformance.oracle.clients`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Access tokens and sign-out: GetUser, GlobalSignOut, AdminUserGlobalSignOut (aws-behaviour.md §6, §7, §12.4)."""
+"""Access tokens and sign-out: GetUser, GlobalSignOut, AdminUserGlobalSignOut (docs/facts.md §6, §7, §12.4)."""
 
 from __future__ import annotations
 

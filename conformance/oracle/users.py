@@ -1,4 +1,4 @@
-"""Users: create, set a password, read, disable, enable, delete, list (aws-behaviour.md §6, §7, §8, §9)."""
+"""Users: create, set a password, read, disable, enable, delete, list (docs/facts.md §6, §7, §8, §9)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The reference endpoint: a faithful in-memory Cognito user pool for the covered surface.
 
-It does what ``aws-behaviour.md`` says AWS does, over AWS's wire protocol, in-process
+It does what ``docs/facts.md`` says AWS does, over AWS's wire protocol, in-process
 (``--endpoint=reference``) or as a server (``python -m conformance.reference --host 127.0.0.1
 --port N``). See :mod:`conformance.reference.service` for the behaviour and its hooks.
 
@@ -52,7 +52,7 @@ def create_app(
         account_id: the account in ARNs.
         clock: the time source; defaults to the wall clock. Pass a :class:`ManualClock` to advance
             time in tests.
-        quota: enforce Cognito's per-category request rates (aws-behaviour.md §11).
+        quota: enforce Cognito's per-category request rates (docs/facts.md §11).
 
     Returns:
         A WSGI application that also answers in-process through ``dispatch`` and ``get``.

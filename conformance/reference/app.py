@@ -1,6 +1,6 @@
 """The reference endpoint as one WSGI application, also callable in-process without sockets.
 
-aws-behaviour.md §10: ``POST /`` with ``X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`` and
+docs/facts.md §10: ``POST /`` with ``X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`` and
 ``application/x-amz-json-1.1``; 200 with ``x-amzn-requestid``; operations with empty output answer
 ``{}``; errors are 400 ``{"__type", "message"}`` with ``x-amzn-errortype`` (§7); timestamps are
 epoch seconds with a millisecond fraction. GET routes serve each pool's JWKS and OpenID

@@ -2,7 +2,7 @@
 
 Every expiry in the reference (sessions, tokens, codes, lockouts, pagination tokens, quota windows)
 reads time from one :class:`Clock`, so a test can advance time instead of sleeping through a
-three-minute session (aws-behaviour.md §3) or an hour-long access token (§5).
+three-minute session (docs/facts.md §3) or an hour-long access token (§5).
 """
 
 from __future__ import annotations

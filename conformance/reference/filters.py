@@ -1,4 +1,4 @@
-"""The ListUsers filter grammar (aws-behaviour.md §9).
+"""The ListUsers filter grammar (docs/facts.md §9).
 
 ``AttributeName Filter-Type "AttributeValue"`` with ``=`` (exact) or ``^=`` (prefix), spaces around
 the operator optional (both ``email^="x"`` [CLI] and ``given_name = "Jon"`` [DG] are accepted),

@@ -1,4 +1,4 @@
-"""Identifier formats as AWS issues them (aws-behaviour.md §2, §5, §9)."""
+"""Identifier formats as AWS issues them (docs/facts.md §2, §5, §9)."""
 
 from __future__ import annotations
 

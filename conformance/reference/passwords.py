@@ -1,4 +1,4 @@
-"""Password policy checks (aws-behaviour.md §7, §8)."""
+"""Password policy checks (docs/facts.md §7, §8)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from conformance.reference.errors import CognitoError
 SYMBOLS = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
 
 DEFAULT_POLICY: dict[str, Any] = {
-    # aws-behaviour.md §8 [CLI create-user-pool] and §12.7 [TFAWS]: the default policy.
+    # docs/facts.md §8 [CLI create-user-pool] and §12.7 [TFAWS]: the default policy.
     "MinimumLength": 8,
     "RequireUppercase": True,
     "RequireLowercase": True,

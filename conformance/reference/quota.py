@@ -1,6 +1,6 @@
 """Opt-in request-rate quotas: TooManyRequestsException past Cognito's per-category rates (§11).
 
-aws-behaviour.md §11.1: each category has one pooled rate per account and Region, across all
+docs/facts.md §11.1: each category has one pooled rate per account and Region, across all
 pools; categories marked ³ also cap any single operation at 5 RPS per user pool; answers to
 NEW_PASSWORD_REQUIRED count toward UserAccountRecovery; other challenge answers first use a separate
 allowance of 3 x the UserAuthentication rate and only the excess counts against that rate.

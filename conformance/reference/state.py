@@ -11,7 +11,7 @@ from conformance.reference.tokens import PoolKeys
 
 @dataclass
 class Device:
-    """A tracked device (aws-behaviour.md §2)."""
+    """A tracked device (docs/facts.md §2)."""
 
     key: str
     group_key: str
@@ -30,7 +30,7 @@ class Device:
 
 @dataclass
 class User:
-    """A user of a pool (aws-behaviour.md §8)."""
+    """A user of a pool (docs/facts.md §8)."""
 
     username: str
     sub: str
@@ -90,7 +90,7 @@ class Pool:
 
 @dataclass
 class AuthSession:
-    """Server state behind a Session string (aws-behaviour.md §3)."""
+    """Server state behind a Session string (docs/facts.md §3)."""
 
     challenge: str
     pool_id: str

@@ -1,6 +1,6 @@
 """RS256 tokens, key sets and the opaque strings (sessions, refresh tokens) of the reference.
 
-aws-behaviour.md §5: ID and access tokens are RS256 JWTs with a ``{"kid", "alg"}`` header, signed
+docs/facts.md §5: ID and access tokens are RS256 JWTs with a ``{"kid", "alg"}`` header, signed
 with *different* keys of the pool's JWKS (2 keys, ``{kid, alg, kty, e, n, use}``). §4: refresh
 tokens are JWE compact strings with header ``{"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}``
 (~1785 chars); the reference keeps their meaning server side, so the body is random. §3: sessions
@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 #: gets its own kids) once this many keys exist, so creating pools stays cheap.
 KEY_MATERIAL_CAP = 8
 
-#: The JWE header AWS refresh tokens start with (aws-behaviour.md §4).
+#: The JWE header AWS refresh tokens start with (docs/facts.md §4).
 REFRESH_TOKEN_HEADER = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ"
 
 _PKCS1 = padding.PKCS1v15()
@@ -109,7 +109,7 @@ class SigningKey:
 
 
 class PoolKeys:
-    """The two signing keys of one pool, created on first use (aws-behaviour.md §5: ID ≠ access kid)."""
+    """The two signing keys of one pool, created on first use (docs/facts.md §5: ID ≠ access kid)."""
 
     def __init__(self) -> None:
         self._id: SigningKey | None = None

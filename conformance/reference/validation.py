@@ -1,7 +1,7 @@
 """Request validation against botocore's cognito-idp service model, worded as AWS words it.
 
 AWS validates every request against the same model the committed JSON Schemas come from and
-answers ``InvalidParameterException`` with a Coral-style message (aws-behaviour.md §7):
+answers ``InvalidParameterException`` with a Coral-style message (docs/facts.md §7):
 ``1 validation error detected: Value 'x' at 'clientId' failed to satisfy constraint: Member must
 satisfy regular expression pattern: [\\w+]+``. Several violations are counted and joined with
 ``; ``; the value of a sensitive member is left out (``Value at 'password' ...``); member paths are
@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - regex comes with moto[server] (via cfn
 
 
 #: Sensitive shapes whose value AWS was nevertheless seen to print: "Value 'ap-northeast-1_xxxxxxxxx'
-#: at 'clientId' failed to satisfy constraint" (aws-behaviour.md §7 [ISS boto/boto3#3581]).
+#: at 'clientId' failed to satisfy constraint" (docs/facts.md §7 [ISS boto/boto3#3581]).
 SHOWN_SENSITIVE_SHAPES = frozenset({"ClientIdType"})
 
 

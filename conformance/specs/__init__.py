@@ -4,7 +4,7 @@ The schemas under ``specs/`` are generated from botocore's service model (see
 :mod:`conformance.specs.generate`) and committed; this module loads them lazily, once per process,
 compiles one validator per file, and turns each schema violation into a :class:`Problem` with the
 JSON path of the offending value. Validation runs on ``json.loads`` of the wire body, never on
-boto3's parsed dict, which converts timestamps and drops unknown keys (aws-behaviour.md §10).
+boto3's parsed dict, which converts timestamps and drops unknown keys (docs/facts.md §10).
 
 A request problem is a harness error (we sent something the model forbids); a response or error
 problem is a divergence of the endpoint. Callers decide that; this module only reports.

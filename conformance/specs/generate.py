@@ -1,7 +1,7 @@
 """botocore's cognito-idp service model, translated to JSON Schema (draft 2020-12).
 
 The API reference the harness checks against is rendered from this model, so the model is the
-documented shape of every request, response and error (aws-behaviour.md §0 [BC]). The output is
+documented shape of every request, response and error (docs/facts.md §0 [BC]). The output is
 deterministic (sorted, fixed indentation) so that CI can regenerate it and compare byte for byte.
 
 Layout under ``specs/``::
@@ -191,7 +191,7 @@ RESPONSE_RELAXATIONS: dict[str, tuple[tuple[str, ...], str]] = {
         ("maxLength",),
         "SchemaAttributeType.Name is max 20 in the model, but every pool's SchemaAttributes list the "
         "standard attribute phone_number_verified (21 characters) [CLI create-user-pool; "
-        "aws-behaviour.md §9 Default SchemaAttributes]",
+        "docs/facts.md §9 Default SchemaAttributes]",
     ),
 }
 
@@ -263,7 +263,7 @@ def build(model: dict[str, Any], model_bytes: bytes, botocore_version: str) -> d
                 **{"x-aws-operation": op_name},
             )
         else:
-            # No output shape: the wire body is "{}" (aws-behaviour.md §10).
+            # No output shape: the wire body is "{}" (docs/facts.md §10).
             files[f"{SCHEMA_DIR}/{response_file}"] = {
                 "$schema": DRAFT,
                 "$id": ID_BASE + response_file,

@@ -1,6 +1,6 @@
 """AdminInitiateAuth: the admin password flows, SRP and refresh through the admin API, and its errors.
 
-Facts: aws-behaviour.md §4 (flows), §5 (the result), §7 (errors), §12.2-§12.3, Appendix A.2.
+Facts: docs/facts.md §4 (flows), §5 (the result), §7 (errors), §12.2-§12.3, Appendix A.2.
 The admin challenge answers are in test_challenges.py.
 
 Run a subset: ``pytest conformance/suite/test_admin_initiate_auth.py -k refresh --endpoint=moto``.

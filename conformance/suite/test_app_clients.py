@@ -1,4 +1,4 @@
-"""App clients: create, describe, update (aws-behaviour.md §9, §12.3, §12.5).
+"""App clients: create, describe, update (docs/facts.md §9, §12.3, §12.5).
 
 Run a subset: ``pytest conformance/suite/test_app_clients.py -k secret --endpoint=moto``.
 """

@@ -1,6 +1,6 @@
 """RespondToAuthChallenge and AdminRespondToAuthChallenge: NEW_PASSWORD_REQUIRED, PASSWORD_VERIFIER, sessions.
 
-Facts: aws-behaviour.md §1 (the SRP proof, TIMESTAMP), §3 (challenges, sessions), §8 (FORCE_CHANGE_PASSWORD),
+Facts: docs/facts.md §1 (the SRP proof, TIMESTAMP), §3 (challenges, sessions), §8 (FORCE_CHANGE_PASSWORD),
 §12.2 (TIMESTAMP forms), §12.4 (session texts). The device challenges are in the device tests.
 
 Run a subset: ``pytest conformance/suite/test_challenges.py -k session --endpoint=reference``.

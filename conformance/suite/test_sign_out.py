@@ -1,6 +1,6 @@
 """GlobalSignOut and AdminUserGlobalSignOut: every earlier token of the user refused, other users unaffected.
 
-Facts: aws-behaviour.md §6 (sign-out, revocation), §7 (messages), §12.4 (settled texts).
+Facts: docs/facts.md §6 (sign-out, revocation), §7 (messages), §12.4 (settled texts).
 
 Run a subset: ``pytest conformance/suite/test_sign_out.py -k admin --endpoint=moto``.
 """

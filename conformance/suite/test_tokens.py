@@ -1,6 +1,6 @@
 """Tokens: signatures under the pool's key set, the claims AWS issues, and what a refresh keeps.
 
-Facts: aws-behaviour.md §4 (refresh), §5 (tokens, claims), Appendix A.3 and A.7. The claim checks
+Facts: docs/facts.md §4 (refresh), §5 (tokens, claims), Appendix A.3 and A.7. The claim checks
 themselves live in :mod:`conformance.token_checks`, the verification maths in
 :mod:`conformance.crypto.tokens`; a key set or token that cannot be parsed is a divergence
 (``jwks.malformed``, ``token.malformed``), never a traceback.
@@ -50,7 +50,7 @@ ACCESS_EXPIRED = fact("tokens.access-expired")
 REFRESH_OUTLIVES_ACCESS = fact("tokens.refresh-outlives-access")
 REFRESH_ORIGIN_JTI = fact("tokens.refresh-origin-jti")
 
-#: The JWE header of every observed Cognito refresh token (aws-behaviour.md §4).
+#: The JWE header of every observed Cognito refresh token (docs/facts.md §4).
 REFRESH_JWE_HEADER = {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
 
 

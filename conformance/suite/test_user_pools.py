@@ -1,4 +1,4 @@
-"""User pools: create, describe, update, list (aws-behaviour.md §8, §9, §12.7).
+"""User pools: create, describe, update, list (docs/facts.md §8, §9, §12.7).
 
 Run a subset: ``pytest conformance/suite/test_user_pools.py -k defaults --endpoint=moto``.
 """

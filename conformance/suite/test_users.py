@@ -1,6 +1,6 @@
 """Users: sign-up and confirmation, AdminGetUser, enable/disable/delete, and ListUsers filters and pages.
 
-Facts: aws-behaviour.md §6 (disable revokes), §7 (errors), §8 (status, attributes), §9 and §12.6 (ListUsers).
+Facts: docs/facts.md §6 (disable revokes), §7 (errors), §8 (status, attributes), §9 and §12.6 (ListUsers).
 
 Run a subset: ``pytest conformance/suite/test_users.py -k "filter and email" --endpoint=moto``.
 """

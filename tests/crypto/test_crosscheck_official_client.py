@@ -4,7 +4,7 @@ The official client (pinned in ``tools/npm/package.json``) runs once per session
 (``tests/crypto/node/crosscheck.js``) over a seeded batch of 204 cases per kind from
 ``cognito_srp_cases``; each quantity is then compared case by case:
 
-* user SRP (aws-behaviour.md §1): SRP_A, u, the HKDF key, PASSWORD_CLAIM_SIGNATURE, USERNAME;
+* user SRP (docs/facts.md §1): SRP_A, u, the HKDF key, PASSWORD_CLAIM_SIGNATURE, USERNAME;
 * device verifier (§2): the device password, PasswordVerifier and Salt of ConfirmDevice;
 * device SRP (§2): SRP_A, u, the HKDF key and the DEVICE_PASSWORD_VERIFIER signature;
 * TIMESTAMP (§1): ACIJ's DateHelper at a given instant against ``srp.cognito_timestamp``.
@@ -306,7 +306,7 @@ def test_mismatch_report_names_a_flipped_byte_without_the_values() -> None:
 
 
 # Encodings a careless port would use. Each must disagree with the official client on some case
-# of the batch; otherwise the batch could not tell them from Cognito's (aws-behaviour.md §1).
+# of the batch; otherwise the batch could not tell them from Cognito's (docs/facts.md §1).
 def _unsigned(value: int) -> bytes:
     return value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big")
 

@@ -1,4 +1,4 @@
-"""Second reference: pycognito's AWSSRP (aws-behaviour.md §1 [PYC]) over the same seeded batch.
+"""Second reference: pycognito's AWSSRP (docs/facts.md §1 [PYC]) over the same seeded batch.
 
 pycognito has run against real AWS in moto's verified tests (§1 [MOTO-V]), and it is written
 independently of amazon-cognito-identity-js, so agreement with it is a second, weaker witness.

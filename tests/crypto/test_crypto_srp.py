@@ -30,7 +30,7 @@ identities = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_s
 def test_group_constants_are_cognitos() -> None:
     assert srp.N.bit_length() == 3072
     assert srp.G == 2
-    # Known answer from aws-behaviour.md §1 (several independent suites hard-code it).
+    # Known answer from docs/facts.md §1 (several independent suites hard-code it).
     assert format(srp.K, "064x") == "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6"
 
 
@@ -64,7 +64,7 @@ def test_pool_name_is_the_part_after_the_underscore() -> None:
 
 
 def test_timestamp_matches_the_real_capture() -> None:
-    # aws-behaviour.md §1: "Sun Feb 4 11:08:36 UTC 2018" [3P:46336862043]
+    # docs/facts.md §1: "Sun Feb 4 11:08:36 UTC 2018" [3P:46336862043]
     assert srp.cognito_timestamp(datetime(2018, 2, 4, 11, 8, 36, tzinfo=UTC)) == WHEN
     assert srp.cognito_timestamp(datetime(2018, 2, 4, 11, 8, 36)) == WHEN  # naive means UTC
     plus_two = timezone(timedelta(hours=2))
@@ -315,7 +315,7 @@ def test_every_rejection_reason_names_an_aws_error_and_a_source() -> None:
     for reason, info in srp.REJECTION_REASONS.items():
         assert info["error"].endswith("Exception"), reason
         assert info["confidence"] in {"verified", "documented", "unverified"}, reason
-        assert info["source"].startswith("aws-behaviour.md §"), reason
+        assert info["source"].startswith("docs/facts.md §"), reason
 
 
 def test_device_round_trip_through_confirm_device_encoding() -> None:
@@ -397,7 +397,7 @@ def test_reprs_hold_no_secrets() -> None:
 
 
 def test_signature_layout_is_pool_user_block_timestamp() -> None:
-    # aws-behaviour.md §1: HMAC(key, poolName || USER_ID_FOR_SRP || SECRET_BLOCK || TIMESTAMP).
+    # docs/facts.md §1: HMAC(key, poolName || USER_ID_FOR_SRP || SECRET_BLOCK || TIMESTAMP).
     key = bytes(range(16))
     expected = stdlib_hmac.new(key, b"AbC" + "üser".encode() + b"\x00\x01" + WHEN.encode(), hashlib.sha256)
     assert (

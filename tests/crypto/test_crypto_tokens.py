@@ -1,6 +1,6 @@
 """Tests of ``conformance.crypto.tokens`` (parsing, verification) and ``conformance.token_checks``.
 
-Tokens are signed here with generated RSA keys (PyJWT), shaped like AWS's (aws-behaviour.md §5).
+Tokens are signed here with generated RSA keys (PyJWT), shaped like AWS's (docs/facts.md §5).
 Every check in ``check_token_claims`` is made to fail at least once; a malformed key set or token
 is a classified error, never a traceback. Run only these::
 
@@ -286,7 +286,7 @@ def test_moto_server_key_set_is_found_though_its_iss_names_aws() -> None:
             AuthParameters={"USERNAME": "alice", "PASSWORD": "Passw0rd!xyz"},
         )["AuthenticationResult"]
         issuer = jwt.decode(result["IdToken"], options={"verify_signature": False})["iss"]
-        # targets.md: moto server's iss is the AWS form, so the key set must come from the endpoint.
+        # docs/emulators.md: moto server's iss is the AWS form, so the key set must come from the endpoint.
         assert issuer == tokens.aws_issuer(REGION, pool)
         jwks = tokens.parse_jwks(parse_endpoint(endpoint, region=REGION).jwks(pool, issuer))
         claims = tokens.verify_token(result["IdToken"], jwks, token_use="id", client_id=app, issuer=issuer)

@@ -1,4 +1,4 @@
-"""The oracle's user operations (aws-behaviour.md §7, §8, §9). Run: ``pytest tests/oracle -q``."""
+"""The oracle's user operations (docs/facts.md §7, §8, §9). Run: ``pytest tests/oracle -q``."""
 
 from __future__ import annotations
 

@@ -77,7 +77,7 @@ def spec_problems(operation: str, status: int, payload: bytes) -> list[str]:
     else:
         problems = specs.validate_error(operation, body["__type"], body)
     # AWS itself returns the standard attribute phone_number_verified (21 chars) in SchemaAttributes,
-    # whose Name shape is CustomAttributeNameType (max 20): aws-behaviour.md §9 [CLI create-user-pool].
+    # whose Name shape is CustomAttributeNameType (max 20): docs/facts.md §9 [CLI create-user-pool].
     return [
         f"{operation} {p.path}: {p.message}"
         for p in problems

@@ -1,4 +1,4 @@
-"""Password sign-in, challenges, sessions, tokens, refresh and revocation (aws-behaviour.md §3-§7).
+"""Password sign-in, challenges, sessions, tokens, refresh and revocation (docs/facts.md §3-§7).
 
 Run: ``pytest tests/reference/test_auth.py -q``.
 """

@@ -1,5 +1,5 @@
 """Temporary passwords and the NEW_PASSWORD_REQUIRED challenge: expiry, admin answers, required
-attributes (aws-behaviour.md §3, §8).
+attributes (docs/facts.md §3, §8).
 
 Run: ``pytest tests/reference/test_new_password_required.py -q``.
 """

@@ -1,6 +1,6 @@
 """The official client, amazon-cognito-identity-js, signs in against the reference over HTTP.
 
-ACIJ runs its own SRP, ConfirmDevice, device SRP, refresh and sign-out code (aws-behaviour.md §1,
+ACIJ runs its own SRP, ConfirmDevice, device SRP, refresh and sign-out code (docs/facts.md §1,
 §2, §4, §6) against a reference served on 127.0.0.1 in a thread of this process, so the test can
 also see which challenges the exchange went through. Needs node and ``tools/npm/node_modules``;
 skips without them unless CONFORMANCE_REQUIRE_NODE=1.

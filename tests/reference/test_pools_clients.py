@@ -1,4 +1,4 @@
-"""User pools and app clients: defaults, update resets, ids (aws-behaviour.md §9, §12.5, §12.7).
+"""User pools and app clients: defaults, update resets, ids (docs/facts.md §9, §12.5, §12.7).
 
 Run: ``pytest tests/reference/test_pools_clients.py -q``.
 """

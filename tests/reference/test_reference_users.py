@@ -1,4 +1,4 @@
-"""Users: sign-up, admin creation, statuses, password policy, ListUsers (aws-behaviour.md §7-§9).
+"""Users: sign-up, admin creation, statuses, password policy, ListUsers (docs/facts.md §7-§9).
 
 Run: ``pytest tests/reference/test_reference_users.py -q``.
 """

@@ -1,4 +1,4 @@
-"""Server-side SRP for users and devices, and device tracking (aws-behaviour.md §1, §2, §12.1, §12.2).
+"""Server-side SRP for users and devices, and device tracking (docs/facts.md §1, §2, §12.1, §12.2).
 
 Run: ``pytest tests/reference/test_srp_devices.py -q``.
 """

@@ -1,4 +1,4 @@
-"""The wire protocol of the reference (aws-behaviour.md §7, §10), checked on raw bytes.
+"""The wire protocol of the reference (docs/facts.md §7, §10), checked on raw bytes.
 
 Run: ``pytest tests/reference/test_wire.py -q``.
 """

@@ -101,7 +101,7 @@ def test_page_shows_divergence_details(page, ids):
     details = page[page.index(f'id="div-moto-{ids.user_status}"') :]
     details = details[: details.index("</details>")]
     assert "FORCE_CHANGE_PASSWORD" in details and "CONFIRMED" in details  # expected, actual
-    assert "aws-behaviour.md §6 [DOC]" in details  # source of the fact
+    assert "docs/facts.md §6 [DOC]" in details  # source of the fact
     assert "moto confirms users created by an admin" in details  # why it is expected
     assert "client.admin_create_user(" in details  # reproducer
     assert "X-Amz-Target" in details  # evidence

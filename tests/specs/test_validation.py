@@ -77,7 +77,7 @@ def test_typical_responses_are_valid() -> None:
             "additional-property",
             "$.UserPool.SchemaAttributes[0].Surprise",
         ),
-        # aws-behaviour.md §10: timestamps are epoch numbers on the wire, not ISO strings.
+        # docs/facts.md §10: timestamps are epoch numbers on the wire, not ISO strings.
         (["UserPool", "CreationDate"], "2019-01-21T19:38:15Z", "type", "$.UserPool.CreationDate"),
         (["UserPool", "Policies"], ["PasswordPolicy"], "type", "$.UserPool.Policies"),
     ],
@@ -120,7 +120,7 @@ def test_all_problems_are_collected_not_just_the_first() -> None:
 
 
 def test_empty_output_operation_accepts_only_an_empty_object() -> None:
-    # aws-behaviour.md §10: operations with no output answer "{}".
+    # docs/facts.md §10: operations with no output answer "{}".
     assert specs.validate_response("AdminAddUserToGroup", {}) == []
     problems = specs.validate_response("AdminAddUserToGroup", {"ResponseMetadata": {}})
     assert [(p.kind, p.path) for p in problems] == [("additional-property", "$.ResponseMetadata")]
@@ -149,7 +149,7 @@ def test_unknown_operation_is_a_harness_error() -> None:
         specs.validate_response("AdminMakeCoffee", {})
 
 
-# aws-behaviour.md §7: error bodies are {"__type", "message"}; InvalidParameterException has reasonCode.
+# docs/facts.md §7: error bodies are {"__type", "message"}; InvalidParameterException has reasonCode.
 def test_declared_error_with_its_documented_body_passes() -> None:
     body = {"__type": "UserNotFoundException", "message": "User does not exist."}
     assert specs.validate_error("AdminGetUser", "UserNotFoundException", body) == []
@@ -164,7 +164,7 @@ def test_undeclared_error_code_is_a_divergence_at_type() -> None:
 
 
 def test_error_outside_the_model_is_undeclared_and_not_shape_checked() -> None:
-    # cognito-local answers "CognitoLocal#Unsupported" (targets.md); the caller strips the namespace.
+    # cognito-local answers "CognitoLocal#Unsupported" (docs/emulators.md); the caller strips the namespace.
     problems = specs.validate_error("ListDevices", "Unsupported", {"__type": "CognitoLocal#Unsupported"})
     assert [p.kind for p in problems] == ["undeclared-error"]
     assert "not in the model at all" in problems[0].message
@@ -218,7 +218,7 @@ def test_sensitive_member_names_come_from_the_model() -> None:
 
 
 def test_standard_attribute_names_longer_than_the_model_allows_are_not_divergences() -> None:
-    # aws-behaviour.md §9: every pool lists phone_number_verified (21 chars) though the model says max 20.
+    # docs/facts.md §9: every pool lists phone_number_verified (21 chars) though the model says max 20.
     body = copy.deepcopy(DESCRIBE_USER_POOL)
     body["UserPool"]["SchemaAttributes"].append(
         {"Name": "phone_number_verified", "AttributeDataType": "Boolean"}

@@ -1,4 +1,4 @@
-"""Sign-in: InitiateAuth, AdminInitiateAuth and the challenge answers (aws-behaviour.md §1-§4, §6, §7, §12).
+"""Sign-in: InitiateAuth, AdminInitiateAuth and the challenge answers (docs/facts.md §1-§4, §6, §7, §12).
 
 One module per concern: :mod:`~conformance.oracle.auth.initiate` (the first step),
 :mod:`~conformance.oracle.auth.respond` (the challenge answers),

@@ -1,4 +1,4 @@
-"""InitiateAuth and AdminInitiateAuth: the first step of a sign-in (aws-behaviour.md §1, §4, §6, §7, §12)."""
+"""InitiateAuth and AdminInitiateAuth: the first step of a sign-in (docs/facts.md §1, §4, §6, §7, §12)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The Cognito user-pools behaviour of the reference, one method per operation, one module per API area.
 
-Every rule cites the aws-behaviour.md section it executes. Where the facts file says UNVERIFIED,
+Every rule cites the docs/facts.md section it executes. Where the facts file says UNVERIFIED,
 the comment says so and names the choice made.
 
 The package follows the areas of :mod:`conformance.areas`: ``pools``, ``clients``, ``users``,

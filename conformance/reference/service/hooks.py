@@ -46,7 +46,7 @@ HOOK_BEHAVIOURS: dict[str, str] = {
 
 HOOKS = tuple(HOOK_BEHAVIOURS)
 
-#: aws-behaviour.md §4 flow -> (the ALLOW_ value that enables it, AWS's message when it is off).
+#: docs/facts.md §4 flow -> (the ALLOW_ value that enables it, AWS's message when it is off).
 FLOW_RULES: dict[str, tuple[str, str]] = {
     "USER_SRP_AUTH": ("ALLOW_USER_SRP_AUTH", "USER_SRP_AUTH is not enabled for the client."),
     "USER_PASSWORD_AUTH": ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH flow not enabled for this client"),

@@ -2,7 +2,7 @@
 /*
  * Drives the official client, amazon-cognito-identity-js (ACIJ), against a running reference
  * server, so tests/reference/test_official_client.py can show the reference speaks Cognito's
- * SRP, device and refresh protocols as AWS's own library expects (aws-behaviour.md §1, §2, §4).
+ * SRP, device and refresh protocols as AWS's own library expects (docs/facts.md §1, §2, §4).
  *
  * argv: endpoint URL, user pool id, client id, username, password.
  * stdout: one JSON object of observations; exit 1 with {"error": ...} when a step fails.
