@@ -82,6 +82,13 @@ def area_of(operation: str) -> str | None:
     return OPERATION_AREA.get(operation)
 
 
+def area_of_module(module: str) -> str | None:
+    """The area a suite module tests, from its name: ``conformance.suite.test_auth_admin`` -> ``auth``;
+    None for a module of several areas (the stateful machines)."""
+    head = module.rsplit(".", 1)[-1].removeprefix("test_").split("_", 1)[0]
+    return head if head in AREAS else None
+
+
 def title_of(area: str) -> str:
     """The human title of an area (``"devices"`` -> ``"Devices"``)."""
     return AREAS[area][0]

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import settings
 
 from conformance import __version__, fixtures, profiles, redact, specs
+from conformance.areas import area_of_module, title_of
 from conformance.endpoints import EndpointError, help_text, parse
 from conformance.expectations import ExpectationsError
 from conformance.fixtures import RECORDER_KEY, SESSION_KEY
@@ -233,13 +234,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report.sections.extend(result.sections)
     if result.kind is OutcomeKind.UNSUPPORTED:
         report.user_properties.append(("conformance_outcome", str(result.kind)))
-    module = item.module.__name__ if item.module else "test_cognito"
+    area = area_of_module(item.module.__name__) if item.module else None
     allure_report.show_test(
         result.operations,
         result.exchanges,
         kind=info.kind,
         confidence=info.confidence,
-        area=module.rsplit(".", 1)[-1].removeprefix("test_"),
+        area=title_of(area) if area else None,
         endpoint=run.endpoint.label,
     )
 

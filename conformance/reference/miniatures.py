@@ -76,7 +76,7 @@ def _put_json(response: dict[str, Any], body: Any) -> None:
     "wrong-content-type",
     "answers with Content-Type application/json",
     "wire.content-type",
-    "test_user_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format",
+    "test_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format",
 )
 def _wrong_content_type(operation: str, response: dict[str, Any]) -> None:
     _set_header(response, "Content-Type", "application/json")
@@ -86,7 +86,7 @@ def _wrong_content_type(operation: str, response: dict[str, Any]) -> None:
     "no-request-id",
     "sends no x-amzn-RequestId header",
     "wire.request-id",
-    "test_user_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format",
+    "test_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format",
 )
 def _no_request_id(operation: str, response: dict[str, Any]) -> None:
     _set_header(response, "x-amzn-RequestId", None)
@@ -96,7 +96,7 @@ def _no_request_id(operation: str, response: dict[str, Any]) -> None:
     "not-authorized-as-403",
     "answers client errors with HTTP 403",
     "wire.error-status",
-    "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
+    "test_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
 )
 def _error_403(operation: str, response: dict[str, Any]) -> None:
     if response["status_code"] == 400:
@@ -107,7 +107,7 @@ def _error_403(operation: str, response: dict[str, Any]) -> None:
     "error-without-type",
     "error bodies carry no __type",
     "wire.error-body",
-    "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
+    "test_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
 )
 def _error_without_type(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
@@ -120,7 +120,7 @@ def _error_without_type(operation: str, response: dict[str, Any]) -> None:
     "error-header-missing",
     "errors lack the x-amzn-ErrorType header",
     "wire.error-header",
-    "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
+    "test_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
 )
 def _error_header_missing(operation: str, response: dict[str, Any]) -> None:
     if response["status_code"] >= 400:
@@ -131,7 +131,7 @@ def _error_header_missing(operation: str, response: dict[str, Any]) -> None:
     "timestamps-as-strings",
     "renders timestamps as ISO 8601 strings",
     "wire.timestamp",
-    "test_user_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format",
+    "test_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format",
 )
 def _timestamps_as_strings(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
@@ -144,7 +144,7 @@ def _timestamps_as_strings(operation: str, response: dict[str, Any]) -> None:
     "pool-id-wrong-format",
     "gives user pools ids without the region prefix",
     "format",
-    "test_user_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format",
+    "test_pools.py::test_create_user_pool_returns_id_and_arn_in_aws_format",
 )
 def _pool_id_wrong_format(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
@@ -157,7 +157,7 @@ def _pool_id_wrong_format(operation: str, response: dict[str, Any]) -> None:
     "secret-without-generate",
     "returns a ClientSecret for clients created without GenerateSecret",
     "member.absent",
-    "test_app_clients.py::test_client_without_generate_secret_has_no_secret",
+    "test_clients.py::test_client_without_generate_secret_has_no_secret",
 )
 def _secret_without_generate(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
@@ -172,7 +172,7 @@ def _secret_without_generate(operation: str, response: dict[str, Any]) -> None:
     "wrong-error-code",
     "answers unknown pools with InvalidParameterException",
     "error.code",
-    "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
+    "test_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
 )
 def _wrong_error_code(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
@@ -186,7 +186,7 @@ def _wrong_error_code(operation: str, response: dict[str, Any]) -> None:
     "wrong-error-message",
     "words the unknown-pool message differently",
     "error.message",
-    "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
+    "test_pools.py::test_describe_unknown_user_pool_is_resource_not_found",
 )
 def _wrong_error_message(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
@@ -199,7 +199,7 @@ def _wrong_error_message(operation: str, response: dict[str, Any]) -> None:
     "extra-member",
     "adds an undocumented member to DescribeUserPool",
     "schema.additional-property",
-    "test_user_pools.py::test_describe_user_pool_returns_documented_defaults",
+    "test_pools.py::test_describe_user_pool_returns_documented_defaults",
 )
 def _extra_member(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
@@ -212,7 +212,7 @@ def _extra_member(operation: str, response: dict[str, Any]) -> None:
     "pagination-truncated",
     "ends ListUserPools after the first page (no NextToken)",
     "pagination.complete",
-    "test_user_pools.py::test_list_user_pools_pages_to_exhaustion",
+    "test_pools.py::test_list_user_pools_pages_to_exhaustion",
 )
 def _pagination_truncated(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)
@@ -225,7 +225,7 @@ def _pagination_truncated(operation: str, response: dict[str, Any]) -> None:
     "describe-client-unimplemented",
     "answers DescribeUserPoolClient with an HTML 500 page",
     "unsupported",
-    "test_app_clients.py::test_describe_user_pool_client_returns_what_was_created",
+    "test_clients.py::test_describe_user_pool_client_returns_what_was_created",
 )
 def _describe_client_unimplemented(operation: str, response: dict[str, Any]) -> None:
     if operation == "DescribeUserPoolClient":
@@ -283,14 +283,14 @@ behaviour(
     "accepts-wrong-password",
     "signs users in whatever password they give",
     "error.code",
-    "test_admin_initiate_auth.py::test_admin_sign_in_with_wrong_password_is_incorrect",
+    "test_auth_admin.py::test_admin_sign_in_with_wrong_password_is_incorrect",
     password_matches=_accept_any_password,
 )
 behaviour(
     "srp-signature-not-verified",
     "accepts any PASSWORD_CLAIM_SIGNATURE",
     "error.code",
-    "test_challenges.py::test_password_verifier_with_forged_signature_is_incorrect",
+    "test_auth_challenges.py::test_password_verifier_with_forged_signature_is_incorrect",
     verify_password_claim=_do_nothing,
 )
 behaviour(
@@ -304,14 +304,14 @@ behaviour(
     "disabled-user-signs-in",
     "lets disabled users sign in",
     "error.code",
-    "test_initiate_auth.py::test_disabled_user_is_refused",
+    "test_auth_initiate.py::test_disabled_user_is_refused",
     ensure_enabled=_do_nothing,
 )
 behaviour(
     "sign-out-revokes-nothing",
     "answers GlobalSignOut without revoking any token",
     "error.code",
-    "test_sign_out.py::test_global_sign_out_revokes_every_earlier_token_of_the_user",
+    "test_tokens_sign_out.py::test_global_sign_out_revokes_every_earlier_token_of_the_user",
     global_sign_out_user=_do_nothing,
 )
 behaviour(
@@ -325,14 +325,14 @@ behaviour(
     "session-reusable",
     "lets a challenge session be answered twice",
     "error.code",
-    "test_challenges.py::test_session_used_twice_is_refused",
+    "test_auth_challenges.py::test_session_used_twice_is_refused",
     consume_session=_do_nothing,
 )
 behaviour(
     "refresh-rotates-refresh-token",
     "returns a new refresh token on REFRESH_TOKEN_AUTH",
     "no-rotation",
-    "test_initiate_auth.py::test_refresh_returns_new_tokens_without_refresh_token",
+    "test_auth_initiate.py::test_refresh_returns_new_tokens_without_refresh_token",
     refresh_issues_refresh_token=_rotate_refresh_token,
 )
 behaviour(
@@ -367,14 +367,14 @@ behaviour(
     "secret-hash-not-checked",
     "signs in secret clients without checking SECRET_HASH",
     "error.code",
-    "test_initiate_auth.py::test_secret_client_with_wrong_secret_hash_is_refused",
+    "test_auth_initiate.py::test_secret_client_with_wrong_secret_hash_is_refused",
     check_secret_hash=_do_nothing,
 )
 behaviour(
     "auth-flows-not-enforced",
     "allows every auth flow whatever ExplicitAuthFlows says",
     "error.code",
-    "test_admin_initiate_auth.py::test_admin_flow_not_enabled_on_default_client",
+    "test_auth_admin.py::test_admin_flow_not_enabled_on_default_client",
     flow_error=_no_flow_rules,
 )
 behaviour(
@@ -397,7 +397,7 @@ behaviour(
     "null-members-in-create-user-pool",
     "answers CreateUserPool and DescribeUserPool with null and empty-string members",
     "schema.type",
-    "test_user_pools.py::test_describe_user_pool_returns_documented_defaults",
+    "test_pools.py::test_describe_user_pool_returns_documented_defaults",
 )
 def _null_members_in_create_user_pool(operation: str, response: dict[str, Any]) -> None:
     body = _json(response)

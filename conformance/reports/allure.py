@@ -18,6 +18,7 @@ from typing import Any
 import allure
 import allure_commons
 
+from conformance.areas import area_of, title_of
 from conformance.redact import redact
 
 #: Allure severities from the confidence of the fact a test checks: a divergence from a verified
@@ -51,11 +52,16 @@ def listener_active() -> bool:
 
 
 def api_area(operation: str) -> str:
-    """The API area (Allure epic) of a Cognito operation, from its name.
+    """The API area (Allure epic) of a Cognito operation.
 
-    The groups follow the sections of the Cognito API reference's action list; names are matched
-    most specific first, since e.g. ``AdminListDevices`` is about devices, not users.
+    An operation of the covered surface is in its area of :mod:`conformance.areas`, the one list the
+    reference, the oracle, the machines and the suite share. Any other operation is grouped by name
+    after the sections of the Cognito API reference's action list, most specific first (e.g.
+    ``AdminListDevices`` is about devices, not users).
     """
+    area = area_of(operation)
+    if area is not None:
+        return title_of(area)
     rules = (
         (("Device",), "Devices"),
         (("Group",), "Groups"),

@@ -21,7 +21,7 @@ from conformance.endpoints import EndpointError, parse
 from conformance.endpoints import aws as aws_endpoint
 from conformance.endpoints.base import Endpoint
 
-TARGET = "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found"
+TARGET = "test_pools.py::test_describe_unknown_user_pool_is_resource_not_found"
 
 
 def _closed_port() -> int:

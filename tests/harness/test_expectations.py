@@ -10,7 +10,7 @@ import pytest
 from conformance.divergence import CheckKind, Confidence, Divergence
 from conformance.expectations import Expectations, ExpectationsError, judge, normalize_test_id
 
-TARGET = "test_user_pools.py::test_describe_unknown_user_pool_is_resource_not_found"
+TARGET = "test_pools.py::test_describe_unknown_user_pool_is_resource_not_found"
 
 
 def _divergence(check: str, confidence: Confidence = Confidence.DOCUMENTED) -> Divergence:

@@ -163,7 +163,7 @@ def test_a_suite_run_against_an_emulator_answering_a_list_ends_in_divergences(ru
     # classified divergence and none is a harness error.
     answering(b"[]")
     result, reports = run_suite(
-        f"--endpoint={answering.url}", "-k", "not machine", target="test_user_pools.py", inprocess=True
+        f"--endpoint={answering.url}", "-k", "not machine", target="test_pools.py", inprocess=True
     )
     counts = result.parseoutcomes()
     assert counts.get("failed") and not counts.get("passed") and not counts.get("errors"), counts

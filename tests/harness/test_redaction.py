@@ -49,7 +49,7 @@ def test_short_values_are_not_registered():
 def test_no_secret_of_a_run_lands_under_reports(run_suite):
     """Run the client checks (generated secrets, a custom secret) in-process and grep every artifact."""
     result, reports = run_suite(
-        "--endpoint=miniature:secret-without-generate", target="test_app_clients.py", inprocess=True
+        "--endpoint=miniature:secret-without-generate", target="test_clients.py", inprocess=True
     )
     secrets = sorted(redact._secrets)
     assert any(len(s) >= 24 for s in secrets), "the run should have produced client secrets"

@@ -68,7 +68,9 @@ def test_a_set_up_answer_without_a_pool_id_blocks_the_tests_that_need_it(run_sui
         name,
         Miniature(name, "answers CreateUserPool with a null Id", "schema.type", "", mutate=_no_pool_id),
     )
-    result, reports = run_suite(f"--endpoint=miniature:{name}", target="test_sign_out.py", inprocess=True)
+    result, reports = run_suite(
+        f"--endpoint=miniature:{name}", target="test_tokens_sign_out.py", inprocess=True
+    )
     outcomes = result.parseoutcomes()
     assert outcomes.get("skipped", 0) >= 8 and "failed" not in outcomes, outcomes
     result.stdout.fnmatch_lines(["*blocked by a divergence in CreateUserPool*"])

@@ -75,7 +75,7 @@ def test_labels_steps_and_environment_with_alluredir(labelled_run, pytester):
     folder = pytester.path / "allure-results"
     result, attachments = _results(folder)
     labels = {label["name"]: label["value"] for label in result["labels"]}
-    assert labels["epic"] == "Authentication"
+    assert labels["epic"] == "Sign-in and challenges"
     assert labels["feature"] == "AdminInitiateAuth"
     assert labels["story"] == "tokens"
     assert labels["severity"] == "critical"
@@ -107,7 +107,10 @@ def test_everything_is_a_no_op_without_alluredir(labelled_run, pytester):
         ("AdminAddUserToGroup", "Groups"),
         ("SetUserPoolMfaConfig", "MFA"),
         ("CreateUserPoolClient", "App clients"),
-        ("RespondToAuthChallenge", "Authentication"),
+        ("RespondToAuthChallenge", "Sign-in and challenges"),
+        ("GlobalSignOut", "Tokens and sign-out"),
+        ("ChangePassword", "Users"),
+        ("AssociateSoftwareToken", "MFA"),
         ("DescribeUserPool", "User pools"),
         ("AdminCreateUser", "Users"),
         ("Frobnicate", "Other"),

@@ -1,9 +1,9 @@
 """AdminInitiateAuth: the admin password flows, SRP and refresh through the admin API, and its errors.
 
 Facts: docs/facts.md §4 (flows), §5 (the result), §7 (errors), §12.2-§12.3, Appendix A.2.
-The admin challenge answers are in test_challenges.py.
+The admin challenge answers are in test_auth_challenges.py.
 
-Run a subset: ``pytest conformance/suite/test_admin_initiate_auth.py -k refresh --endpoint=moto``.
+Run a subset: ``pytest conformance/suite/test_auth_admin.py -k refresh --endpoint=moto``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """InitiateAuth: every flow, flows a client does not allow, secret clients, users who cannot sign in.
 
 Facts: docs/facts.md §1 (SRP, SECRET_HASH), §4 (flows), §5 (the result), §7 (errors), §12.2-§12.3.
-The PASSWORD_VERIFIER and NEW_PASSWORD_REQUIRED answers are in test_challenges.py.
+The PASSWORD_VERIFIER and NEW_PASSWORD_REQUIRED answers are in test_auth_challenges.py.
 
-Run a subset: ``pytest conformance/suite/test_initiate_auth.py -k secret --endpoint=moto``.
+Run a subset: ``pytest conformance/suite/test_auth_initiate.py -k secret --endpoint=moto``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """App clients: create, describe, update (docs/facts.md §9, §12.3, §12.5).
 
-Run a subset: ``pytest conformance/suite/test_app_clients.py -k secret --endpoint=moto``.
+Run a subset: ``pytest conformance/suite/test_clients.py -k secret --endpoint=moto``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Facts: docs/facts.md §1 (the SRP proof, TIMESTAMP), §3 (challenges, sessions), §8 (FORCE_CHANGE_PASSWORD),
 §12.2 (TIMESTAMP forms), §12.4 (session texts). The device challenges are in the device tests.
 
-Run a subset: ``pytest conformance/suite/test_challenges.py -k session --endpoint=reference``.
+Run a subset: ``pytest conformance/suite/test_auth_challenges.py -k session --endpoint=reference``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Facts: docs/facts.md §6 (sign-out, revocation), §7 (messages), §12.4 (settled texts).
 
-Run a subset: ``pytest conformance/suite/test_sign_out.py -k admin --endpoint=moto``.
+Run a subset: ``pytest conformance/suite/test_tokens_sign_out.py -k admin --endpoint=moto``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """User pools: create, describe, update, list (docs/facts.md §8, §9, §12.7).
 
-Run a subset: ``pytest conformance/suite/test_user_pools.py -k defaults --endpoint=moto``.
+Run a subset: ``pytest conformance/suite/test_pools.py -k defaults --endpoint=moto``.
 """
 
 from __future__ import annotations
