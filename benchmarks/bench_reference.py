@@ -4,7 +4,7 @@ Both run through boto3 in the same process: the reference behind a ``before-send
 calls ``app.dispatch`` (no sockets), moto inside ``moto.mock_aws()``. The calls are
 ``admin_get_user`` and ``initiate_auth`` with ``USER_PASSWORD_AUTH``.
 
-Usage: ``/tmp/venv/bin/python benchmarks/bench_reference.py [--calls 300] [--json]``.
+Usage: ``python benchmarks/bench_reference.py [--calls 300] [--json]``.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@
 
 Usage::
 
-    /tmp/venv/bin/python benchmarks/bench_srp.py [--runs 200] [--check] [--json]
+    python benchmarks/bench_srp.py [--runs 200] [--check] [--json]
 
 ``--check`` exits 1 when the client or server median exceeds the 5 ms budget of the issue.
 """

@@ -106,27 +106,6 @@ class Divergence:
         """A short stable id for reports and history (same key, same id)."""
         return hashlib.sha256(self.key().encode()).hexdigest()[:12]
 
-    def to_json(self, *, endpoint: str, test_id: str, expected_reason: str | None = None) -> dict[str, Any]:
-        """The JSON Lines record for ``reports/divergences.jsonl``; secrets redacted."""
-        record = {
-            "id": self.fingerprint(),
-            "endpoint": endpoint,
-            "test_id": test_id,
-            "operation": self.operation,
-            "check": self.check,
-            "kind": str(self.kind),
-            "path": self.path,
-            "expected": self.expected,
-            "actual": self.actual,
-            "confidence": str(self.confidence),
-            "source": self.source,
-            "note": self.note,
-            "known": expected_reason is not None,
-            "known_reason": expected_reason,
-            "evidence": self.evidence.to_json() if self.evidence is not None else None,
-        }
-        return redact(record)
-
     def render(self, *, endpoint: str = "", reproducer: str = "", expected_reason: str | None = None) -> str:
         """The fixed, labelled text block shown in a pytest failure (secrets redacted)."""
         expected = redact(self.expected)

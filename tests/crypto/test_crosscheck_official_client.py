@@ -12,7 +12,7 @@ The official client (pinned in ``tools/npm/package.json``) runs once per session
 Without node or ``tools/npm/node_modules`` these tests skip, unless CONFORMANCE_REQUIRE_NODE=1
 (CI), where they fail. Run only this module::
 
-    /tmp/venv/bin/pytest tests/crypto/test_crosscheck_official_client.py -q
+    pytest tests/crypto/test_crosscheck_official_client.py -q
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Every third case of the batch is used: pycognito computes with ``pow()`` (about 
 
 pycognito is a dev dependency (pycognito==2024.5.1); without it this module skips. Run only it::
 
-    /tmp/venv/bin/pytest tests/crypto/test_crosscheck_pycognito.py -q
+    pytest tests/crypto/test_crosscheck_pycognito.py -q
 """
 
 from __future__ import annotations

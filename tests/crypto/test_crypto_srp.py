@@ -3,7 +3,7 @@
 The byte-for-byte comparison with the official client lives in
 ``test_crosscheck_official_client.py``. Run only these::
 
-    /tmp/venv/bin/pytest tests/crypto/test_crypto_srp.py -q
+    pytest tests/crypto/test_crypto_srp.py -q
 """
 
 from __future__ import annotations
