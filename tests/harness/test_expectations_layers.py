@@ -117,3 +117,24 @@ def test_one_file_per_implementation_and_wide_checks_only_in_the_wide_layer():
             check = entry["key"].split(" ")[1]
             assert not is_implementation_wide(check), (name, entry["test"], entry["key"])
         Expectations.load(EXPECTATIONS_DIR / f"{name}.toml")  # every entry has a reason
+
+
+def test_the_run_session_fails_a_vanished_wide_entry_only_on_a_whole_suite_run(tmp_path):
+    """The session's end-of-run judgement: a whole-suite run reports a wide entry it never met."""
+    from conformance.endpoints import parse
+    from conformance.session import RunSession
+
+    file = tmp_path / "moto.toml"
+    file.write_text(
+        '[[everywhere]]\ncheck = "wire.content-type"\npath = "headers.Content-Type"\n'
+        'operations = ["DescribeUserPool"]\nreason = "json on errors"\n'
+    )
+    run = RunSession.create(parse("moto"), "option", tmp_path / "reports")
+    run.load_expectations(str(file), updating=False)
+    run._judge("test_pools.py::t", [], ["DescribeUserPool"])
+    assert run.vanished_wide() == []  # a subset (or an unknown one): not judged
+    run.whole_suite = True
+    (block,) = run.vanished_wide()
+    assert block.startswith("Expected divergence no longer happens")
+    assert "everywhere: wire.content-type headers.Content-Type on DescribeUserPool" in block
+    assert run.finish_run().failed
