@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from conformance import specs
+
 # DivergenceFound and get_path live in the value layer (conformance.divergence); existing code
 # imports them from here too, which keeps working.
 from conformance.divergence import CheckKind, Divergence, DivergenceFound, get_path
@@ -490,10 +492,6 @@ def schema_divergences(exchange: Exchange, *, invalid_request: bool, harness: li
     Which schema applies is decided once, by :func:`conformance.specs.validate_exchange`; a request
     problem is ours (a harness error), a response problem is a divergence.
     """
-    try:
-        from conformance import specs
-    except ImportError:  # the specs package is optional until it is generated
-        return []
     problems = specs.validate_exchange(exchange, request=not invalid_request)
     for problem in problems.request:
         harness.append(f"{exchange.operation} request invalid at {problem.path}: {problem.message}")

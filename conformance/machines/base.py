@@ -32,10 +32,10 @@ from hypothesis.control import current_build_context
 from hypothesis.stateful import RuleBasedStateMachine
 
 from conformance.calls import HarnessError, Unsupported
-from conformance.checks import DivergenceFound, get_path
+from conformance.checks import DivergenceFound
 from conformance.divergence import CheckKind, Divergence
 from conformance.oracle import Answer, Call, Proof, State, Verdict, describe_call, observe, predict
-from conformance.oracle.model import frozen, judge_member
+from conformance.oracle.model import frozen
 from conformance.profiles import Budget
 
 if TYPE_CHECKING:
@@ -246,20 +246,7 @@ class CognitoMachine(RuleBasedStateMachine):
         if not self.check.succeeded(response, prediction.fact, note=note):
             return
         for expect in prediction.expects:
-            found, actual = get_path(response.body, expect.path)
-            agrees, expected, shown = judge_member(expect, found, actual)
-            self.check.that(
-                agrees,
-                operation=response.operation,
-                check=expect.check,
-                path=expect.path,
-                expected=expected,
-                actual=shown,
-                fact=expect.fact,
-                kind=expect.kind or self.kind,
-                evidence=response.exchange,
-                note=note,
-            )
+            self.check.expect(response, expect, kind=self.kind, note=note)
 
     def agree(
         self, agrees: bool, *, operation: str, check: str, path: str, expected: Any, actual: Any, fact: Any

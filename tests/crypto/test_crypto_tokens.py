@@ -29,6 +29,7 @@ from conformance.crypto import tokens
 from conformance.divergence import CheckKind, Confidence, Divergence
 from conformance.endpoints import Endpoint
 from conformance.endpoints import parse as parse_endpoint
+from conformance.endpoints.aws import AwsEndpoint
 from conformance.facts import fact
 
 REGION = "eu-west-2"
@@ -569,7 +570,7 @@ def test_well_formed_token_decodes_without_its_signature_checked() -> None:
 @pytest.mark.parametrize(
     ("endpoint", "issuer", "expected"),
     [
-        (Endpoint("aws", "aws", "aws", "aws", region=REGION), ISSUER, f"{ISSUER}/.well-known/jwks.json"),
+        (AwsEndpoint(region=REGION, aws_account="123456789012"), ISSUER, f"{ISSUER}/.well-known/jwks.json"),
         (  # moto server: its iss names AWS, so the key set comes from the endpoint
             parse_endpoint("http://127.0.0.1:5000", region=REGION),
             ISSUER,
