@@ -315,7 +315,7 @@ def test_every_rejection_reason_names_an_aws_error_and_a_source() -> None:
     for reason, info in srp.REJECTION_REASONS.items():
         assert info["error"].endswith("Exception"), reason
         assert info["confidence"] in {"verified", "documented", "unverified"}, reason
-        assert info["source"].startswith("docs/facts.md §"), reason
+        assert info["source"].startswith(("docs/facts.md §", "facts:")), reason
 
 
 def test_device_round_trip_through_confirm_device_encoding() -> None:

@@ -26,7 +26,8 @@ from conformance.checks import (
     wire_divergences,
 )
 from conformance.divergence import CheckKind, DivergenceFound
-from conformance.endpoints import Endpoint, parse
+from conformance.endpoints import parse
+from conformance.endpoints.reference import ReferenceEndpoint
 from conformance.records import read_jsonl
 from conformance.wire import Exchange
 
@@ -141,13 +142,13 @@ def test_a_call_answered_with_an_unreadable_body_ends_in_the_divergence(answerin
 def test_a_key_set_with_a_malformed_n_is_a_divergence_not_a_traceback(run_suite, monkeypatch) -> None:
     # An emulator whose key set has an n that is not base64url: every token test reports
     # jwks.malformed where it used to end in a traceback from the key parser.
-    served = Endpoint.jwks
+    served = ReferenceEndpoint.jwks
 
-    def malformed(self: Endpoint, user_pool_id: str, issuer: str | None = None) -> dict:
+    def malformed(self: ReferenceEndpoint, user_pool_id: str, issuer: str | None = None) -> dict:
         key_set = served(self, user_pool_id, issuer)
         return {"keys": [{**key, "n": "not*base64url"} for key in key_set["keys"]]}
 
-    monkeypatch.setattr(Endpoint, "jwks", malformed)
+    monkeypatch.setattr(ReferenceEndpoint, "jwks", malformed)
     result, reports = run_suite("--endpoint=reference", target="test_tokens.py", inprocess=True)
     outcomes = {r["outcome"] for r in read_jsonl(reports / "results.jsonl")}
     assert "harness-error" not in outcomes and "divergence" in outcomes
