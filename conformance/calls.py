@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from conformance import redact
+from conformance import redact, specs
 from conformance.wire import Exchange
 
 if TYPE_CHECKING:
@@ -222,9 +222,10 @@ class Cognito:
             raise HarnessError(f"{api_name}: transport failed: {type(error).__name__}: {error}") from None
         except Exception as error:
             captured = self._capture.take()
-            if captured is not None and not isinstance(captured.response_json(), dict):
-                # botocore fails on a body that is JSON but not an object ([], "x", 3): an answer
-                # like any other, which the recorder's wire checks classify (wire.body, wire.error-body).
+            if captured is not None and _unparsable(captured):
+                # botocore fails on a body that is JSON but not an object ([], "x", 3), or whose
+                # members have the wrong JSON type ({"UserPool": []}): an answer like any other,
+                # which the recorder's checks classify (wire.body, wire.error-body, schema.type).
                 return captured, None
             # No answer came back: an in-process endpoint's own crash is "unsupported" (the endpoint
             # says why); anything else is our bug.
@@ -238,6 +239,17 @@ class Cognito:
                 raise Unsupported(api_name, reason)
             _register_secrets(exchange.response_json())
         return exchange, data
+
+
+def _unparsable(exchange: Exchange) -> bool:
+    """Whether botocore's failure to parse this answer is the answer's fault (not a JSON object, or a
+    member of the wrong JSON type for the model), rather than ours."""
+    body = exchange.response_json()
+    if not isinstance(body, dict):
+        return True
+    if exchange.is_error:
+        return False
+    return any(problem.kind == "type" for problem in specs.validate_response(exchange.operation, body))
 
 
 def _register_secrets(value: Any, key: str | None = None) -> None:

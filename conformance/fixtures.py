@@ -90,6 +90,7 @@ def make_user_pool(request: pytest.FixtureRequest, cognito: Cognito) -> Iterator
     """Create user pools that are deleted after the test: ``make_user_pool(PoolName=..., **params)``.
 
     The call is a set-up call; the test's own checks on the answer (``check.*``) are still its own.
+    A failed call is returned for the test to judge; a success with no usable pool id blocks the test.
     """
     session = run_session(request.config)
     recorder = recorder_of(request.node)
@@ -102,6 +103,12 @@ def make_user_pool(request: pytest.FixtureRequest, cognito: Cognito) -> Iterator
         pool_id = _pool_id(response)
         if pool_id:
             created.append(pool_id)
+        elif response.ok:
+            # A success without a usable id (absent, null, a number, a UserPool that is not an
+            # object): the test would pass it on and fail on its own request, so it is blocked.
+            raise session.blocked(
+                response, recorder, needs="$.UserPool.Id", note="creating the user pool the test needs"
+            )
         return response
 
     yield make

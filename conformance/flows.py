@@ -85,13 +85,22 @@ class AppClient:
 
 
 def create_app_client(cognito: Cognito, pool_id: str, **params: Any) -> tuple[Response, AppClient | None]:
-    """CreateUserPoolClient; the AppClient when it succeeded."""
+    """CreateUserPoolClient; the AppClient when it succeeded with a usable answer.
+
+    None when the call failed, or when its answer has no string ClientId or a ClientSecret that is
+    not a string (the checks report that member; the client could not be used).
+    """
     params.setdefault("ClientName", f"client-{secrets.token_hex(3)}")
     response = cognito.create_user_pool_client(UserPoolId=pool_id, **params)
-    if not response.ok:
+    if not response.ok or not isinstance(response.body, dict):
         return response, None
-    body = response.body["UserPoolClient"]
-    return response, AppClient(pool_id, body["ClientId"], body.get("ClientSecret"))
+    body = response.body.get("UserPoolClient")
+    if not isinstance(body, dict):
+        return response, None
+    client_id, secret = body.get("ClientId"), body.get("ClientSecret")
+    if not isinstance(client_id, str) or not client_id or not isinstance(secret, str | None):
+        return response, None
+    return response, AppClient(pool_id, client_id, secret)
 
 
 def create_user(
@@ -106,7 +115,9 @@ def create_user(
     """AdminCreateUser (no message), then AdminSetUserPassword(Permanent) unless ``confirmed`` is False.
 
     §8: AdminCreateUser leaves the user in FORCE_CHANGE_PASSWORD with the temporary password;
-    a permanent password makes them CONFIRMED.
+    a permanent password makes them CONFIRMED. The user is None when a step failed, or when the
+    AdminCreateUser answer's User is not an object or its Attributes not a list of Name/Value
+    strings (the checks report that member; the user's ``sub`` could not be read).
     """
     user = TestUser(pool_id, username or new_username(), password or new_password(), dict(attributes or {}))
     created = cognito.admin_create_user(
@@ -118,15 +129,36 @@ def create_user(
     )
     if not created.ok:
         return created, None
-    for attribute in created.body.get("User", {}).get("Attributes", []):
-        if attribute.get("Name") == "sub":
-            user.sub = attribute.get("Value")
+    attributes = _name_value_pairs(created.body.get("User", {}) if isinstance(created.body, dict) else None)
+    if attributes is None:
+        return created, None
+    user.sub = attributes.get("sub")
     if not confirmed:
         return created, user
     set_password = cognito.admin_set_user_password(
         UserPoolId=pool_id, Username=user.username, Password=user.password, Permanent=True
     )
     return set_password, user if set_password.ok else None
+
+
+def _name_value_pairs(user: Any) -> dict[str, str] | None:
+    """A UserType's Attributes as a dict; None when ``user`` is not an object, or its Attributes
+    (absent means none) are not a list of objects with string Name and Value."""
+    if not isinstance(user, dict):
+        return None
+    attributes = user.get("Attributes", [])
+    if not isinstance(attributes, list):
+        return None
+    pairs: dict[str, str] = {}
+    for attribute in attributes:
+        if not isinstance(attribute, dict):
+            return None
+        name, value = attribute.get("Name"), attribute.get("Value")
+        if not isinstance(name, str) or not isinstance(value, str | None):
+            return None
+        if value is not None:
+            pairs[name] = value
+    return pairs
 
 
 def password_sign_in(cognito: Cognito, client: AppClient, user: TestUser, *, admin: bool = False) -> Response:

@@ -301,30 +301,47 @@ class RunSession:
         finally:
             cognito.observer = previous
 
-    def blocked(self, response: Response, recorder: Recorder, *, needs: str, note: str) -> Blocked:
-        """The set-up answer is unusable (failed, or no ``needs`` member): record why once, block the test.
+    def blocked(
+        self, response: Response, recorder: Recorder, *, needs: str, note: str
+    ) -> Blocked | HarnessError:
+        """The set-up answer is unusable (failed, or no usable ``needs`` member): record why once, block the test.
+
+        A member of the wrong JSON type (``{"UserPool": {"Id": 5}}``, ``{"UserPool": []}``) is
+        already a schema divergence of the answer; ``member.present`` is added only where none
+        covers ``needs``. A successful answer in which the checks find nothing wrong, but which
+        the fixture could not use, is the harness's own error, never a silent skip.
 
         Args:
             response: the set-up call's answer.
             recorder: the test's recorder (for the test that met it first).
             needs: the JSON path of the member the test cannot go on without, e.g. ``$.UserPool.Id``.
             note: what the set-up step was for.
+
+        Returns:
+            the exception for the fixture to raise.
         """
         probe = Recorder(self.endpoint.label, setup_test_id(response.operation))
         if probe.succeeded(response, SETUP_FACT, note=note):
-            found, value = get_path(response.body, needs)
-            probe.that(
-                found and isinstance(value, str) and bool(value),
-                operation=response.operation,
-                check="member.present",
-                path=needs,
-                expected="<a non-empty id>",
-                actual=value if found else "<absent>",
-                fact=SETUP_FACT,
-                kind=CheckKind.SHAPE,
-                evidence=response.exchange,
-                note=note,
-            )
+            answer = _answer_divergences(self.endpoint.label, response)
+            if not any(_covers(divergence.path, needs) for divergence in answer):
+                found, value = get_path(response.body, needs)
+                probe.that(
+                    found and isinstance(value, str) and bool(value),
+                    operation=response.operation,
+                    check="member.present",
+                    path=needs,
+                    expected="<a non-empty id>",
+                    actual=value if found else "<absent>",
+                    fact=SETUP_FACT,
+                    kind=CheckKind.SHAPE,
+                    evidence=response.exchange,
+                    note=note,
+                )
+            if not answer and not probe.divergences:
+                return HarnessError(
+                    f"{response.operation}: the harness could not use a set-up answer in which the checks "
+                    f"find nothing wrong ({note}, needing {needs})"
+                )
         self._setup_met(self._setup_entry(response.operation), probe.divergences, recorder.test_id)
         return Blocked(response.operation)
 
@@ -632,3 +649,18 @@ def _line_outcome(mine: list[Divergence], verdict: TestVerdict | None) -> Outcom
 def _first(entry: SetupOperation, verdict: TestVerdict) -> str:
     tests = {entry.first_met[d.key()] for d in verdict.unexpected if d.key() in entry.first_met}
     return ", ".join(sorted(tests)) or "this run"
+
+
+def _answer_divergences(label: str, response: Response) -> list[Divergence]:
+    """The wire and schema divergences of one answer (as its set-up call recorded them)."""
+    probe = Recorder(label, setup_test_id(response.operation))
+    try:
+        probe.observe(response)
+    except DivergenceFound:
+        pass  # an unreadable body: its divergence is recorded all the same
+    return probe.divergences
+
+
+def _covers(path: str, needs: str) -> bool:
+    """Whether a divergence at ``path`` is at ``needs`` or at a member that holds it."""
+    return needs == path or needs.startswith((f"{path}.", f"{path}["))

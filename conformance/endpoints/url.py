@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import urllib.parse
 import urllib.request
@@ -70,7 +71,12 @@ class UrlEndpoint(Endpoint):
 
 
 def identify(url: str) -> tuple[str, str, str]:
-    """Which implementation serves ``url``: (implementation, label, version), from each one's health route."""
+    """Which implementation serves ``url``: (implementation, label, version), from each one's health route.
+
+    Named only on positive evidence, content that only that implementation serves: the reference's
+    name in its health answer, cognito-local's exact ``{"ok":true}``, moto's dashboard. Anything
+    else is "unknown".
+    """
     status, body = http_get(f"{url}/reference-api/health", PROBE_SECONDS)
     if status == 200:
         try:
@@ -83,7 +89,19 @@ def identify(url: str) -> tuple[str, str, str]:
     if status == 200 and body.strip().replace(b" ", b"") == b'{"ok":true}':
         # docs/emulators.md: cognito-local answers GET /health with {"ok":true}.
         return "cognito-local", "cognito-local", "cognito-local (version not served)"
-    status, _ = http_get(f"{url}/moto-api/", PROBE_SECONDS)
-    if status == 200:
+    status, body = http_get(f"{url}/moto-api/", PROBE_SECONDS)
+    if status == 200 and is_moto_dashboard(body):
         return "moto", "moto-server", "moto server (version not served)"
+    # No implementation's own identifying answer: judged with no expectations, so that a server
+    # that merely answers 200 on a health route has none of its divergences counted as known.
     return "unknown", url, "unknown"
+
+
+#: The title of moto's dashboard, served by moto server at GET /moto-api/ (moto's own server tests
+#: assert it: ``<title>Moto</title>``). Only moto serves it; an arbitrary 200 there is no evidence.
+_MOTO_TITLE = re.compile(rb"<title>\s*Moto\s*</title>")
+
+
+def is_moto_dashboard(body: bytes) -> bool:
+    """Whether ``body`` is moto's dashboard page: an HTML document titled "Moto"."""
+    return bool(_MOTO_TITLE.search(body))

@@ -15,9 +15,17 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from conformance.reference import create_app
 from conformance.reference.clock import OffsetClock
 
+#: The listen queue of the server socket (the kernel may cap it at net.core.somaxconn).
+LISTEN_BACKLOG = 128
+
 
 class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    # socketserver listens with a backlog of 5: a suite's or a load test's concurrent clients
+    # overflowed it, and the kernel reset or delayed (one second, a SYN retry) the connections
+    # beyond it. Connections are accepted by one thread and served by one thread each, so the
+    # queue only has to hold the bursts between two accepts (benchmarks/bench_reference_server.py).
+    request_queue_size = LISTEN_BACKLOG
 
 
 class _IPv6ThreadingWSGIServer(_ThreadingWSGIServer):
