@@ -699,9 +699,17 @@ class RunSession:
         share of the seed operations it called (the 2016-07-28 surface, conformance/specs) were
         never answered at all. The seed rule is a share, not "any": moto leaves AdminListDevices
         unimplemented and cognito-local three seed operations, and their runs are still worth judging.
+        The shares are weighed on a whole-suite run only: they were measured on the whole suite, and
+        a subset (the device tests on an emulator without devices, one test of an unimplemented
+        operation) may rightly be mostly unsupported. A subset in which nothing at all was answered
+        is insufficient all the same.
         """
         results = self.record.results if self.record is not None else []
         if not results:
+            return ""
+        if not self.whole_suite:
+            if all(r.get("outcome") == "unsupported" for r in results):
+                return f"all {len(results)} checks unsupported: nothing was answered"
             return ""
         reasons = []
         unsupported = sum(1 for r in results if r.get("outcome") == "unsupported")

@@ -211,12 +211,28 @@ def test_an_endpoint_that_answers_nothing_ends_the_run_insufficient(
     from tests.harness.conftest import SUITE
 
     reports = pytester.path / "reports"
-    result = _run(pytester, reports, f"--endpoint={html_500_server}", str(SUITE / "test_pools.py"))
+    result = _run(pytester, reports, f"--endpoint={html_500_server}", str(SUITE))
     assert result.ret == plugin.EXIT_INSUFFICIENT, result.stdout.str()
     result.stdout.fnmatch_lines(["INSUFFICIENT (exit status 6): * checks unsupported *"])
     info = json.loads((reports / "run.json").read_text())
     assert info["status"] == "insufficient" and "unsupported" in info["status_reason"]
+    assert "seed operations called never answered" in info["status_reason"]
     assert json.loads((reports / "summary.json").read_text())["status"] == "insufficient"
+
+
+def test_a_subset_is_weighed_only_for_answering_nothing(
+    pytester: pytest.Pytester, html_500_server: str
+) -> None:
+    # The shares are measured on the whole suite; a subset may rightly be mostly unsupported (one
+    # test of an unimplemented operation: tests/harness/test_miniatures.py, exit status 0), but a
+    # subset of which nothing at all was answered is not a pass.
+    from tests.harness.conftest import SUITE
+
+    reports = pytester.path / "reports"
+    result = _run(pytester, reports, f"--endpoint={html_500_server}", str(SUITE / "test_pools.py"))
+    assert result.ret == plugin.EXIT_INSUFFICIENT, result.stdout.str()
+    info = json.loads((reports / "run.json").read_text())
+    assert info["status"] == "insufficient" and "nothing was answered" in info["status_reason"]
 
 
 def test_summary_counts_agree_with_the_record(run_suite) -> None:
