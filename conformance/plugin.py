@@ -46,9 +46,10 @@ EXPECTATIONS_OPTION = "--expectations"
 REPORTS_OPTION = "--reports-dir"
 REPORTS_INI = "conformance_reports_dir"
 MAX_UNSUPPORTED_OPTION = "--max-unsupported-share"
-#: The default share of unsupported checks above which a run is insufficient. Measured on the whole
-#: suite: moto and the reference stay far below it, cognito-local (which leaves many operations
-#: unimplemented) below it too; an endpoint that answers nothing (every call unsupported) is far above.
+#: The default share of unsupported checks (and of seed operations never answered) above which a
+#: whole-suite run is insufficient. Measured on the whole suite: moto 5 of 997 checks and 1 of 24 seed
+#: operations, cognito-local 5.3.0 10 of 299 and 3 of 14, the reference none; an endpoint answering
+#: every request with an HTML 500 page 180 of 180 and 9 of 9. Half leaves room on both sides.
 DEFAULT_MAX_UNSUPPORTED_SHARE = 0.5
 #: The exit status of an insufficient run (pytest's own are 0-5): too little was answered to judge it.
 EXIT_INSUFFICIENT = 6
@@ -112,8 +113,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=float,
         default=DEFAULT_MAX_UNSUPPORTED_SHARE,
         help=(
-            "end with exit status 6 when more than this share of checks is unsupported, or a seed "
-            f"operation is never answered (default {DEFAULT_MAX_UNSUPPORTED_SHARE})"
+            "a whole-suite run ends with exit status 6 when more than this share of its checks, or of "
+            "the seed operations it called, is unsupported (default "
+            f"{DEFAULT_MAX_UNSUPPORTED_SHARE}); any run of which nothing is answered does too"
         ),
     )
     parser.addini(ENDPOINT_INI, "default endpoint when neither --endpoint nor $CONFORMANCE_ENDPOINT is set")
@@ -332,9 +334,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = session.config.stash.get(SESSION_KEY, None)
     if run is None:
         return
-    interrupted = session.exitstatus == pytest.ExitCode.INTERRUPTED
-    if interrupted:
-        # Stopped part-way: the run did not reach what it did not report (no vanished wide entries).
+    if session.exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail:
+        # Stopped part-way (a signal, Ctrl-C, -x, --maxfail): the run did not reach what it did not
+        # report, so it is partial (no vanished wide entries, not compared for fixed divergences).
         run.whole_suite = False
     if run.record is not None or run.setup.operations:
         if run.finish_run().failed and session.exitstatus == pytest.ExitCode.OK:

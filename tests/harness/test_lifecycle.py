@@ -110,6 +110,14 @@ def test_summary_says_interrupted_for_a_killed_run(pytester: pytest.Pytester, ca
     assert line["status"] == "interrupted" and line["checks"] > 0
 
 
+def test_a_run_stopped_by_maxfail_is_partial(run_suite) -> None:
+    result, reports = run_suite("--endpoint=miniature:wrong-content-type", "-x")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    info = json.loads((reports / "run.json").read_text())
+    assert info["status"] == "fail" and info["whole_suite"] is False
+    assert load_run(reports).partial and read_history(reports / "history.jsonl")[0]["partial"] is True
+
+
 # --- leftover pools ----------------------------------------------------------------------------
 
 
