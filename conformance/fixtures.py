@@ -55,11 +55,23 @@ def uses_endpoint(item: pytest.Item) -> bool:
 
 
 _counter = iter(range(1, 10**9))
+#: the session of the run in progress, whose tag the names carry (set by :func:`bind_names`).
+_naming: RunSession | None = None
+
+
+def bind_names(session: RunSession) -> None:
+    """Name what the suite creates after this run (``cc-<tag>-pool-...``), so the next run can tell
+    its leftovers from its own (:meth:`conformance.session.RunSession.sweep`)."""
+    global _naming
+    _naming = session
 
 
 def unique_name(prefix: str) -> str:
-    """A name unique within the run and across runs against a shared endpoint."""
-    return f"cc-{prefix}-{int(time.time() * 1000) % 10**8:08d}-{next(_counter)}"
+    """A name unique within the run and across runs against a shared endpoint, carrying the run's tag."""
+    unique = f"{int(time.time() * 1000) % 10**8:08d}-{next(_counter)}"
+    if _naming is None:
+        return f"cc-{prefix}-{unique}"
+    return _naming.name(prefix, unique)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,10 @@ Files under the reports folder, rewritten by each run:
 
 - ``results.jsonl``: one line per (test, operation, kind of check) outcome (fields: :data:`RESULT_FIELDS`);
 - ``divergences.jsonl``: one line per divergence (redacted), with its reproducer (:data:`DIVERGENCE_FIELDS`);
-- ``run.json``: who, what and when of the run, with the outcome counts.
+- ``run.json``: who, what and when of the run, with the outcome counts. Written when the run starts,
+  with ``status`` ``running``, and again when it ends, with its final status (:data:`RUN_STATUSES`). A
+  run killed before its end leaves ``running``, which every reader shows as ``interrupted``
+  (:attr:`Run.status`): a record never passes for a complete run it was not.
 
 Writing (:class:`RunRecord`, :func:`result_record`, :func:`divergence_record`) and reading
 (:func:`load_runs`, :func:`load_run`, :class:`Run`) sit together so that the file names and field
@@ -41,6 +44,15 @@ KINDS: tuple[str, ...] = ("shape", "errors", "semantics", "tokens", "srp-devices
 RESULTS_FILE = "results.jsonl"
 DIVERGENCES_FILE = "divergences.jsonl"
 RUN_FILE = "run.json"
+SUMMARY_FILE = "summary.json"
+
+#: ``run.json``'s ``status``: ``running`` until the run ends; then ``pass`` or ``fail`` (the test
+#: verdict), ``insufficient`` (too little was answered to judge: see the plugin's
+#: ``--max-unsupported-share``) or ``interrupted`` (stopped by a signal or Ctrl-C).
+RUNNING = "running"
+INTERRUPTED = "interrupted"
+INSUFFICIENT = "insufficient"
+RUN_STATUSES: tuple[str, ...] = (RUNNING, "pass", "fail", INSUFFICIENT, INTERRUPTED)
 
 #: The members of a ``results.jsonl`` line.
 RESULT_FIELDS: tuple[str, ...] = (
@@ -94,7 +106,12 @@ def is_setup_test_id(test_id: str) -> bool:
 def new_run_id(endpoint_label: str) -> str:
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in endpoint_label)
-    return f"{stamp}-{safe}-{secrets.token_hex(2)}"
+    return f"{stamp}-{safe}-{secrets.token_hex(3)}"
+
+
+def run_tag(run_id: str) -> str:
+    """The short, random part of a run id (6 hex digits), put in the names of what the run creates."""
+    return run_id.rsplit("-", 1)[-1]
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -172,10 +189,17 @@ class RunRecord:
     #: the result lines of this run, as written (the terminal summary and seed coverage read them).
     results: list[dict[str, Any]] = field(default_factory=list)
 
+    #: what run.json says of the run besides its counts (whole_suite, endpoint source...), from the start.
+    meta: dict[str, Any] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         self._results = (self.directory / RESULTS_FILE).open("w", encoding="utf-8")
         self._divergences = (self.directory / DIVERGENCES_FILE).open("w", encoding="utf-8")
+        # Written now, not only at the end: a run that never reaches its end must not leave the
+        # previous run's run.json behind to speak for it.
+        (self.directory / SUMMARY_FILE).unlink(missing_ok=True)
+        self._write_info({"status": RUNNING, "counts": self.counts()})
 
     def write(self, records: Records) -> None:
         """Write lines assembled by :func:`result_record` and :func:`divergence_record` (redacted already)."""
@@ -193,20 +217,30 @@ class RunRecord:
         counter = Counter(str(r["outcome"]) for r in self.results)
         return {outcome: counter.get(outcome, 0) for outcome in OUTCOMES}
 
-    def close(self, meta: dict[str, Any]) -> dict[str, Any]:
-        self._results.close()
-        self._divergences.close()
+    def _write_info(self, members: dict[str, Any]) -> dict[str, Any]:
         run = {
             "run_id": self.run_id,
             "started": self.started,
-            "finished": time.time(),
             "endpoint": self.endpoint,
             "endpoint_version": self.endpoint_version,
-            "counts": self.counts(),
-            **meta,
+            **self.meta,
+            **members,
         }
-        (self.directory / RUN_FILE).write_text(json.dumps(redact(run), indent=2, sort_keys=True) + "\n")
+        # Replaced whole (written aside, then renamed), so that a reader never sees half a file.
+        path = self.directory / RUN_FILE
+        partial = path.with_name(path.name + ".part")
+        partial.write_text(json.dumps(redact(run), indent=2, sort_keys=True) + "\n")
+        partial.replace(path)
         return run
+
+    def close(self, meta: dict[str, Any], *, status: str, reason: str = "") -> dict[str, Any]:
+        """Finish ``run.json`` with the run's final ``status`` (:data:`RUN_STATUSES`) and why, if not pass."""
+        self._results.close()
+        self._divergences.close()
+        self.meta.update(meta)
+        return self._write_info(
+            {"finished": time.time(), "counts": self.counts(), "status": status, "status_reason": reason}
+        )
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -236,6 +270,36 @@ class Run:
         if self.info.get("endpoint_version"):
             return str(self.info["endpoint_version"])
         return next((str(r["endpoint_version"]) for r in self.results if r.get("endpoint_version")), "")
+
+    @property
+    def status(self) -> str:
+        """``pass``, ``fail``, ``insufficient`` or ``interrupted`` (:data:`RUN_STATUSES`).
+
+        A run whose ``run.json`` still says ``running``, or that left none, did not reach its end: it
+        is ``interrupted``. A ``run.json`` of an older harness (no ``status``, but finished) is read
+        as ``pass`` or ``fail`` from its results.
+        """
+        status = self.info.get("status")
+        if not self.info or status == RUNNING:
+            return INTERRUPTED
+        if status in RUN_STATUSES:
+            return str(status)
+        index = self.divergence_index()
+        failed = bool(self.hard_divergence_ids()) or any(is_hard_result(r, index) for r in self.results)
+        return "fail" if failed or self.counts()["harness-error"] else "pass"
+
+    @property
+    def interrupted(self) -> bool:
+        return self.status == INTERRUPTED
+
+    @property
+    def partial(self) -> bool:
+        """Whether the run is not a whole-suite run to its end: interrupted, or a subset of the suite.
+
+        Divergences "fixed" or "new" are only meaningful between two complete runs: a partial run
+        did not reach what it did not report.
+        """
+        return self.interrupted or self.info.get("whole_suite") is False
 
     @property
     def started(self) -> float:

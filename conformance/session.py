@@ -23,6 +23,7 @@ A test fails for the divergences of its own calls and of its explicit checks (``
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -46,6 +47,7 @@ from conformance.records import (
     divergence_record,
     new_run_id,
     result_record,
+    run_tag,
     setup_test_id,
 )
 from conformance.redact import redact_text
@@ -57,6 +59,11 @@ if TYPE_CHECKING:
 SETUP_FACT = fact("pools.setup")
 #: The option that rewrites an expectations file, named in the "no longer happens" advice.
 UPDATE_OPTION = "--update-expectations"
+#: The prefix of every name the harness gives (``cc-<run tag>-pool-...``): the sweep's mark.
+NAME_PREFIX = "cc"
+#: A harness pool's name: the prefix, then the tag of the run that made it (6 hex digits), or the
+#: ``m``-tag of the Hypothesis machine that made it (conformance/machines/base.py).
+HARNESS_POOL = re.compile(rf"^{NAME_PREFIX}-(m?[0-9a-f]{{6}})-")
 
 
 class Blocked(Exception):
@@ -179,13 +186,78 @@ class RunSession:
     #: whether this run is the whole suite (every suite module collected, nothing deselected): only then
     #: can an implementation-wide expectation be said to have vanished (a subset need not meet it).
     whole_suite: bool = False
+    #: the run's id, known before anything starts (pool names carry its tag, :attr:`tag`).
+    run_id: str = ""
+    #: leftover harness pools of earlier runs deleted at the start (:meth:`sweep`).
+    swept: int = 0
+    #: the final status written to run.json by :meth:`close`, and why ("" until then).
+    status: str = ""
+    status_reason: str = ""
 
     @classmethod
     def create(cls, endpoint: Endpoint, source: str, reports_dir: Path) -> RunSession:
         use_expectations = endpoint.uses_expectations
         return cls(
-            endpoint=endpoint, source=source, reports_dir=reports_dir, use_expectations=use_expectations
+            endpoint=endpoint,
+            source=source,
+            reports_dir=reports_dir,
+            use_expectations=use_expectations,
+            run_id=new_run_id(endpoint.label),
         )
+
+    @property
+    def tag(self) -> str:
+        """The short part of the run id that the names of this run's pools carry."""
+        return run_tag(self.run_id)
+
+    def name(self, kind: str, unique: str) -> str:
+        """A name for something the run creates: ``cc-<tag>-<kind>-<unique>``, known as this run's."""
+        return f"{NAME_PREFIX}-{self.tag}-{kind}-{unique}"
+
+    def begin(self) -> None:
+        """The run has started: write ``run.json`` with status ``running`` (records.py says why)."""
+        self.run_record()
+
+    def sweep(self) -> int:
+        """Delete the user pools earlier runs left behind on a local endpoint; returns how many.
+
+        A run stopped by a signal or killed never reaches its fixtures' clean-up, and a long-lived
+        local server (moto-server, cognito-local, the reference server) then keeps its pools for
+        good. Only pools named by the harness (:data:`HARNESS_POOL`) with another run's tag are
+        deleted; never on AWS (``Endpoint.local``), where the account may be shared with other
+        runs in progress. Calls here are not under test: no observer, nothing recorded.
+        """
+        if not self.endpoint.local:
+            return 0
+        cognito = self.client()
+        observer, cognito.observer = cognito.observer, None
+        swept, token = 0, None
+        try:
+            leftovers = []
+            for _ in range(100):  # 60 pools a page: far more than any leftover count
+                params: dict[str, Any] = {"MaxResults": 60}
+                if token:
+                    params["NextToken"] = token
+                answer = cognito.list_user_pools(**params)
+                if not answer.ok or not isinstance(answer.body, dict):
+                    break  # an endpoint that cannot list pools has nothing the harness can sweep
+                for pool in answer.body.get("UserPools") or []:
+                    match = HARNESS_POOL.match(str(pool.get("Name", ""))) if isinstance(pool, dict) else None
+                    if match and match.group(1) != self.tag and pool.get("Id"):
+                        leftovers.append(str(pool["Id"]))
+                token = answer.body.get("NextToken")
+                if not token:
+                    break
+            for pool_id in leftovers:
+                if cognito.delete_user_pool(UserPoolId=pool_id).ok:
+                    swept += 1
+        except (Unsupported, HarnessError):
+            pass  # not answered: nothing to sweep, and the suite will say what is unsupported
+        finally:
+            cognito.observer = observer
+            cognito.log.clear()
+        self.swept = swept
+        return swept
 
     def start(self) -> None:
         if not self.started:
@@ -201,7 +273,11 @@ class RunSession:
     def run_record(self) -> RunRecord:
         if self.record is None:
             self.record = RunRecord(
-                self.reports_dir, new_run_id(self.endpoint.label), self.endpoint.label, self.endpoint.version
+                self.reports_dir,
+                self.run_id,
+                self.endpoint.label,
+                self.endpoint.version,
+                meta={"endpoint_source": self.source, "whole_suite": self.whole_suite},
             )
         return self.record
 
@@ -631,10 +707,57 @@ class RunSession:
             "hypothesis_seed": hypothesis_seed,
         }
 
-    def close(self, meta: dict[str, Any]) -> dict[str, Any] | None:
-        """Stop the endpoint and close the record; returns the run's ``run.json`` (None if nothing ran)."""
+    def insufficient(self, max_unsupported_share: float, seed_operations: Iterable[str]) -> str:
+        """Why the run cannot be judged (too little was answered), or "" when it can.
+
+        A run in which an endpoint answers nothing passes every check it reaches, vacuously: each
+        unanswered call is "unsupported", which is not a failure. The run is insufficient when more
+        than ``max_unsupported_share`` of its result lines are unsupported, or when more than that
+        share of the seed operations it called (the 2016-07-28 surface, conformance/specs) were
+        never answered at all. The seed rule is a share, not "any": moto leaves AdminListDevices
+        unimplemented and cognito-local three seed operations, and their runs are still worth judging.
+        The shares are weighed on a whole-suite run only: they were measured on the whole suite, and
+        a subset (the device tests on an emulator without devices, one test of an unimplemented
+        operation) may rightly be mostly unsupported. A subset in which nothing at all was answered
+        is insufficient all the same.
+        """
+        results = self.record.results if self.record is not None else []
+        if not results:
+            return ""
+        if not self.whole_suite:
+            if all(r.get("outcome") == "unsupported" for r in results):
+                return f"all {len(results)} checks unsupported: nothing was answered"
+            return ""
+        reasons = []
+        unsupported = sum(1 for r in results if r.get("outcome") == "unsupported")
+        share = unsupported / len(results)
+        if share > max_unsupported_share:
+            reasons.append(
+                f"{unsupported} of {len(results)} checks unsupported ({share:.0%}, more than the "
+                f"--max-unsupported-share of {max_unsupported_share:.0%})"
+            )
+        seeds = set(seed_operations)
+        outcomes: dict[str, set[str]] = {}
+        for r in results:
+            if r.get("operation") in seeds:
+                outcomes.setdefault(str(r["operation"]), set()).add(str(r.get("outcome")))
+        silent = sorted(op for op, seen in outcomes.items() if seen == {"unsupported"})
+        if outcomes and len(silent) / len(outcomes) > max_unsupported_share:
+            reasons.append(
+                f"{len(silent)} of the {len(outcomes)} seed operations called never answered: "
+                + ", ".join(silent)
+            )
+        return "; ".join(reasons)
+
+    def close(self, meta: dict[str, Any], *, status: str, reason: str = "") -> dict[str, Any] | None:
+        """Stop the endpoint and finish the record with the run's status (:data:`conformance.records.RUN_STATUSES`);
+        returns the run's ``run.json`` (None if nothing ran)."""
         self.endpoint.stop()
-        return self.record.close(meta) if self.record is not None else None
+        if self.record is None:
+            return None
+        self.status, self.status_reason = status, reason
+        meta = {**meta, "whole_suite": self.whole_suite, "swept_pools": self.swept}
+        return self.record.close(meta, status=status, reason=reason)
 
 
 def _line_outcome(mine: list[Divergence], verdict: TestVerdict | None) -> Outcome:

@@ -21,6 +21,7 @@ class AwsEndpoint(Endpoint):
 
     retries_throttling = True
     uses_expectations = False
+    local = False
 
     def __init__(self, spec: str = "aws", *, region: str = DEFAULT_REGION, aws_account: str) -> None:
         super().__init__(spec, kind="aws", label="aws", implementation="aws", region=region, version="live")

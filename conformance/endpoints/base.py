@@ -58,6 +58,8 @@ class Endpoint:
     retries_throttling: ClassVar[bool] = False
     #: Whether a known-divergences file applies. Not to AWS: AWS is the reference.
     uses_expectations: ClassVar[bool] = True
+    #: Whether the endpoint is the harness's own to tidy: leftover harness pools are swept at the start.
+    local: ClassVar[bool] = True
 
     def __init__(
         self,

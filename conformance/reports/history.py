@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from conformance.records import OUTCOMES, Run, is_hard_result, load_run
+from conformance.records import OUTCOMES, SUMMARY_FILE, Run, load_run
 
 #: Bumped when a summary's fields change meaning, so old lines can still be told apart.
 HISTORY_SCHEMA = 1
@@ -47,6 +47,10 @@ def summarize_run(run: Run) -> dict[str, Any]:
         "started": run.started,
         "endpoint": run.endpoint,
         "endpoint_version": run.endpoint_version,
+        # A partial run (interrupted, or a subset of the suite) did not reach what it did not report:
+        # it is drawn in the trend but never compared for new and fixed divergences.
+        "status": run.status,
+        "partial": run.partial,
         "harness_version": run.info.get("harness_version", ""),
         "botocore_version": run.info.get("botocore_version", ""),
         "model_sha256": specs.get("model_sha256", ""),
@@ -120,14 +124,21 @@ def merge_history(history: list[dict[str, Any]], runs: list[Run]) -> list[dict[s
 
 
 def changes_since_previous(summaries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per endpoint, the divergences new and fixed in its latest run against its run before.
+    """Per endpoint, the divergences new and fixed in its latest complete run against the complete run before.
+
+    Partial runs (``"partial": true``: interrupted, or a subset of the suite) are left out: a
+    divergence a run did not reach is not fixed, and one a subset happened to meet first is not new.
+    History lines written before runs were marked count as complete.
 
     Returns:
         ``{endpoint: {"run_id", "previous_run_id", "new": [ids], "fixed": [ids], "labels": {id: label}}}``;
-        ``previous_run_id`` is None (and nothing is new or fixed) for an endpoint with one run.
+        ``previous_run_id`` is None (and nothing is new or fixed) for an endpoint with one complete run;
+        an endpoint with no complete run is left out.
     """
     per_endpoint: dict[str, list[dict[str, Any]]] = {}
     for record in summaries:
+        if record.get("partial"):
+            continue
         per_endpoint.setdefault(record.get("endpoint", "?"), []).append(record)
     changes = {}
     for endpoint, records in per_endpoint.items():
@@ -150,15 +161,14 @@ def summary_record(run: Run) -> dict[str, Any]:
     """The machine-readable summary of one run (see :func:`summary_line`)."""
     counts = run.counts()
     divergences = run.divergence_index()
-    index = run.divergence_index()
     hard = run.hard_divergence_ids()
-    hard_lines = [r for r in run.results if is_hard_result(r, index)]
-    failed = bool(hard or hard_lines) or counts["harness-error"] > 0
     return {
         "run_id": run.run_id,
         "endpoint": run.endpoint,
         "endpoint_version": run.endpoint_version,
-        "status": "fail" if failed else "pass",
+        "status": run.status,
+        "status_reason": run.info.get("status_reason") or "",
+        "partial": run.partial,
         "checks": sum(counts.values()),
         **{outcome: counts[outcome] for outcome in OUTCOMES},
         "pass_share": pass_share(counts),
@@ -172,8 +182,9 @@ def summary_record(run: Run) -> dict[str, Any]:
 def summary_line(run_dir: Path) -> str:
     """One line of JSON summing up the run in ``run_dir``, for CI logs and ``summary.json``.
 
-    ``status`` is ``fail`` when the run has a harness error or an unexpected divergence on a
-    verified or documented fact, else ``pass``.
+    ``status`` is the run's (:attr:`conformance.records.Run.status`): ``interrupted`` when it did not
+    reach its end, ``insufficient`` when too little was answered to judge, ``fail`` when it has a
+    harness error or an unexpected divergence on a verified or documented fact, else ``pass``.
     """
     return json.dumps(summary_record(load_run(run_dir)), sort_keys=False, separators=(",", ":"))
 
@@ -181,5 +192,5 @@ def summary_line(run_dir: Path) -> str:
 def write_summary(run_dir: Path) -> str:
     """Write :func:`summary_line` to ``run_dir/summary.json`` and return it."""
     line = summary_line(run_dir)
-    (run_dir / "summary.json").write_text(line + "\n", encoding="utf-8")
+    (run_dir / SUMMARY_FILE).write_text(line + "\n", encoding="utf-8")
     return line

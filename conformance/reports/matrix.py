@@ -298,6 +298,8 @@ def matrix_context(runs: list[Run], history: list[dict[str, Any]]) -> dict[str, 
                 "run": latest[e],
                 "version": latest[e].endpoint_version,
                 "totals": totals[e],
+                "status": latest[e].status,
+                "partial": latest[e].partial,
                 "harness_version": latest[e].info.get("harness_version", ""),
                 "model_sha256": (latest[e].info.get("specs") or {}).get("model_sha256", ""),
             }
