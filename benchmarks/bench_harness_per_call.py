@@ -4,7 +4,8 @@ Starts the reference server (``python -m conformance.reference --manual-clock``)
 port, runs the suite against it in a child process, and reports:
 
 - the ``ci`` run (the whole suite, default profile): wall time, time inside the endpoint, calls, and
-  harness milliseconds per call;
+  harness milliseconds per call, over the wall time and between the first and the last call (without
+  pytest's start-up: imports, collection);
 - a longer run (one state machine under ``--hypothesis-profile=nightly``): harness milliseconds per
   call over the first and the last thousand calls. A harness whose cost per call depends on what the
   run did before (every secret registered so far, every call logged so far) shows it here.
@@ -163,6 +164,8 @@ def _summary(result: dict[str, Any]) -> dict[str, Any]:
         "endpoint_s": round(inside, 2),
         "calls": len(spans),
         "harness_ms_per_call": round((result["wall"] - inside) / max(len(spans), 1) * 1000.0, 3),
+        # the same from the first call to the last: without pytest's start-up (imports, collection)
+        "harness_ms_per_call_between_calls": round(_harness_ms_per_call(spans), 3) if spans else None,
         "pytest_status": result["status"],
     }
 

@@ -211,7 +211,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
     recorder = item.stash.get(RECORDER_KEY, None)
-    if recorder is not None:
+    if recorder is not None or fixtures.uses_endpoint(item):
         # Before anything reads the report (terminal, JUnit, Allure's listener, which wraps this hook
         # from outside): a test that reached the endpoint may hold secrets in its traceback, its
         # locals (--showlocals) or its captured output.
