@@ -170,8 +170,8 @@ WIRE_PREVIEW = 300
 def wire_summary(exchange: Exchange) -> str:
     """One line for an exchange: status, content type, size, and the start of the body.
 
-    The body is redacted (by key, value and form) before it is cut: cut first, a token's header and
-    claims would survive without the signature that makes it recognisable.
+    The body is shown as it came (not re-encoded), redacted by value and form *before* it is cut: cut
+    first, a token's header and claims would survive without the signature that makes it recognisable.
     """
     content_type = exchange.header("content-type") or "-"
     body = preview(exchange.response_body, WIRE_PREVIEW)

@@ -170,15 +170,9 @@ def preview(value: Any, limit: int) -> str:
     """``value`` as text of at most ``limit`` characters, redacted *before* it is cut.
 
     Cutting first would leave a secret's or a token's beginning that no longer matches anything (a
-    token's header and claims without its signature). Dicts and lists are redacted by key too, then
-    written as JSON; bytes that parse as JSON likewise.
+    token's header and claims without its signature). Text (and bytes, decoded) keeps its form, as it
+    was on the wire; dicts and lists are redacted by key too, then written as JSON.
     """
-    if isinstance(value, bytes):
-        text = value.decode("utf-8", "replace")
-        try:
-            value = json.loads(text) if text.strip() else text
-        except ValueError:
-            value = text
     redacted = redact(value)
     text = (
         redacted

@@ -114,7 +114,7 @@ def test_preview_redacts_before_it_cuts(fresh_secrets):
 def test_the_wire_line_never_shows_part_of_a_token():
     """The body is cut at 300 characters after redaction: a token straddling the cut leaves nothing."""
     token = "eyJraWQiOiJrMSIsImFsZyI6IlJTMjU2In0." + "eyJzdWIiOiIx" * 40 + ".c2lnbmF0dXJl"
-    # Under a member that is no secret key: only its form (and the order: redact, then cut) saves it.
+    # The order (redact, then cut) and the token's form save it: the line shows the body as it came.
     body = ('{"Padding": "' + "p" * 250 + '", "Note": "' + token + '"}').encode()
     exchange = Exchange("GetUser", {}, b"{}", 200, {"content-type": "application/x-amz-json-1.1"}, body, 1.0)
     line = wire_summary(exchange)
