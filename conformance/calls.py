@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from conformance import redact, specs
+from conformance.divergence import wire_summary
 from conformance.wire import Exchange
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class Response:
     def describe(self) -> str:
         if self.exchange is None:
             return "no exchange"
-        return self.exchange.summary()
+        return wire_summary(self.exchange)
 
 
 #: Called with every Response right after the call (the per-test recorder runs wire and schema checks).

@@ -33,6 +33,7 @@ from conformance.expect import equal as expect_equal
 from conformance.expect import matches as expect_matches
 from conformance.expect import present as expect_present
 from conformance.facts import Fact, fact
+from conformance.redact import preview
 from conformance.wire import JSON_CONTENT_TYPE
 
 if TYPE_CHECKING:
@@ -334,7 +335,7 @@ def wire_check(
 
 
 def _body_text(exchange: Exchange) -> str:
-    return exchange.response_body[:200].decode("utf-8", "replace")
+    return preview(exchange.response_body.decode("utf-8", "replace"), 200)
 
 
 @wire_check("wire.content-type", WIRE_CONTENT_TYPE)
@@ -528,6 +529,5 @@ def _at(body: Any, path: str) -> Any:
     if not found:
         return "<absent>"
     if isinstance(value, (dict, list)):
-        text = repr(value)
-        return text if len(text) < 200 else text[:197] + "..."
+        return preview(repr(value), 199)
     return value

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from conformance.redact import redact
+from conformance.redact import preview, redact
 
 if TYPE_CHECKING:
     from conformance.wire import Exchange
@@ -122,7 +122,7 @@ class Divergence:
         if self.note:
             lines.append(f"Context               : {self.note}")
         if self.evidence is not None:
-            lines.append(f"Wire                  : {self.evidence.summary()}")
+            lines.append(f"Wire                  : {wire_summary(self.evidence)}")
         if expected_reason is not None:
             lines.append(f"Known divergence      : {expected_reason}")
         if reproducer:
@@ -161,6 +161,21 @@ def get_path(value: Any, path: str) -> tuple[bool, Any]:
                 return False, None
             current = current[i]
     return True, current
+
+
+#: How much of a response body the ``Wire`` line shows.
+WIRE_PREVIEW = 300
+
+
+def wire_summary(exchange: Exchange) -> str:
+    """One line for an exchange: status, content type, size, and the start of the body.
+
+    The body is shown as it came (not re-encoded), redacted by value and form *before* it is cut: cut
+    first, a token's header and claims would survive without the signature that makes it recognisable.
+    """
+    content_type = exchange.header("content-type") or "-"
+    body = preview(exchange.response_body, WIRE_PREVIEW)
+    return f"HTTP {exchange.status} {content_type} {len(exchange.response_body)} bytes: {body}"
 
 
 def _compact(value: Any, limit: int = 400) -> str:

@@ -202,6 +202,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not config.pluginmanager.is_registered(fixtures):
         config.pluginmanager.register(fixtures, "conformance.fixtures")
     redact.register_keys(specs.sensitive_member_names() - READABLE_SENSITIVE_MEMBERS)
+    allure_report.redact_results()
     if not config.getoption("hypothesis_profile", default=None):
         settings.load_profile(profiles.DEFAULT_PROFILE)
     spec, source = option_with_source(
@@ -295,6 +296,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
     recorder = item.stash.get(RECORDER_KEY, None)
+    if recorder is not None or fixtures.uses_endpoint(item):
+        # Before anything reads the report (terminal, JUnit, Allure's listener, which wraps this hook
+        # from outside): a test that reached the endpoint may hold secrets in its traceback, its
+        # locals (--showlocals) or its captured output.
+        _redact_report(report)
     if recorder is None or report.when not in ("setup", "call") or (report.when == "setup" and report.passed):
         return
     excinfo = call.excinfo
@@ -328,6 +334,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         area=title_of(area) if area else None,
         endpoint=run.endpoint.label,
     )
+
+
+def _redact_report(report: pytest.TestReport) -> None:
+    """Cut secrets out of a report's failure text and captured output.
+
+    pytest's failure text is built from the frames (and with ``--showlocals`` their local variables,
+    passwords included); it is rendered and redacted here, and kept as pytest's own (coloured) form
+    when there is nothing to cut.
+    """
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):  # a skip: (path, line, reason)
+        path, line, reason = longrepr
+        report.longrepr = (path, line, redact.redact_text(reason))
+    elif longrepr is not None:
+        text = str(longrepr)
+        redacted = redact.redact_text(text)
+        if redacted != text:
+            report.longrepr = redacted
+    report.sections = [(title, redact.redact_text(content)) for title, content in report.sections]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

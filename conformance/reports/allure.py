@@ -19,7 +19,7 @@ import allure
 import allure_commons
 
 from conformance.areas import area_of, title_of
-from conformance.redact import redact
+from conformance.redact import redact, redact_text
 
 #: Allure severities from the confidence of the fact a test checks: a divergence from a verified
 #: fact fails the run (conformance.divergence.Confidence.is_hard), an UNVERIFIED one never does.
@@ -134,6 +134,48 @@ def attach_exchange(exchange_json: dict[str, Any]) -> None:
             {**response, "elapsed_ms": exchange.get("elapsed_ms"), "retries": exchange.get("retries")},
             "response",
         )
+
+
+class _RedactedResults:
+    """An allure-commons plugin that redacts every test result and fixture container before it is written.
+
+    allure-pytest fills a result from pytest's report and from the exception itself (its status
+    message is the exception's text, not the report's): a password in an error message, or an
+    ``Unsupported`` message holding a secret, would reach the results folder. Called before the
+    file writer (``tryfirst``), it redacts each text of the result in place: names, status details,
+    steps, parameters, labels and links.
+    """
+
+    @allure_commons.hookimpl(tryfirst=True)
+    def report_result(self, result: Any) -> None:
+        _redact_model(result)
+
+    @allure_commons.hookimpl(tryfirst=True)
+    def report_container(self, container: Any) -> None:
+        _redact_model(container)
+
+
+_REDACTED_RESULTS = _RedactedResults()
+
+
+def redact_results() -> None:
+    """Make Allure's results redacted (once per process; nothing is called unless Allure records)."""
+    if not allure_commons.plugin_manager.is_registered(_REDACTED_RESULTS):
+        allure_commons.plugin_manager.register(_REDACTED_RESULTS)
+
+
+def _redact_model(value: Any) -> Any:
+    """``value`` (an allure-commons model object, list or text) with its texts redacted, objects in place."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, list):
+        return [_redact_model(item) for item in value]
+    # The model classes are attrs classes (allure_commons.model2): their members are listed on the class.
+    for member in getattr(type(value), "__attrs_attrs__", ()):
+        current = getattr(value, member.name)
+        if isinstance(current, (str, list)) or hasattr(type(current), "__attrs_attrs__"):
+            setattr(value, member.name, _redact_model(current))
+    return value
 
 
 def _property_escape(text: str, *, key: bool = False) -> str:

@@ -271,10 +271,9 @@ def _preview(value: Any, schema: dict[str, Any]) -> str:
     if schema.get("x-aws-sensitive"):
         return f"a sensitive {_json_type(value)}"
     if isinstance(value, str):
-        from conformance.redact import redact_text
+        from conformance.redact import preview
 
-        shown = value if len(value) <= 40 else value[:40] + "..."
-        return f"{redact_text(shown)!r} (length {len(value)})"
+        return f"{preview(value, 43)!r} (length {len(value)})"
     if isinstance(value, (dict, list)):
         return f"an {_json_type(value)} of {len(value)} item(s)" if value else f"an empty {_json_type(value)}"
     return f"{_json_type(value)} {json.dumps(value)}"
