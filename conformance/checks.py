@@ -33,7 +33,7 @@ from conformance.expect import equal as expect_equal
 from conformance.expect import matches as expect_matches
 from conformance.expect import present as expect_present
 from conformance.facts import Fact, fact
-from conformance.wire import JSON_CONTENT_TYPE
+from conformance.wire import JSON_CONTENT_TYPE, MAX_RESPONSE_BYTES
 
 if TYPE_CHECKING:
     from conformance.calls import Response
@@ -46,6 +46,7 @@ WIRE_ERROR_STATUS = fact("protocol.wire-error-status")
 WIRE_ERROR_BODY = fact("protocol.wire-error-body")
 WIRE_ERROR_HEADER = fact("protocol.wire-error-header")
 WIRE_TIMESTAMPS = fact("protocol.wire-timestamps")
+WIRE_BODY_SIZE = fact("protocol.wire-body-size")
 SHAPE_MODEL = fact("protocol.shape-model")
 #: The model's length, pattern and range traits are input validation: AWS's own answers break them
 #: (DescribeUserPool returns the attribute ``phone_number_verified``, 21 characters, where
@@ -380,6 +381,14 @@ def error_header(exchange: Exchange, body: Any) -> Iterable[WireFinding]:
     header = exchange.header("x-amzn-errortype")
     if not header or header.split(":")[0] != (error_type or ""):
         yield "headers.x-amzn-ErrorType", f"{error_type}:", header or "<absent>"
+
+
+# No miniature of the reference sends such a body; tests/chaos/ runs the suite against one that does.
+@wire_check("wire.body-too-large", WIRE_BODY_SIZE, miniature=False)
+def body_too_large(exchange: Exchange, body: Any) -> Iterable[WireFinding]:
+    """An answer is at most MAX_RESPONSE_BYTES; a larger one was cut there and never parsed."""
+    if exchange.too_large:
+        yield "$", f"at most {MAX_RESPONSE_BYTES} bytes", f"{exchange.response_size} bytes"
 
 
 #: The check name of a success whose body is not a JSON object (``[]``, ``"x"``, ``3``, not JSON,
