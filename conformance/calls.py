@@ -262,13 +262,14 @@ class Cognito:
             raise HarnessError(f"{api_name}: transport failed: {type(error).__name__}: {error}") from None
         except Exception as error:
             captured = self._capture.take()
-            if captured is not None and not isinstance(captured.response_json(), dict):
-                # botocore fails on a body that is JSON but not an object ([], "x", 3): an answer
-                # like any other, which the recorder's wire checks classify (wire.body, wire.error-body).
+            if captured is not None:
+                # botocore fails on a body that is JSON but not an object ([], "x", 3), or an object
+                # whose members have the wrong types (a date "yesterday"): an answer like any other,
+                # which the recorder's wire and schema checks classify (wire.body, wire.timestamp...).
                 return captured, None
             # No answer came back: an in-process endpoint's own crash is "unsupported" (the endpoint
             # says why); anything else is our bug.
-            if captured is None and (reason := self.endpoint.classify_unanswered(error)):
+            if reason := self.endpoint.classify_unanswered(error):
                 raise Unsupported(api_name, reason) from None
             raise
         exchange = self._capture.take()
