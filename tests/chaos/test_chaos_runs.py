@@ -45,12 +45,14 @@ def _tests_run(output: str) -> int:
         "empty-body",
         "wrong-types",
         "unknown-error",
+        "html-500",
+        "mix",
     ],
 )
 def test_a_run_against_a_hostile_endpoint_ends_classified_and_bounded(mode, chaos, run_against) -> None:
     server = chaos(mode, stall=2.0)
     started = time.monotonic()
-    run = run_against(server, *(QUICK if mode == "stall" else ()), limit=90)
+    run = run_against(server, *(QUICK if mode in ("stall", "mix") else ()), limit=90)
     elapsed = time.monotonic() - started
 
     assert run.returncode in (0, 1), run.output[-3000:]  # not an internal error, not a usage error
@@ -131,3 +133,25 @@ def test_a_capped_value_keeps_its_size_and_digest() -> None:
     assert capped(small) is small
     big = capped({"Padding": "x" * (EVIDENCE_BODY_BYTES * 2)})
     assert big["truncated"] is True and big["size"] > EVIDENCE_BODY_BYTES * 2 and len(big["sha256"]) == 64
+
+
+def test_the_chaos_endpoint_needs_only_the_standard_library() -> None:
+    import ast
+    import sys
+
+    from conformance import chaos
+
+    tree = ast.parse(open(chaos.__file__, encoding="utf-8").read())
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert imported - {"__future__"} <= set(sys.stdlib_module_names)
+
+
+def test_the_chaos_endpoint_names_itself_and_no_other_implementation(chaos) -> None:
+    from conformance.endpoints.base import http_get
+    from conformance.endpoints.url import identify
+
+    url = f"http://127.0.0.1:{chaos('throttle').server_address[1]}"
+    status, body = http_get(f"{url}/chaos-api/health", 2)
+    assert status == 200 and json.loads(body)["name"] == "cognito-conformance-chaos"
+    assert identify(url)[0] == "unknown"
