@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 
+import conformance
 from conformance import redact
 from conformance.calls import Cognito, NoAnswer, Unsupported
 from conformance.endpoints import parse
@@ -155,3 +157,27 @@ def test_the_chaos_endpoint_names_itself_and_no_other_implementation(chaos) -> N
     status, body = http_get(f"{url}/chaos-api/health", 2)
     assert status == 200 and json.loads(body)["name"] == "cognito-conformance-chaos"
     assert identify(url)[0] == "unknown"
+
+
+def test_a_killed_run_leaves_every_finished_test_on_disk(chaos, tmp_path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    server = chaos("stall", stall=2.0)
+    reports = tmp_path / "reports"
+    suite = str(Path(conformance.__file__).parent / "suite")
+    argv = [sys.executable, "-m", "pytest", suite, f"--endpoint=http://127.0.0.1:{server.server_address[1]}"]
+    argv += [f"--reports-dir={reports}", "-p", "no:cacheprovider", "-q", "--call-timeout=0.3,0.3"]
+    process = subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results = reports / "results.jsonl"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (results.is_file() and results.stat().st_size):
+            time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    lines = [json.loads(line) for line in results.read_text().splitlines()]
+    assert lines and all(line["outcome"] == "unsupported" for line in lines)
+    assert not (reports / "run.json").exists()  # it was killed, yet the finished tests are there
