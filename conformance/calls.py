@@ -14,7 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 
 from conformance import redact, specs
 from conformance.divergence import wire_summary
@@ -23,6 +30,10 @@ from conformance.wire import Exchange
 if TYPE_CHECKING:
     from conformance.endpoints import Endpoint
 
+
+#: Transport failures that mean the endpoint did not answer (timeouts, resets, closed or refused
+#: connections), as opposed to a request we could not build or sign (our fault).
+_NO_ANSWER = (ConnectTimeoutError, ReadTimeoutError, ConnectionClosedError, EndpointConnectionError, OSError)
 
 #: Pauses before retrying a throttled call against real AWS (seconds).
 THROTTLE_PAUSES = (0.5, 1.0, 2.0, 4.0)
@@ -35,6 +46,19 @@ class Unsupported(Exception):
         super().__init__(f"{operation}: {detail}")
         self.operation = operation
         self.detail = detail
+
+
+class NoAnswer(Unsupported):
+    """The endpoint gave no answer in time: the call timed out, the connection was reset or closed,
+    or the test's or the run's time budget ran out before the call.
+
+    Classified as "unsupported", not as a divergence and never as a harness error: with no answer
+    there is nothing on the wire to compare with AWS (no status, no body, no fact a check could
+    rest on), and the test cannot go on; but the fault is the endpoint's, not ours, so it must not
+    read as our bug either. It is counted apart, with the reason, like an operation the endpoint
+    lacks: an endpoint that cannot answer an operation within the call timeout (``--call-timeout``)
+    does not support it in any way a client can use.
+    """
 
 
 class HarnessError(Exception):
@@ -110,15 +134,21 @@ class _Capture:
     def on_response(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
         url, headers, body, started = self._local.request or ("", {}, b"", time.perf_counter())
         headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in headers.items()}
+        response_headers = dict(response_dict["headers"])
+        announced = next((v for k, v in response_headers.items() if k.lower() == "content-length"), None)
+        # Only MAX_RESPONSE_BYTES (+1, to tell) is kept: an endpoint that sends more is a divergence
+        # (wire.body-too-large), not a reason for the run to hold it.
+        response_body, size = Exchange.bounded_body(response_dict["body"] or b"", announced)
         self._local.exchange = Exchange(
             operation=operation_model.name,
             request_headers=headers,
             request_body=body,
             status=int(response_dict["status_code"]),
-            response_headers=dict(response_dict["headers"]),
-            response_body=response_dict["body"] or b"",
+            response_headers=response_headers,
+            response_body=response_body,
             elapsed_ms=(time.perf_counter() - started) * 1000.0,
             url=url,
+            response_size=size,
         )
 
     def take(self) -> Exchange | None:
@@ -161,6 +191,10 @@ class Cognito:
         self._to_method = {v: k for k, v in self._to_api.items()}
         self.observer: Observer | None = None
         self.log = CallLog(endpoint)
+        #: ``time.monotonic()`` after which no call is sent (the test's or the run's time budget),
+        #: with the budget's name; None: no limit. Checked before each call, so a test ends at most
+        #: one call timeout after its budget, however many calls it meant to make.
+        self.deadline: tuple[float, str] | None = None
 
     def __getattr__(self, name: str) -> Callable[..., Response]:
         if name.startswith("_") or name not in self.__dict__.get("_to_api", {}):
@@ -179,6 +213,10 @@ class Cognito:
         if method is None:
             raise HarnessError(f"unknown operation {operation!r}")
         params = dict(params or {})
+        # Clean-up calls (no observer: not under test) go out whatever the budget, so that a test over
+        # budget still deletes what it made; each is bounded by the call timeout.
+        if self.deadline is not None and self.observer is not None and time.monotonic() > self.deadline[0]:
+            raise NoAnswer(api_name, f"not sent: the {self.deadline[1]} ran out")
         _register_secrets(params)
         retries = 0
         while True:
@@ -220,17 +258,20 @@ class Cognito:
             exchange = self._capture.take()
             if exchange is not None and (reason := is_unsupported(exchange)):
                 raise Unsupported(api_name, reason) from None
+            if exchange is None and isinstance(error, _NO_ANSWER):
+                raise NoAnswer(api_name, f"no answer: {type(error).__name__}: {error}") from None
             raise HarnessError(f"{api_name}: transport failed: {type(error).__name__}: {error}") from None
         except Exception as error:
             captured = self._capture.take()
             if captured is not None and _unparsable(captured):
                 # botocore fails on a body that is JSON but not an object ([], "x", 3), or whose
-                # members have the wrong JSON type ({"UserPool": []}): an answer like any other,
-                # which the recorder's checks classify (wire.body, wire.error-body, schema.type).
+                # members have the wrong JSON type ({"UserPool": []}, a date "yesterday"): an answer
+                # like any other, which the recorder's checks classify (wire.body, schema.type...).
+                # Any other failure after an answer came is ours, and stays an exception.
                 return captured, None
             # No answer came back: an in-process endpoint's own crash is "unsupported" (the endpoint
             # says why); anything else is our bug.
-            if captured is None and (reason := self.endpoint.classify_unanswered(error)):
+            if reason := self.endpoint.classify_unanswered(error):
                 raise Unsupported(api_name, reason) from None
             raise
         exchange = self._capture.take()

@@ -89,7 +89,9 @@ def check(request: pytest.FixtureRequest) -> Recorder:
 @pytest.fixture
 def cognito(request: pytest.FixtureRequest) -> Iterator[Cognito]:
     """A cognito-idp client whose every call is checked and recorded for the current test."""
-    client = run_session(request.config).client()
+    session = run_session(request.config)
+    client = session.client()
+    session.begin_test(client)
     recorder = recorder_of(request.node)
     client.log.clear()
     client.observer = recorder.observe

@@ -30,7 +30,15 @@ from conformance.fixtures import RECORDER_KEY, SESSION_KEY
 from conformance.records import INSUFFICIENT, INTERRUPTED
 from conformance.reports import allure as allure_report
 from conformance.reports import history, terminal
-from conformance.session import UPDATE_OPTION, OutcomeKind, RunSession, TestInfo, fact_of
+from conformance.session import (
+    DEFAULT_RUN_TIMEOUT,
+    DEFAULT_TEST_TIMEOUT,
+    UPDATE_OPTION,
+    OutcomeKind,
+    RunSession,
+    TestInfo,
+    fact_of,
+)
 
 #: The conformance suite's folder: a run that collects all of its modules is a whole-suite run.
 SUITE_DIR = Path(__file__).parent / "suite"
@@ -44,6 +52,9 @@ AWS_ACCOUNT_OPTION = "--aws-account"
 AWS_REGION_OPTION = "--aws-region"
 EXPECTATIONS_OPTION = "--expectations"
 REPORTS_OPTION = "--reports-dir"
+CALL_TIMEOUT_OPTION = "--call-timeout"
+TEST_TIMEOUT_OPTION = "--test-timeout"
+RUN_TIMEOUT_OPTION = "--run-timeout"
 REPORTS_INI = "conformance_reports_dir"
 MAX_UNSUPPORTED_OPTION = "--max-unsupported-share"
 #: The default share of unsupported checks (and of seed operations never answered) above which a
@@ -117,6 +128,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             "the seed operations it called, is unsupported (default "
             f"{DEFAULT_MAX_UNSUPPORTED_SHARE}); any run of which nothing is answered does too"
         ),
+    )
+    group.addoption(
+        CALL_TIMEOUT_OPTION,
+        dest="conformance_call_timeout",
+        default=None,
+        help="seconds each call may take: READ or CONNECT,READ (default 3,10); "
+        "a call with no answer in time is 'unsupported'",
+    )
+    group.addoption(
+        TEST_TIMEOUT_OPTION,
+        dest="conformance_test_timeout",
+        type=float,
+        default=None,
+        help=f"seconds a test may take before its next call is refused, 0 for none "
+        f"(default {DEFAULT_TEST_TIMEOUT:g}; none on aws, whose expiry tests wait minutes)",
+    )
+    group.addoption(
+        RUN_TIMEOUT_OPTION,
+        dest="conformance_run_timeout",
+        type=float,
+        default=DEFAULT_RUN_TIMEOUT,
+        help=f"seconds the run may take; then the remaining tests are skipped, 0 for none (default {DEFAULT_RUN_TIMEOUT:g})",
     )
     parser.addini(ENDPOINT_INI, "default endpoint when neither --endpoint nor $CONFORMANCE_ENDPOINT is set")
     parser.addini(REPORTS_INI, "reports folder (default: reports)")
@@ -222,7 +255,16 @@ def pytest_configure(config: pytest.Config) -> None:
     share = config.getoption("conformance_max_unsupported")
     if not 0.0 <= share <= 1.0:
         raise pytest.UsageError(f"{MAX_UNSUPPORTED_OPTION}={share}: a share between 0 and 1")
-    config.stash[SESSION_KEY] = RunSession.create(endpoint, source, Path(reports or "reports"))
+    run = RunSession.create(endpoint, source, Path(reports or "reports"))
+    try:
+        run.set_budgets(
+            call_timeout=config.getoption("conformance_call_timeout"),
+            test_timeout=config.getoption("conformance_test_timeout"),
+            run_timeout=config.getoption("conformance_run_timeout"),
+        )
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+    config.stash[SESSION_KEY] = run
     _interrupt_on_sigterm(config)
     # Registered here, not in an ini file, so the suite runs with --strict-markers wherever it is installed.
     for marker in MARKERS:
@@ -255,6 +297,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             f"conformance: {run.endpoint.describe()}; expectations: {run.describe_expectations()}; "
             f"run {run.run_id}; swept {swept} leftover pools"
         )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    run = item.config.stash.get(SESSION_KEY, None)
+    if run is not None and fixtures.uses_endpoint(item) and run.run_budget_spent():
+        pytest.skip(f"run time budget ({run.run_timeout:g} s, {RUN_TIMEOUT_OPTION}) spent")
 
 
 def pytest_deselected(items: list[pytest.Item]) -> None:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from conformance.divergence import Outcome
 from conformance.redact import redact
+from conformance.wire import EVIDENCE_BODY_BYTES, capped
 
 if TYPE_CHECKING:
     from conformance.divergence import Divergence
@@ -89,6 +90,20 @@ DIVERGENCE_FIELDS: tuple[str, ...] = (
     "evidence",
     "reproducer",
 )
+
+#: Members of a line that carry what an endpoint sent (or text made from it), each capped at
+#: EVIDENCE_BODY_BYTES once redacted; the evidence (two capped bodies and their headers) at four times that.
+_CAPPED_MEMBERS = ("expected", "actual", "note", "message", "reproducer", "known_reason")
+_EVIDENCE_BYTES = 4 * EVIDENCE_BODY_BYTES
+
+
+def _bounded(line: dict[str, Any]) -> dict[str, Any]:
+    """A redacted line with every member that holds endpoint data capped (conformance.wire.capped)."""
+    line = {k: capped(v) if k in _CAPPED_MEMBERS else v for k, v in line.items()}
+    if line.get("evidence") is not None:
+        line["evidence"] = capped(line["evidence"], _EVIDENCE_BYTES)
+    return line
+
 
 #: The test id prefix of the run-level set-up record.
 SETUP_PREFIX = "setup::"
@@ -202,14 +217,18 @@ class RunRecord:
         self._write_info({"status": RUNNING, "counts": self.counts()})
 
     def write(self, records: Records) -> None:
-        """Write lines assembled by :func:`result_record` and :func:`divergence_record` (redacted already)."""
+        """Write lines assembled by :func:`result_record` and :func:`divergence_record` (redacted already).
+
+        Each line is capped after redaction (:func:`_bounded`) and flushed at once, so the artifacts
+        stay bounded whatever the endpoint sends, and a killed run leaves every finished test on disk.
+        """
         run = {"run_id": self.run_id, "endpoint": self.endpoint}
         for line in records.results:
-            line = {**run, "endpoint_version": self.endpoint_version, **line}
+            line = _bounded({**run, "endpoint_version": self.endpoint_version, **line})
             self.results.append(line)
             self._results.write(json.dumps(line, sort_keys=True) + "\n")
         for line in records.divergences:
-            self._divergences.write(json.dumps({**run, **line}, sort_keys=True, default=str) + "\n")
+            self._divergences.write(json.dumps(_bounded({**run, **line}), sort_keys=True, default=str) + "\n")
         self._results.flush()
         self._divergences.flush()
 

@@ -38,7 +38,7 @@ from conformance import __version__, specs
 from conformance.calls import Cognito, HarnessError, Response, Unsupported
 from conformance.checks import DivergenceFound, Recorder, get_path
 from conformance.divergence import CheckKind, Divergence, Outcome
-from conformance.endpoints import Endpoint
+from conformance.endpoints import DEFAULT_CALL_TIMEOUT, Endpoint
 from conformance.expectations import Expectations, TestVerdict, judge, normalize_test_id
 from conformance.facts import Fact, fact
 from conformance.records import (
@@ -154,6 +154,32 @@ class SetupOutcome:
         return bool(self.failure)
 
 
+#: A test's and a run's time budgets (seconds) unless ``--test-timeout`` / ``--run-timeout`` say otherwise.
+DEFAULT_TEST_TIMEOUT = 60.0
+DEFAULT_RUN_TIMEOUT = 30 * 60.0
+
+
+def parse_call_timeout(text: str) -> tuple[float, float]:
+    """``--call-timeout``: ``READ`` or ``CONNECT,READ`` seconds, as (connect, read).
+
+    A single number bounds the read and, when smaller than the default connect timeout, the connect
+    too (a quick read bound with a slower connect would not be quick).
+
+    Raises:
+        ValueError: not one or two positive numbers.
+    """
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise ValueError(f"--call-timeout must be READ or CONNECT,READ seconds (got {text!r})") from None
+    if len(values) not in (1, 2) or any(v <= 0 for v in values):
+        raise ValueError(f"--call-timeout must be READ or CONNECT,READ seconds (got {text!r})")
+    if len(values) == 1:
+        return min(DEFAULT_CALL_TIMEOUT[0], values[0]), values[0]
+    return values[0], values[1]
+
+
 def fact_of(args: tuple[Any, ...]) -> tuple[str, str]:
     """``(source, confidence)`` of a test's ``fact`` marker, which carries the catalogue :class:`Fact` the
     test rests on (``@pytest.mark.fact(POOL_ID)``). No marker: no source, ``documented``."""
@@ -193,6 +219,11 @@ class RunSession:
     #: the final status written to run.json by :meth:`close`, and why ("" until then).
     status: str = ""
     status_reason: str = ""
+    #: the time budgets of a test and of the run, in seconds (``--test-timeout``, ``--run-timeout``;
+    #: 0: none); the run's counts from :meth:`start`.
+    test_timeout: float = DEFAULT_TEST_TIMEOUT
+    run_timeout: float = DEFAULT_RUN_TIMEOUT
+    _run_deadline: float | None = None
 
     @classmethod
     def create(cls, endpoint: Endpoint, source: str, reports_dir: Path) -> RunSession:
@@ -262,7 +293,41 @@ class RunSession:
     def start(self) -> None:
         if not self.started:
             self.started = True
+            if self.run_timeout > 0:
+                self._run_deadline = time.monotonic() + self.run_timeout
             self.endpoint.start()
+
+    # --- time budgets ---------------------------------------------------------------------------------
+
+    def set_budgets(
+        self, *, call_timeout: str | None, test_timeout: float | None, run_timeout: float
+    ) -> None:
+        """Apply ``--call-timeout`` (to the endpoint's clients), ``--test-timeout`` and ``--run-timeout``.
+
+        Without ``--test-timeout``, a test has :data:`DEFAULT_TEST_TIMEOUT`, except on an endpoint whose
+        expiry tests sleep in real time (AWS: minutes per test, on purpose), where only the run's
+        budget applies.
+        """
+        if call_timeout:
+            self.endpoint.call_timeout = parse_call_timeout(call_timeout)
+        if test_timeout is None:
+            test_timeout = 0.0 if self.endpoint.waits_in_real_time else DEFAULT_TEST_TIMEOUT
+        self.test_timeout, self.run_timeout = test_timeout, run_timeout
+
+    def run_budget_spent(self) -> bool:
+        """Whether the run's time budget ran out: the tests still to run are skipped ("run time budget")."""
+        return self._run_deadline is not None and time.monotonic() > self._run_deadline
+
+    def begin_test(self, cognito: Cognito) -> None:
+        """Start a test's clock: no call of the test is sent once its budget or the run's is spent.
+
+        A test over budget ends at its next call with :class:`conformance.calls.NoAnswer` (unsupported,
+        with the budget named), so it is classified rather than hung, at most one call timeout late.
+        """
+        deadlines = [(self._run_deadline, "run time budget")] if self._run_deadline is not None else []
+        if self.test_timeout > 0:
+            deadlines.append((time.monotonic() + self.test_timeout, "test time budget"))
+        cognito.deadline = min(deadlines) if deadlines else None
 
     def client(self) -> Cognito:
         if self.cognito is None:

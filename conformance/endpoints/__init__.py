@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import overload
 
-from conformance.endpoints.base import DEFAULT_REGION, Endpoint, EndpointError
+from conformance.endpoints.base import DEFAULT_CALL_TIMEOUT, DEFAULT_REGION, Endpoint, EndpointError
 from conformance.endpoints.url import identify
 
 __all__ = [
     "CONNECTORS",
+    "DEFAULT_CALL_TIMEOUT",
     "DEFAULT_REGION",
     "KINDS",
     "Connector",

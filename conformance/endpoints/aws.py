@@ -20,6 +20,7 @@ class AwsEndpoint(Endpoint):
     """
 
     retries_throttling = True
+    waits_in_real_time = True
     uses_expectations = False
     local = False
 
@@ -49,7 +50,7 @@ class AwsEndpoint(Endpoint):
 
     def start(self) -> None:
         sts = self.session().client(
-            "sts", config=Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 1})
+            "sts", config=Config(connect_timeout=3, read_timeout=5, retries={"total_max_attempts": 1})
         )
         account = caller_account(sts)
         if account != self.aws_account:

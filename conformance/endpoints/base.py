@@ -17,6 +17,8 @@ from typing import Any, ClassVar
 import boto3
 from botocore.config import Config
 
+from conformance.wire import MAX_RESPONSE_BYTES
+
 DEFAULT_REGION = "us-east-1"
 #: Local targets accept any credentials; fixed dummies keep a stray real profile out of their calls.
 DUMMY_CREDENTIALS = {
@@ -24,6 +26,11 @@ DUMMY_CREDENTIALS = {
     "aws_secret_access_key": "testing",
     "aws_session_token": "testing",
 }
+#: Per-call timeouts in seconds (connect, read), unless the run says otherwise (``--call-timeout``).
+DEFAULT_CALL_TIMEOUT = (3.0, 10.0)
+#: How much of a body is read per chunk while bounding a response.
+_READ_CHUNK = 64 * 1024
+
 #: moto server routes the JWKS path only for requests that name the service (docs/emulators.md).
 _SERVICE_AUTHORIZATION = (
     "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/cognito-idp/aws4_request, "
@@ -56,6 +63,9 @@ class Endpoint:
     #: Whether a throttled call (TooManyRequestsException) is retried after a pause. Only against
     #: real AWS: a throttle from a local target is an answer to check.
     retries_throttling: ClassVar[bool] = False
+    #: Whether :meth:`let_time_pass` sleeps (minutes, for expiry tests): then a test has no time budget
+    #: of its own by default (conformance/session.py), only the run's.
+    waits_in_real_time: ClassVar[bool] = False
     #: Whether a known-divergences file applies. Not to AWS: AWS is the reference.
     uses_expectations: ClassVar[bool] = True
     #: Whether the endpoint is the harness's own to tidy: leftover harness pools are swept at the start.
@@ -80,6 +90,8 @@ class Endpoint:
         self.region = region
         self.version = version
         self.client_hooks: list[Callable[[Any], None]] = []
+        #: (connect, read) timeouts of every call, in seconds.
+        self.call_timeout: tuple[float, float] = DEFAULT_CALL_TIMEOUT
         self._stops: list[Callable[[], None]] = []
 
     def __repr__(self) -> str:
@@ -112,18 +124,28 @@ class Endpoint:
     def make_client(self) -> Any:
         """A boto3 cognito-idp client for conformance calls.
 
-        Retries are off (docs/emulators.md: every HTTP 500 is otherwise retried and the failure shows up
-        late; docs/facts.md §11.5: standard mode retries LimitExceededException, which tests
-        assert); parameter validation is off because negative tests must reach the endpoint (the
-        harness validates requests against specs/ itself).
+        One attempt per call, everywhere: ``total_max_attempts: 1`` (``max_attempts: 1`` would mean one
+        *retry* in botocore: every 500, reset or timeout sent twice, unseen; docs/emulators.md;
+        docs/facts.md §11.5: standard mode retries LimitExceededException, which tests assert). The
+        one retry the harness makes, of a throttled call against AWS, is its own and is counted on
+        the exchange (conformance/calls.py). Parameter validation is off because negative tests must
+        reach the endpoint (the harness validates requests against specs/ itself). Each call is
+        bounded in time (:attr:`call_timeout`) and in what is read of its answer
+        (:data:`~conformance.wire.MAX_RESPONSE_BYTES`).
         """
+        connect, read = self.call_timeout
         config = Config(
-            retries={"max_attempts": 1, "mode": "standard"},
-            connect_timeout=3,
-            read_timeout=20,
+            retries={"total_max_attempts": 1, "mode": "standard"},
+            connect_timeout=connect,
+            read_timeout=read,
             parameter_validation=False,
         )
         client = self.session().client("cognito-idp", endpoint_url=self.url, config=config)
+        # botocore reads a whole body into memory before any hook sees it; the wrapper reads at most
+        # MAX_RESPONSE_BYTES + 1 of it (``_endpoint`` is botocore's own attribute: no public way in).
+        endpoint = getattr(client, "_endpoint", None)
+        if endpoint is not None and hasattr(endpoint, "http_session"):
+            endpoint.http_session = BoundedHttpSession(endpoint.http_session)
         for hook in self.client_hooks:
             hook(client)
         return client
@@ -167,6 +189,37 @@ class Endpoint:
     def describe(self) -> str:
         where = self.url or "in-process"
         return f"{self.label} ({where}; {self.version})"
+
+
+class BoundedHttpSession:
+    """botocore's HTTP session, reading at most :data:`MAX_RESPONSE_BYTES` + 1 bytes of any body.
+
+    The extra byte tells the harness the body was larger (conformance.wire.Exchange.bounded_body);
+    the rest is never read: the connection is closed instead, so an endpoint sending gigabytes costs
+    one megabyte.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def send(self, request: Any) -> Any:
+        # stream_output: botocore then leaves the body unread, for us to read within the bound.
+        request.stream_output = True
+        response = self._inner.send(request)
+        raw, chunks, total = response.raw, [], 0
+        while total <= MAX_RESPONSE_BYTES:
+            chunk = raw.read(min(_READ_CHUNK, MAX_RESPONSE_BYTES + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > MAX_RESPONSE_BYTES:
+            raw.close()  # the unread rest must not reach the next request on this connection
+        response._content = b"".join(chunks)
+        return response
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
 
 
 def parse_options(spec: str, arg: str) -> dict[str, str]:
