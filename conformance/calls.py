@@ -61,6 +61,12 @@ class NoAnswer(Unsupported):
     """
 
 
+#: After this many calls in a row with no answer, the endpoint is taken to have stopped answering: no
+#: further call is sent, and each ends at once as :class:`NoAnswer` (a stalling endpoint's run then ends
+#: in about this many call timeouts instead of one per call).
+SILENCE_LIMIT = 5
+
+
 class HarnessError(Exception):
     """Something on our side went wrong (invalid request, transport failure): never a divergence."""
 
@@ -195,6 +201,8 @@ class Cognito:
         #: with the budget's name; None: no limit. Checked before each call, so a test ends at most
         #: one call timeout after its budget, however many calls it meant to make.
         self.deadline: tuple[float, str] | None = None
+        #: calls in a row that got no answer (timeout, reset); any answer sets it back to 0.
+        self.silent = 0
 
     def __getattr__(self, name: str) -> Callable[..., Response]:
         if name.startswith("_") or name not in self.__dict__.get("_to_api", {}):
@@ -217,6 +225,12 @@ class Cognito:
         # budget still deletes what it made; each is bounded by the call timeout.
         if self.deadline is not None and self.observer is not None and time.monotonic() > self.deadline[0]:
             raise NoAnswer(api_name, f"not sent: the {self.deadline[1]} ran out")
+        if self.silent >= SILENCE_LIMIT:
+            # An endpoint that stopped answering would otherwise cost one call timeout per call, and
+            # a whole run hours; what it would have said is unknowable either way.
+            raise NoAnswer(
+                api_name, f"not sent: the endpoint answered none of the last {SILENCE_LIMIT} calls"
+            )
         _register_secrets(params)
         retries = 0
         while True:
@@ -256,13 +270,18 @@ class Cognito:
             raise Unsupported(api_name, f"NotImplementedError: {error}") from None
         except (BotoCoreError, OSError) as error:
             exchange = self._capture.take()
+            if exchange is not None:
+                self.silent = 0
             if exchange is not None and (reason := is_unsupported(exchange)):
                 raise Unsupported(api_name, reason) from None
             if exchange is None and isinstance(error, _NO_ANSWER):
+                self.silent += 1
                 raise NoAnswer(api_name, f"no answer: {type(error).__name__}: {error}") from None
             raise HarnessError(f"{api_name}: transport failed: {type(error).__name__}: {error}") from None
         except Exception as error:
             captured = self._capture.take()
+            if captured is not None:
+                self.silent = 0
             if captured is not None and _unparsable(captured):
                 # botocore fails on a body that is JSON but not an object ([], "x", 3), or whose
                 # members have the wrong JSON type ({"UserPool": []}, a date "yesterday"): an answer
@@ -275,6 +294,7 @@ class Cognito:
                 raise Unsupported(api_name, reason) from None
             raise
         exchange = self._capture.take()
+        self.silent = 0
         if exchange is not None:
             reason = is_unsupported(exchange)
             if reason:

@@ -19,7 +19,7 @@ import pytest
 
 import conformance
 from conformance import redact
-from conformance.calls import Cognito, NoAnswer, Unsupported
+from conformance.calls import SILENCE_LIMIT, Cognito, NoAnswer, Unsupported
 from conformance.endpoints import parse
 from conformance.wire import EVIDENCE_BODY_BYTES, MAX_RESPONSE_BYTES, Exchange, capped
 
@@ -190,3 +190,19 @@ def test_a_killed_run_leaves_every_finished_test_on_disk(chaos, tmp_path) -> Non
     # It was killed, yet the finished tests are there, and run.json still says the run is running
     # (which every reader shows as interrupted).
     assert json.loads((reports / "run.json").read_text())["status"] == "running"
+
+
+def test_a_whole_run_against_an_endpoint_that_stopped_answering_ends_in_a_few_call_timeouts(
+    chaos, run_against
+) -> None:
+    # The whole suite (180 tests) against an endpoint that never answers: after SILENCE_LIMIT calls in a
+    # row without an answer nothing more is sent, so the run costs a few call timeouts, not one per call.
+    server = chaos("stall", stall=2.0)
+    started = time.monotonic()
+    run = run_against(server, "--call-timeout=0.3,0.3", target="", limit=240)
+    elapsed = time.monotonic() - started
+    assert run.returncode == 6, run.output[-2000:]  # insufficient: nothing was answered
+    assert {r["outcome"] for r in run.results()} == {"unsupported"}
+    assert run.requests <= SILENCE_LIMIT + 1  # the sweep's ListUserPools, then the silent calls
+    assert elapsed < 120, elapsed
+    assert "answered none of the last" in run.output
