@@ -27,18 +27,11 @@ from conformance.areas import area_of_module, title_of
 from conformance.endpoints import EndpointError, help_text, parse
 from conformance.expectations import ExpectationsError
 from conformance.fixtures import RECORDER_KEY, SESSION_KEY
+from conformance.outcomes import DEFAULT_RUN_TIMEOUT, DEFAULT_TEST_TIMEOUT, OutcomeKind, TestInfo, fact_of
 from conformance.records import INSUFFICIENT, INTERRUPTED
 from conformance.reports import allure as allure_report
 from conformance.reports import history, terminal
-from conformance.session import (
-    DEFAULT_RUN_TIMEOUT,
-    DEFAULT_TEST_TIMEOUT,
-    UPDATE_OPTION,
-    OutcomeKind,
-    RunSession,
-    TestInfo,
-    fact_of,
-)
+from conformance.session import UPDATE_OPTION, RunSession
 
 #: The conformance suite's folder: a run that collects all of its modules is a whole-suite run.
 SUITE_DIR = Path(__file__).parent / "suite"

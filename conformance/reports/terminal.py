@@ -15,7 +15,8 @@ from conformance.reports import history
 from conformance.reports.coverage import coverage_from_results
 
 if TYPE_CHECKING:
-    from conformance.session import RunSession, SetupOutcome
+    from conformance.outcomes import SetupOutcome
+    from conformance.session import RunSession
 
 _COLUMNS = (
     ("pass", Outcome.PASS),
