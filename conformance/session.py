@@ -315,7 +315,13 @@ class RunSession:
         def observe(response: Response, *, invalid_request: bool = False) -> None:
             answers.append(response)
             probe = Recorder(self.endpoint.label, setup_test_id(response.operation))
-            probe.observe(response, invalid_request=invalid_request)
+            try:
+                probe.observe(response, invalid_request=invalid_request)
+                unreadable = False
+            except DivergenceFound:
+                # botocore could not read the answer (a member of the wrong JSON type): the probe has
+                # recorded why; the fixture has nothing to go on.
+                unreadable = True
             recorder.exchanges.extend(probe.exchanges)
             recorder.harness_errors.extend(probe.harness_errors)
             entry = self._setup_entry(response.operation)
@@ -323,6 +329,8 @@ class RunSession:
             if response.exchange is not None:
                 entry.duration_ms += response.exchange.elapsed_ms
             self._setup_met(entry, probe.divergences, recorder.test_id)
+            if unreadable:
+                raise Blocked(response.operation)
 
         cognito.observer = observe  # type: ignore[assignment]
         try:
