@@ -344,8 +344,7 @@ def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
     reporter = node.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(
-            f"conformance: {run.endpoint.label}; {len(run.workers)} workers, each with its own "
-            f"endpoint process unless shared by URL; run {run.run_id}; {note}"
+            f"conformance: {run.endpoint.label}; {len(run.workers)} workers (-n); run {run.run_id}; {note}"
         )
 
 
