@@ -116,3 +116,18 @@ def test_update_expectations_is_refused_under_n(tmp_path: Path) -> None:
     result = _suite("reference", tmp_path / "reports", "-n", "2", "--update-expectations")
     assert result.returncode == 4
     assert "--update-expectations cannot run under -n" in result.stderr
+
+
+def test_a_set_up_divergence_met_by_the_workers_fails_the_run_once(tmp_path: Path) -> None:
+    # Every answer has the wrong Content-Type: both workers meet the same set-up divergences.
+    reports = tmp_path / "reports"
+    result = _suite("miniature:wrong-content-type", reports, "-n", "2")
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
+    lines, _ = _keys(reports)
+    setup = [key for key in lines if key[0].startswith("setup::")]
+    assert {key[0] for key in setup} >= {"setup::CreateUserPool", "setup::CreateUserPoolClient"}
+    assert all(lines[key] == 1 for key in setup)
+    divergences = read_jsonl(reports / DIVERGENCES_FILE)
+    setup_ids = [(d["test_id"], d["id"]) for d in divergences if d["test_id"].startswith("setup::")]
+    assert setup_ids and len(setup_ids) == len(set(setup_ids))
+    assert json.loads((reports / RUN_FILE).read_text())["status"] == "fail"
