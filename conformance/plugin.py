@@ -28,7 +28,7 @@ from conformance.endpoints import EndpointError, help_text, parse
 from conformance.expectations import ExpectationsError
 from conformance.fixtures import RECORDER_KEY, SESSION_KEY
 from conformance.outcomes import DEFAULT_RUN_TIMEOUT, DEFAULT_TEST_TIMEOUT, OutcomeKind, TestInfo, fact_of
-from conformance.records import INSUFFICIENT, INTERRUPTED
+from conformance.records import INSUFFICIENT, INTERRUPTED, remove_worker_files
 from conformance.reports import allure as allure_report
 from conformance.reports import history, terminal
 from conformance.session import UPDATE_OPTION, RunSession
@@ -58,6 +58,10 @@ DEFAULT_MAX_UNSUPPORTED_SHARE = 0.5
 #: The exit status of an insufficient run (pytest's own are 0-5): too little was answered to judge it.
 EXIT_INSUFFICIENT = 6
 PREVIOUS_SIGTERM_KEY = pytest.StashKey[Any]()
+#: pytest-xdist: the controller's run id, handed to each worker (``workerinput``), and the worker's
+#: state at its end, handed back (``workeroutput``; conformance/session.py ``worker_state``).
+XDIST_RUN_ID = "conformance_run_id"
+XDIST_STATE = "conformance_state"
 MARKERS = (
     "kind(name): the kind of check a test makes (shape, errors, semantics, ...)",
     "fact(FACT): the catalogue fact (conformance.facts) a test rests on",
@@ -248,7 +252,17 @@ def pytest_configure(config: pytest.Config) -> None:
     share = config.getoption("conformance_max_unsupported")
     if not 0.0 <= share <= 1.0:
         raise pytest.UsageError(f"{MAX_UNSUPPORTED_OPTION}={share}: a share between 0 and 1")
+    controller = not hasattr(config, "workerinput") and config.getoption("dist", default="no") != "no"
+    if controller and config.getoption("conformance_update"):
+        # Each worker sees a part of the suite: none can rewrite the file, and merging rewrites is not done.
+        raise pytest.UsageError(f"{UPDATE_OPTION} cannot run under -n (pytest-xdist): run it without -n")
     run = RunSession.create(endpoint, source, Path(reports or "reports"))
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        # A pytest-xdist worker: one run, the controller's id; its lines go to its own files.
+        run.worker = str(workerinput.get("workerid", "gw"))
+        run.run_id = str(workerinput.get(XDIST_RUN_ID, run.run_id))
+    run.controller = controller
     try:
         run.set_budgets(
             call_timeout=config.getoption("conformance_call_timeout"),
@@ -290,6 +304,59 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             f"conformance: {run.endpoint.describe()}; expectations: {run.describe_expectations()}; "
             f"run {run.run_id}; swept {swept} leftover pools"
         )
+
+
+# --- pytest-xdist (-n N): one run, one record ------------------------------------------------------
+# The controller owns the run id, run.json, the merged record, the set-up and wide judgement, history
+# and the summary; each worker starts its own endpoint, writes its own lines (results.gw0.jsonl...) and
+# hands back what the judgement needs. Serial runs never reach these hooks' work.
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    run = session.config.stash.get(SESSION_KEY, None)
+    if run is not None and run.controller:
+        # Before the workers start (xdist starts them in its own, later, sessionstart).
+        remove_worker_files(run.reports_dir)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    run = node.config.stash[SESSION_KEY]
+    node.workerinput[XDIST_RUN_ID] = run.run_id
+    run.workers.append(str(node.workerinput["workerid"]))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    """The first worker has collected, no test has run anywhere yet: the controller starts the run
+    (run.json ``running``, the one sweep) when the conformance suite is what runs."""
+    run = node.config.stash[SESSION_KEY]
+    if run.record is not None or not any(_in_suite(node.config, nodeid) for nodeid in ids):
+        return
+    note = run.begin_controller(node.config.getoption("conformance_expectations"))
+    reporter = node.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"conformance: {run.endpoint.label}; {len(run.workers)} workers (-n); run {run.run_id}; {note}"
+        )
+
+
+def _in_suite(config: pytest.Config, nodeid: str) -> bool:
+    return (config.rootpath / nodeid.split("::", 1)[0]).resolve().is_relative_to(SUITE_DIR.resolve())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    run = node.config.stash[SESSION_KEY]
+    state = getattr(node, "workeroutput", {}).get(XDIST_STATE)
+    if state and run.absorb_worker(state) and run.record is None:
+        run.begin()  # endpoint tests outside the suite: the run starts when a worker says it had one
+
+
+def _finish_worker(session: pytest.Session, run: RunSession) -> None:
+    """A worker's end: close its files and endpoint, hand its state to the controller (no judgement)."""
+    run.close({}, status="worker")
+    session.config.workeroutput[XDIST_STATE] = run.worker_state()  # type: ignore[attr-defined]
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -400,6 +467,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = session.config.stash.get(SESSION_KEY, None)
     if run is None:
         return
+    if run.worker:
+        _finish_worker(session, run)
+        return
+    if run.controller and run.record is not None:
+        run.merge_workers()
     if session.exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail:
         # Stopped part-way (a signal, Ctrl-C, -x, --maxfail): the run did not reach what it did not
         # report, so it is partial (no vanished wide entries, not compared for fixed divergences).
@@ -447,7 +519,7 @@ def _status(session: pytest.Session, run: RunSession) -> tuple[str, str]:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     run = config.stash.get(SESSION_KEY, None)
-    if run is not None and run.record is not None:
+    if run is not None and run.record is not None and not run.worker:
         terminalreporter.section(f"conformance: {run.endpoint.label}")
         for line in terminal.run_summary(run, specs.seed_operations()):
             terminalreporter.write_line(line)

@@ -47,6 +47,17 @@ DIVERGENCES_FILE = "divergences.jsonl"
 RUN_FILE = "run.json"
 SUMMARY_FILE = "summary.json"
 
+
+def worker_file(name: str, worker: str) -> str:
+    """A pytest-xdist worker's own record file: ``results.gw0.jsonl`` for ``results.jsonl``.
+
+    Named apart (not ``results.jsonl`` in a sub-folder) so that no reader searching a reports folder
+    for run files (:func:`load_runs`) ever counts a worker's lines next to the merged ones.
+    """
+    stem, dot, suffix = name.partition(".")
+    return f"{stem}.{worker}{dot}{suffix}"
+
+
 #: ``run.json``'s ``status``: ``running`` until the run ends; then ``pass`` or ``fail`` (the test
 #: verdict), ``insufficient`` (too little was answered to judge: see the plugin's
 #: ``--max-unsupported-share``) or ``interrupted`` (stopped by a signal or Ctrl-C).
@@ -206,15 +217,23 @@ class RunRecord:
 
     #: what run.json says of the run besides its counts (whole_suite, endpoint source...), from the start.
     meta: dict[str, Any] = field(default_factory=dict)
+    #: a pytest-xdist worker's id (``gw0``): its lines go to its own files (:func:`worker_file`), and the
+    #: controller writes run.json and merges them (:meth:`merge_workers`). "" for a serial run.
+    worker: str = ""
 
     def __post_init__(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._results = (self.directory / RESULTS_FILE).open("w", encoding="utf-8")
-        self._divergences = (self.directory / DIVERGENCES_FILE).open("w", encoding="utf-8")
+        self._results = (self.directory / self._name(RESULTS_FILE)).open("w", encoding="utf-8")
+        self._divergences = (self.directory / self._name(DIVERGENCES_FILE)).open("w", encoding="utf-8")
+        if self.worker:
+            return  # run.json and summary.json are the controller's
         # Written now, not only at the end: a run that never reaches its end must not leave the
         # previous run's run.json behind to speak for it.
         (self.directory / SUMMARY_FILE).unlink(missing_ok=True)
         self._write_info({"status": RUNNING, "counts": self.counts()})
+
+    def _name(self, name: str) -> str:
+        return worker_file(name, self.worker) if self.worker else name
 
     def write(self, records: Records) -> None:
         """Write lines assembled by :func:`result_record` and :func:`divergence_record` (redacted already).
@@ -231,6 +250,25 @@ class RunRecord:
             self._divergences.write(json.dumps(_bounded({**run, **line}), sort_keys=True, default=str) + "\n")
         self._results.flush()
         self._divergences.flush()
+
+    def merge_workers(self, workers: list[str]) -> None:
+        """Append the lines the pytest-xdist workers wrote (run id and caps already theirs), then delete
+        their files: the merged ``results.jsonl`` and ``divergences.jsonl`` are the run's only record.
+
+        A worker killed mid-write may leave a last line cut short; every complete line is kept.
+        """
+        for worker in workers:
+            results = self.directory / worker_file(RESULTS_FILE, worker)
+            divergences = self.directory / worker_file(DIVERGENCES_FILE, worker)
+            for line in _complete_lines(results):
+                self.results.append(line)
+                self._results.write(json.dumps(line, sort_keys=True) + "\n")
+            for line in _complete_lines(divergences):
+                self._divergences.write(json.dumps(line, sort_keys=True, default=str) + "\n")
+            self._results.flush()
+            self._divergences.flush()
+            results.unlink(missing_ok=True)
+            divergences.unlink(missing_ok=True)
 
     def counts(self) -> dict[str, int]:
         counter = Counter(str(r["outcome"]) for r in self.results)
@@ -257,6 +295,8 @@ class RunRecord:
         self._results.close()
         self._divergences.close()
         self.meta.update(meta)
+        if self.worker:
+            return {"run_id": self.run_id, "worker": self.worker, "status": status}
         return self._write_info(
             {"finished": time.time(), "counts": self.counts(), "status": status, "status_reason": reason}
         )
@@ -407,6 +447,29 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
             raise ValueError(f"{path}:{number}: expected a JSON object, got {type(record).__name__}")
         records.append(record)
     return records
+
+
+def remove_worker_files(directory: Path) -> None:
+    """Delete the worker files an earlier pytest-xdist run left (killed before its controller merged them)."""
+    for name in (RESULTS_FILE, DIVERGENCES_FILE):
+        stem, _, suffix = name.partition(".")
+        for path in directory.glob(f"{stem}.gw*.{suffix}"):
+            path.unlink(missing_ok=True)
+
+
+def _complete_lines(path: Path) -> list[dict[str, Any]]:
+    """The JSON objects of a worker's file; a line cut short (a killed worker) is left out."""
+    if not path.is_file():
+        return []
+    lines = []
+    for text in path.read_text(encoding="utf-8").splitlines():
+        try:
+            line = json.loads(text)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(line, dict):
+            lines.append(line)
+    return lines
 
 
 def _run_folders(inputs: list[Path]) -> list[Path]:

@@ -23,6 +23,8 @@ A test fails for the divergences of its own calls and of its explicit checks (``
 
 from __future__ import annotations
 
+import base64
+import pickle
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -37,8 +39,8 @@ from conformance import __version__, specs
 from conformance.calls import Cognito, HarnessError, Response, Unsupported
 from conformance.checks import DivergenceFound, Recorder, get_path
 from conformance.divergence import CheckKind, Divergence, Outcome
-from conformance.endpoints import Endpoint
-from conformance.expectations import Expectations, TestVerdict, judge, normalize_test_id
+from conformance.endpoints import Endpoint, EndpointError
+from conformance.expectations import Expectations, ExpectationsError, TestVerdict, judge, normalize_test_id
 from conformance.facts import fact
 from conformance.outcomes import (
     DEFAULT_RUN_TIMEOUT,
@@ -112,6 +114,14 @@ class RunSession:
     test_timeout: float = DEFAULT_TEST_TIMEOUT
     run_timeout: float = DEFAULT_RUN_TIMEOUT
     _run_deadline: float | None = None
+    #: pytest-xdist (``-n N``): this process's worker id (``gw0``), or "" when it is not a worker.
+    worker: str = ""
+    #: pytest-xdist: this process is the controller; the ids of its workers, and what each reported
+    #: at its end (:meth:`worker_state`, merged by :meth:`absorb_worker`).
+    controller: bool = False
+    workers: list[str] = field(default_factory=list)
+    workers_reported: int = 0
+    _workers_whole_suite: bool = True
 
     @classmethod
     def create(cls, endpoint: Endpoint, source: str, reports_dir: Path) -> RunSession:
@@ -145,8 +155,12 @@ class RunSession:
         good. Only pools named by the harness (:data:`HARNESS_POOL`) with another run's tag are
         deleted; never on AWS (``Endpoint.local``), where the account may be shared with other
         runs in progress. Calls here are not under test: no observer, nothing recorded.
+
+        Never in a pytest-xdist worker: the other workers' pools carry the same run tag only if the
+        endpoint is theirs alone; on a shared server a worker would delete pools in use. The
+        controller sweeps once, before any test runs (:meth:`begin_controller`).
         """
-        if not self.endpoint.local:
+        if not self.endpoint.local or self.worker:
             return 0
         cognito = self.client()
         observer, cognito.observer = cognito.observer, None
@@ -231,8 +245,80 @@ class RunSession:
                 self.endpoint.label,
                 self.endpoint.version,
                 meta={"endpoint_source": self.source, "whole_suite": self.whole_suite},
+                worker=self.worker,
             )
         return self.record
+
+    # --- pytest-xdist: workers record, the controller merges and judges the run ----------------------
+
+    def begin_controller(self, override: str | None) -> str:
+        """The controller's start of a ``-n N`` run, before any worker runs a test; returns a note.
+
+        Each worker starts its own endpoint (in-process ones are per process). A server the user named
+        by URL is shared: the controller reaches it to learn which implementation answers (for the
+        expectations it judges the set-up record and the wide entries with) and sweeps it once.
+        """
+        note = "each worker has its own endpoint, nothing to sweep"
+        try:
+            if self.endpoint.url is not None:
+                self.start()
+                note = f"swept {self.sweep()} leftover pools"
+            self.load_expectations(override, updating=False)
+        except (EndpointError, ExpectationsError) as error:
+            # The workers meet the same error at their start and report it as a usage error.
+            note = f"not swept ({error})"
+        self.begin()
+        return note
+
+    def worker_state(self) -> str:
+        """What a worker knows at its end that the run's judgement needs, for the controller.
+
+        The set-up record (divergences by key, with their reproducers), the wide entries met and the
+        operations called (:meth:`vanished_wide` needs all workers' together), the soft count and
+        whether the worker collected the whole suite. Pickled: the controller runs the same code.
+        """
+        state = {
+            "setup": self.setup.operations,
+            "wide_met": self.expectations._wide_met,
+            "operations_called": self.expectations._operations_called,
+            "soft": self.soft,
+            "whole_suite": self.whole_suite,
+            "recorded": self.record is not None,
+            "endpoint_version": self.endpoint.version,
+        }
+        return base64.b64encode(pickle.dumps(state)).decode("ascii")
+
+    def absorb_worker(self, encoded: str) -> bool:
+        """Merge one worker's :meth:`worker_state`; returns whether the worker recorded anything."""
+        state = pickle.loads(base64.b64decode(encoded))
+        self.workers_reported += 1
+        for operation, theirs in state["setup"].items():
+            mine = self._setup_entry(operation)
+            mine.calls += theirs.calls
+            mine.duration_ms += theirs.duration_ms
+            for key, divergence in theirs.divergences.items():
+                if key not in mine.divergences:  # first worker to report it wins, as the first test does
+                    mine.divergences[key] = divergence
+                    mine.reproducers[key] = theirs.reproducers.get(key, "")
+                    mine.first_met[key] = theirs.first_met.get(key, "")
+        # Expectations' own record of what the run met: a wide entry vanished only if no worker met it.
+        self.expectations._wide_met |= state["wide_met"]
+        self.expectations._operations_called |= state["operations_called"]
+        self.soft += state["soft"]
+        self._workers_whole_suite = self._workers_whole_suite and state["whole_suite"]
+        if state["recorded"] and self.endpoint.version in ("", "unknown"):
+            self.endpoint.version = state["endpoint_version"]
+        return bool(state["recorded"])
+
+    def merge_workers(self) -> None:
+        """The controller's end of a ``-n N`` run: the workers' lines into the one record, before
+        :meth:`finish_run` judges the merged set-up record and the wide entries."""
+        record = self.run_record()
+        record.endpoint_version = self.endpoint.version
+        record.merge_workers(self.workers)
+        # Whole suite only if every worker reported and each collected the whole suite.
+        self.whole_suite = self.workers_reported == len(self.workers) > 0 and self._workers_whole_suite
+        record.meta["whole_suite"] = self.whole_suite
 
     # --- the expectations: every call into conformance.expectations is in this block ----------------
 
