@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,62 +29,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from conformance.reference.child import served
+
 SUITE = Path(__file__).resolve().parent.parent / "conformance" / "suite"
 WINDOW = 1000
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the reference server exited with status {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"the reference server did not listen on port {port} within {timeout:.0f} s")
-
-
-class Server:
-    """The reference server in a child process, stopped by its PID."""
-
-    def __init__(self) -> None:
-        self.port = _free_port()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "conformance.reference",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--manual-clock",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _wait_listening(self.port, self.process)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 # --- the child: one pytest run, its HTTP exchanges timed ------------------------------------------
@@ -131,12 +78,12 @@ def _child(argv: list[str], out: Path) -> int:
 # --- the parent: runs and arithmetic ---------------------------------------------------------------
 
 
-def _run(server: Server, pytest_args: list[str]) -> dict[str, Any]:
+def _run(url: str, pytest_args: list[str]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "spans.json"
         argv = [
             *pytest_args,
-            f"--endpoint={server.url}",
+            f"--endpoint={url}",
             f"--reports-dir={Path(scratch) / 'reports'}",
             "-q",
             "-p",
@@ -190,13 +137,12 @@ def main() -> int:
         if not args.json:
             print(f"{name}: " + ", ".join(f"{k}={v}" for k, v in values.items()), flush=True)
 
-    server = Server()
-    try:
+    with served("--manual-clock") as url:
         if not args.skip_ci:
-            show("ci", _summary(_run(server, [str(SUITE)])))
+            show("ci", _summary(_run(url, [str(SUITE)])))
         if not args.skip_long:
             result = _run(
-                server,
+                url,
                 [str(SUITE / "test_machines.py"), "-k", args.long_test, "--hypothesis-profile=nightly"],
             )
             long = _summary(result)
@@ -205,8 +151,6 @@ def main() -> int:
                 long["first_1000_harness_ms_per_call"] = round(_harness_ms_per_call(spans[:WINDOW]), 3)
                 long["last_1000_harness_ms_per_call"] = round(_harness_ms_per_call(spans[-WINDOW:]), 3)
             show("long", long)
-    finally:
-        server.stop()
     if args.json:
         print(json.dumps(report, indent=2))
     return 0

@@ -12,21 +12,19 @@ Usage: ``python benchmarks/bench_reference_server.py [--clients 32] [--seconds 3
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import http.client
 import json
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from conformance.reference.child import served
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET = "AWSCognitoIdentityProviderService.ListUserPools"
@@ -130,37 +128,9 @@ def run_load(url: str, *, clients: int = 32, seconds: float = 30.0) -> LoadResul
     return result
 
 
-@contextmanager
-def reference_server() -> Iterator[str]:
+def reference_server() -> contextlib.AbstractContextManager[str]:
     """A reference server on a free loopback port, stopped afterwards; yields its URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "conformance.reference", "--host", "127.0.0.1", "--port", "0"],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        url = line.strip().rsplit(" ", 1)[-1]
-        if not url.startswith("http://"):
-            raise RuntimeError(f"the reference server did not start: {line!r}")
-        _wait_until_answering(url)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _wait_until_answering(url: str) -> None:
-    parsed = urllib.parse.urlsplit(url)
-    for _ in range(100):
-        try:
-            socket.create_connection((parsed.hostname, parsed.port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
+    return served()
 
 
 def main() -> None:

@@ -9,10 +9,7 @@ from __future__ import annotations
 import json
 import signal
 import socket
-import subprocess
-import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +21,7 @@ from botocore.config import Config
 
 from conformance import plugin
 from conformance.records import OUTCOMES, load_run, read_jsonl
+from conformance.reference.child import served
 from conformance.reports.__main__ import main as reports_main
 from conformance.reports.history import append_run, changes_since_previous, read_history
 from conformance.reports.matrix import build_matrix
@@ -130,26 +128,8 @@ def _free_port() -> int:
 @pytest.fixture
 def reference_server() -> Iterator[str]:
     """The reference endpoint served over HTTP on a free loopback port, for the duration of a test."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "conformance.reference", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the reference server did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with served() as url:
+        yield url
 
 
 def _pool_names(url: str) -> list[str]:

@@ -19,6 +19,7 @@ import pytest
 
 import conformance
 from conformance.records import DIVERGENCES_FILE, RESULTS_FILE, RUN_FILE, SUMMARY_FILE, read_jsonl
+from conformance.reference.child import served
 
 REPO = Path(conformance.__file__).resolve().parent.parent
 SUITE = REPO / "conformance" / "suite"
@@ -26,31 +27,8 @@ SUITE = REPO / "conformance" / "suite"
 
 @pytest.fixture
 def server() -> Iterator[str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "conformance.reference",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--manual-clock",
-        ],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        url = line.strip().rsplit(" ", 1)[-1]
-        assert url.startswith("http://127.0.0.1:"), line
+    with served("--manual-clock") as url:
         yield url
-    finally:
-        process.terminate()  # by its own handle: only the server this test started
-        process.wait(timeout=10)
 
 
 def _suite(url: str, reports: Path, *args: str) -> subprocess.CompletedProcess[str]:

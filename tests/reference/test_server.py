@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 from reference_support import sign_in
 
 from conformance.reference.__main__ import is_loopback
+from conformance.reference.child import served as served_reference
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -39,31 +40,8 @@ def test_only_loopback_hosts_are_served() -> None:
 
 @pytest.fixture
 def served() -> Any:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "conformance.reference",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--manual-clock",
-        ],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        url = line.strip().rsplit(" ", 1)[-1]
-        assert url.startswith("http://127.0.0.1:"), line
+    with served_reference("--manual-clock") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_over_http(served: str) -> None:
