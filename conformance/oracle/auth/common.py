@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from conformance.facts import Fact
 from conformance.oracle import facts
 from conformance.oracle.core import (
     INCORRECT,
@@ -39,6 +40,7 @@ from conformance.oracle.model import (
     matches,
     present,
     put,
+    succeeds,
     unknown,
 )
 
@@ -250,6 +252,30 @@ def learning(
         )
 
     return then
+
+
+def challenge_follows(
+    state: State,
+    body: Mapping[str, Any],
+    fact: Fact,
+    why: str,
+    expects: list[Expect],
+    *,
+    pool: Pool,
+    client: Client,
+    user: User,
+    admin: bool,
+    device_key: str | None,
+) -> Transition:
+    """A sign-in step AWS answers with a challenge: the prediction of its members, and the state
+    learned from the answer (or, predicting only, from ``body``, the challenge with placeholders)."""
+    return Transition(
+        succeeds(fact, why, *expects),
+        learning(
+            state, body, pool=pool, client=client, username=user.username, admin=admin, device_key=device_key
+        ),
+        ((user.pool_id, user.username),),
+    )
 
 
 # ----------------------------------------------------------------------------------------- results

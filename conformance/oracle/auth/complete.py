@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from conformance.oracle import facts
-from conformance.oracle.auth.common import learning, placeholder_tokens, token_expects
+from conformance.oracle.auth.common import challenge_follows, learning, placeholder_tokens, token_expects
 from conformance.oracle.core import Transition, refuse, weaken, with_user
 from conformance.oracle.model import (
     Client,
@@ -58,18 +58,17 @@ def finish(
                 absent("$.AuthenticationResult", facts.DEVICE_SRP_AUTH_FOLLOWS),
             ]
             body = {"ChallengeName": "DEVICE_SRP_AUTH", "Session": "<session>", "ChallengeParameters": {}}
-            return Transition(
-                succeeds(facts.DEVICE_SRP_AUTH_FOLLOWS, "a remembered device proves itself next", *expects),
-                learning(
-                    state,
-                    body,
-                    pool=pool,
-                    client=client,
-                    username=user.username,
-                    admin=admin,
-                    device_key=device_key,
-                ),
-                at_stake,
+            return challenge_follows(
+                state,
+                body,
+                facts.DEVICE_SRP_AUTH_FOLLOWS,
+                "a remembered device proves itself next",
+                expects,
+                pool=pool,
+                client=client,
+                user=user,
+                admin=admin,
+                device_key=device_key,
             )
         prediction = succeeds(
             facts.NOT_REMEMBERED_SIGN_IN,
@@ -141,18 +140,17 @@ def after_password(
             absent("$.AuthenticationResult", facts.FORCE_CHANGE_PASSWORD),
         ]
         body = {"ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": "<session>", "ChallengeParameters": {}}
-        return Transition(
-            succeeds(facts.FORCE_CHANGE_PASSWORD, "a temporary password must be replaced", *expects),
-            learning(
-                state,
-                body,
-                pool=pool,
-                client=client,
-                username=user.username,
-                admin=admin,
-                device_key=device_key,
-            ),
-            ((user.pool_id, user.username),),
+        return challenge_follows(
+            state,
+            body,
+            facts.FORCE_CHANGE_PASSWORD,
+            "a temporary password must be replaced",
+            expects,
+            pool=pool,
+            client=client,
+            user=user,
+            admin=admin,
+            device_key=device_key,
         )
     if user.status != "CONFIRMED":
         return refuse(state, unknown(f"sign-in of a {user.status} user is not modelled"), user)

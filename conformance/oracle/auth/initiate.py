@@ -11,6 +11,7 @@ from conformance.oracle.auth.common import (
     REFRESH_FLOWS,
     USER_FLOWS,
     UUID,
+    challenge_follows,
     disabled,
     flow_refusal,
     learning,
@@ -218,18 +219,15 @@ def _srp_start(
         "ChallengeName": "PASSWORD_VERIFIER",
         "ChallengeParameters": {"USER_ID_FOR_SRP": user.username},
     }
-    return Transition(
-        succeeds(
-            facts.PASSWORD_VERIFIER_PARAMETERS, "USER_SRP_AUTH answers with PASSWORD_VERIFIER", *expects
-        ),
-        learning(
-            state,
-            body,
-            pool=pool,
-            client=client,
-            username=user.username,
-            admin=admin,
-            device_key=device_key,
-        ),
-        ((user.pool_id, user.username),),
+    return challenge_follows(
+        state,
+        body,
+        facts.PASSWORD_VERIFIER_PARAMETERS,
+        "USER_SRP_AUTH answers with PASSWORD_VERIFIER",
+        expects,
+        pool=pool,
+        client=client,
+        user=user,
+        admin=admin,
+        device_key=device_key,
     )

@@ -8,7 +8,12 @@ from typing import Any
 
 from conformance.crypto.srp import SrpRejected, parse_cognito_timestamp
 from conformance.oracle import facts
-from conformance.oracle.auth.common import disabled, learning, pool_and_client, wrong_password
+from conformance.oracle.auth.common import (
+    challenge_follows,
+    disabled,
+    pool_and_client,
+    wrong_password,
+)
 from conformance.oracle.auth.complete import after_password, finish, finish_with_device
 from conformance.oracle.core import INCORRECT, Transition, params_of, refuse, secret_hash_refusal, with_user
 from conformance.oracle.model import (
@@ -23,7 +28,6 @@ from conformance.oracle.model import (
     has_keys,
     present,
     put,
-    succeeds,
     unknown,
 )
 
@@ -197,18 +201,17 @@ def _device_srp_auth(
         "Session": "<session>",
         "ChallengeParameters": {"DEVICE_KEY": device.key},
     }
-    return Transition(
-        succeeds(facts.DEVICE_PASSWORD_VERIFIER_PARAMETERS, "the device's SRP challenge follows", *expects),
-        learning(
-            state,
-            body,
-            pool=pool,
-            client=client,
-            username=user.username,
-            admin=admin,
-            device_key=device.key,
-        ),
-        ((user.pool_id, user.username),),
+    return challenge_follows(
+        state,
+        body,
+        facts.DEVICE_PASSWORD_VERIFIER_PARAMETERS,
+        "the device's SRP challenge follows",
+        expects,
+        pool=pool,
+        client=client,
+        user=user,
+        admin=admin,
+        device_key=device.key,
     )
 
 
