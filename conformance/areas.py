@@ -53,7 +53,7 @@ AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "tokens": (
         "Tokens and sign-out",
-        ("GetUser", "GlobalSignOut", "AdminUserGlobalSignOut", "RevokeToken"),
+        ("GetUser", "GlobalSignOut", "AdminUserGlobalSignOut", "RevokeToken", "GetTokensFromRefreshToken"),
     ),
     "devices": (
         "Devices",

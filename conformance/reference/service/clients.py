@@ -7,6 +7,7 @@ from typing import Any
 from conformance.reference import ids
 from conformance.reference.errors import invalid_parameter
 from conformance.reference.service.common import LEGACY_FLOWS, ServiceBase, aws_timestamp
+from conformance.reference.service.settable import refuse_unmodelled
 from conformance.reference.state import AppClient, Pool
 
 #: CreateUserPoolClient members UpdateUserPoolClient can change (all reset when omitted, §9).
@@ -96,6 +97,7 @@ class ClientsMixin(ServiceBase):
 
     def create_user_pool_client(self, req: dict[str, Any]) -> dict[str, Any]:
         pool = self.pool(req["UserPoolId"])
+        refuse_unmodelled("CreateUserPoolClient", req)
         if req.get("GenerateSecret") and req.get("ClientSecret"):
             # §9 [BC]: "you can't give both"; text UNVERIFIED.
             raise invalid_parameter("ClientSecret cannot be set when GenerateSecret is true.")
@@ -112,6 +114,7 @@ class ClientsMixin(ServiceBase):
     def update_user_pool_client(self, req: dict[str, Any]) -> dict[str, Any]:
         pool = self.pool(req["UserPoolId"])
         client = self.client_in_pool(pool, req["ClientId"])
+        refuse_unmodelled("UpdateUserPoolClient", req)
         # §9 [DG authentication-flow]: omitted settings reset to their defaults.
         client.settings = self._client_settings(req)
         if req.get("ClientName"):

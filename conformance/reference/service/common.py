@@ -31,6 +31,16 @@ SCOPE = "aws.cognito.signin.user.admin"
 LEGACY_FLOWS = {"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"}
 
 
+def attribute_is_true(value: str | None) -> bool:
+    """Whether a Boolean attribute's string value (``email_verified``, ``phone_number_verified``) is true.
+
+    AWS takes "true" in any case (facts:users.verified-flag-any-case): a user created with
+    ``email_verified="True"`` has a verified e-mail for code delivery, alias sign-in and the ID token.
+    Every place that reads a verification flag asks this, so none of them compares exact strings.
+    """
+    return value is not None and value.lower() == "true"
+
+
 def aws_timestamp(value: float) -> float:
     """Epoch seconds with a millisecond fraction, as AWS writes timestamps (§10)."""
     return round(value, 3)
@@ -115,7 +125,9 @@ class ServiceBase:
                     return user
             for attr in alias_attrs:
                 value = user.attributes.get(attr)
-                verified = attr == "preferred_username" or user.attributes.get(f"{attr}_verified") == "true"
+                verified = attr == "preferred_username" or attribute_is_true(
+                    user.attributes.get(f"{attr}_verified")
+                )
                 if value is not None and verified and value.lower() == name.lower():
                     return user
         return None

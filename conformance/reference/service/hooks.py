@@ -18,7 +18,7 @@ from typing import Any
 from conformance.crypto.srp import decode_secret_block, pool_name
 from conformance.reference.errors import not_authorized
 from conformance.reference.filters import UserFilter
-from conformance.reference.service.common import LEGACY_FLOWS, SCOPE, ServiceBase
+from conformance.reference.service.common import LEGACY_FLOWS, SCOPE, ServiceBase, attribute_is_true
 from conformance.reference.state import AppClient, AuthSession, Device, Pool, SrpExchange, TokenFamily, User
 
 #: The one-behaviour seams for miniatures: hook name -> the behaviour it carries (override it on a
@@ -172,7 +172,7 @@ class HooksMixin(ServiceBase):
         for name, value in user.attributes.items():
             if name == "sub" or name.startswith("dev:"):
                 continue
-            claims[name] = (value == "true") if name in _BOOLEAN_CLAIMS else value
+            claims[name] = attribute_is_true(value) if name in _BOOLEAN_CLAIMS else value
         claims.update(
             {
                 "iss": self.issuer(pool.pool_id),

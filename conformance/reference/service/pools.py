@@ -9,6 +9,7 @@ from conformance.reference import ids
 from conformance.reference.errors import CognitoError, invalid_parameter
 from conformance.reference.passwords import DEFAULT_POLICY
 from conformance.reference.service.common import ServiceBase, aws_timestamp
+from conformance.reference.service.settable import refuse_unmodelled
 from conformance.reference.state import Pool
 
 #: Default SchemaAttributes in AWS's order (§9 [CLI create-user-pool; 2024 describe adds identities]).
@@ -247,6 +248,7 @@ class PoolsMixin(ServiceBase):
         return description
 
     def create_user_pool(self, req: dict[str, Any]) -> dict[str, Any]:
+        refuse_unmodelled("CreateUserPool", req)
         if req.get("UsernameAttributes") and req.get("AliasAttributes"):
             # UNVERIFIED text; the model docs say the two are exclusive.
             raise invalid_parameter(
@@ -272,6 +274,7 @@ class PoolsMixin(ServiceBase):
 
     def update_user_pool(self, req: dict[str, Any]) -> dict[str, Any]:
         pool = self.pool(req["UserPoolId"])
+        refuse_unmodelled("UpdateUserPool", req)
         # §9 [3P:67291308035]: "It resets every parameter you omit".
         pool.settings = self._pool_settings(req)
         if req.get("PoolName"):

@@ -11,6 +11,7 @@ from typing import Any
 
 from conformance.reference.errors import CognitoError, not_authorized
 from conformance.reference.service.common import SCOPE, ServiceBase, attributes_list
+from conformance.reference.service.settable import unsupported_parameter
 from conformance.reference.state import AppClient, Device, Pool, TokenFamily, User
 from conformance.reference.tokens import new_refresh_token, unverified_claims
 
@@ -20,7 +21,13 @@ _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 class TokensMixin(ServiceBase):
     """The token lifecycle and the operations that take or revoke a token."""
 
-    OPERATIONS = ("GetUser", "GlobalSignOut", "AdminUserGlobalSignOut", "RevokeToken")
+    OPERATIONS = (
+        "GetUser",
+        "GlobalSignOut",
+        "AdminUserGlobalSignOut",
+        "RevokeToken",
+        "GetTokensFromRefreshToken",
+    )
 
     # ------------------------------------------------------------------ issuing and refreshing
 
@@ -42,6 +49,7 @@ class TokensMixin(ServiceBase):
         family: TokenFamily | None = None,
     ) -> dict[str, Any]:
         """An AuthenticationResult (§5): ID and access tokens, a RefreshToken on a new sign-in."""
+        self._refuse_unreadable(client, user)
         now = int(self.clock.now())
         new_sign_in = family is None
         if family is None:
@@ -86,18 +94,61 @@ class TokensMixin(ServiceBase):
         # §3: a completed sign-in carries an empty ChallengeParameters map (likely) and no Session.
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
+    def _refuse_unreadable(self, client: AppClient, user: User) -> None:
+        """Fail closed on ReadAttributes: the reference does not filter claims or attributes by it.
+
+        A client's ReadAttributes is accepted and echoed (facts cover no filtering rule); a token or an
+        answer for a user holding an attribute the client may not read would show that attribute, so it
+        is refused as unsupported instead of answered wrongly.
+        """
+        readable = client.settings.get("ReadAttributes")
+        if readable is None:
+            return
+        hidden = sorted(name for name in user.attributes if name != "sub" and name not in readable)
+        if hidden:
+            raise unsupported_parameter(
+                "CreateUserPoolClient", "ReadAttributes", f"{readable!r} with a user holding {hidden!r}"
+            )
+
     def _refresh(self, pool: Pool, client: AppClient, params: dict[str, Any]) -> dict[str, Any]:
         """REFRESH_TOKEN_AUTH (§4, §6, §12.2, §12.4)."""
         token = self._require(params, "REFRESH_TOKEN")
+        family, user = self._refresh_family(
+            pool,
+            client,
+            token,
+            params.get("DEVICE_KEY"),
+            invalid="Invalid Refresh Token",
+            # §12.2 (likely): the hash is over the internal username, with its own mismatch text.
+            secret_check=lambda u: self.check_secret_hash(
+                client, params.get("SECRET_HASH"), [u.username], refresh=True
+            ),
+        )
+        return self._tokens(pool, client, user, device_key=family.device_key, new_device=None, family=family)
+
+    def _refresh_family(
+        self,
+        pool: Pool,
+        client: AppClient,
+        token: str,
+        device_key: str | None,
+        *,
+        invalid: str,
+        secret_check: Any,
+    ) -> tuple[TokenFamily, User]:
+        """The token family and user a refresh token stands for, or the refusal AWS answers (§6, §12.4).
+
+        Shared by REFRESH_TOKEN_AUTH and GetTokensFromRefreshToken, so that a revocation (RevokeToken,
+        a sign-out) stops both. ``invalid`` is the operation's text for an unusable token.
+        """
         origin = self.refresh_tokens.get(token)
         family = self.families.get(origin or "")
         if family is None or family.client_id != client.client_id or family.pool_id != pool.pool_id:
-            raise not_authorized("Invalid Refresh Token")
+            raise not_authorized(invalid)
         user = pool.users.get(family.username)
         if user is None or user.sub != family.sub:
-            raise not_authorized("Invalid Refresh Token")
-        # §12.2 (likely): the hash is over the internal username, with its own mismatch text.
-        self.check_secret_hash(client, params.get("SECRET_HASH"), [user.username], refresh=True)
+            raise not_authorized(invalid)
+        secret_check(user)
         if family.refresh_revoked:
             raise not_authorized("Refresh Token has been revoked")
         if family.refresh_expires <= self.clock.now():
@@ -105,12 +156,47 @@ class TokensMixin(ServiceBase):
         self.ensure_enabled(user)
         if family.device_key is not None and pool.settings.get("DeviceConfiguration") is not None:
             # §2: without the sign-in's confirmed device key, "Invalid Refresh Token" [3P].
-            if (
-                params.get("DEVICE_KEY") != family.device_key
-                or self.find_device(user, family.device_key) is None
+            if device_key != family.device_key or self.find_device(user, family.device_key) is None:
+                raise not_authorized(invalid)
+        return family, user
+
+    def get_tokens_from_refresh_token(self, req: dict[str, Any]) -> dict[str, Any]:
+        """GetTokensFromRefreshToken: new ID and access tokens for a refresh token (Amplify JS v6 refreshes so).
+
+        facts:tokens.get-tokens-from-refresh: new ID and access tokens, and no new refresh token while
+        rotation is off (the reference refuses rotation, see ``settable``); facts:tokens.get-tokens-
+        from-refresh-invalid: an unusable token is "Invalid Refresh Token." (with a period, unlike
+        InitiateAuth's); facts:tokens.get-tokens-from-refresh-revoked: RevokeToken stops it.
+        ClientMetadata only reaches Lambda triggers, which the reference never has.
+        """
+        pool, client = self.client_anywhere(req["ClientId"])
+        message = self.flow_error(client, "REFRESH_TOKEN_AUTH")
+        if message is not None:
+            # UNVERIFIED whether this operation checks ALLOW_REFRESH_TOKEN_AUTH; the reference does,
+            # as InitiateAuth does, rather than hand out tokens a client was not allowed.
+            raise CognitoError("InvalidParameterException", message)
+
+        def secret_check(_user: User) -> None:
+            if client.secret is not None and not hmac.compare_digest(
+                client.secret, req.get("ClientSecret") or ""
             ):
-                raise not_authorized("Invalid Refresh Token")
-        return self._tokens(pool, client, user, device_key=family.device_key, new_device=None, family=family)
+                # The code is the model's; the text is UNVERIFIED.
+                raise not_authorized(
+                    f"Client {client.client_id} is configured with secret but ClientSecret was not received or does not match"
+                )
+
+        family, user = self._refresh_family(
+            pool,
+            client,
+            req["RefreshToken"],
+            req.get("DeviceKey"),
+            invalid="Invalid Refresh Token.",
+            secret_check=secret_check,
+        )
+        tokens = self._tokens(
+            pool, client, user, device_key=family.device_key, new_device=None, family=family
+        )
+        return {"AuthenticationResult": tokens["AuthenticationResult"]}
 
     # ------------------------------------------------------------------ token-authorised operations
 
@@ -143,7 +229,10 @@ class TokensMixin(ServiceBase):
         return pool, user, claims, family
 
     def get_user(self, req: dict[str, Any]) -> dict[str, Any]:
-        _, user, _, _ = self.access_context(req["AccessToken"])
+        pool, user, claims, _ = self.access_context(req["AccessToken"])
+        client = pool.clients.get(str(claims.get("client_id", "")))
+        if client is not None:
+            self._refuse_unreadable(client, user)
         return {
             "Username": user.username,
             "UserAttributes": attributes_list({"sub": user.sub, **user.attributes}),

@@ -21,7 +21,12 @@ from conformance.reference.errors import (
 )
 from conformance.reference.filters import parse_filter
 from conformance.reference.passwords import check_password
-from conformance.reference.service.common import ServiceBase, attributes_list, aws_timestamp
+from conformance.reference.service.common import (
+    ServiceBase,
+    attribute_is_true,
+    attributes_list,
+    aws_timestamp,
+)
 from conformance.reference.state import Pool, User
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
@@ -385,14 +390,14 @@ class UsersMixin(ServiceBase):
             # §7 PreventUserExistenceErrors=ENABLED: "a simulated medium"; its form is UNVERIFIED.
             seed = username if "@" in username else f"{username[:1] or 'x'}@{username[-1:] or 'x'}"
             return {"Destination": _mask_email(seed), "DeliveryMedium": "EMAIL", "AttributeName": "email"}
-        if "email" in user.attributes and user.attributes.get("email_verified") == "true":
+        if "email" in user.attributes and attribute_is_true(user.attributes.get("email_verified")):
             return {
                 "Destination": _mask_email(user.attributes["email"]),
                 "DeliveryMedium": "EMAIL",
                 "AttributeName": "email",
             }
         phone = user.attributes.get("phone_number")
-        if phone and user.attributes.get("phone_number_verified") == "true":
+        if phone and attribute_is_true(user.attributes.get("phone_number_verified")):
             return {
                 "Destination": "+*******" + phone[-4:],
                 "DeliveryMedium": "SMS",
