@@ -64,8 +64,13 @@ def sign_in(
 
 
 #: Answers outside the model on purpose: AWS's own SerializationException and unknown-operation
-#: errors, and the reference's 501 for operations it does not cover.
-_UNMODELLED_ERRORS = {"SerializationException", "UnknownOperationException", "ReferenceUnsupportedOperation"}
+#: errors, and the reference's 501 for operations and members it does not model (fail closed).
+_UNMODELLED_ERRORS = {
+    "SerializationException",
+    "UnknownOperationException",
+    "ReferenceUnsupportedOperation",
+    "ReferenceUnsupportedParameter",
+}
 
 
 def spec_problems(operation: str, status: int, payload: bytes) -> list[str]:

@@ -184,7 +184,7 @@ CLIENT_MEMBERS: dict[str, Member] = {
     "EnableTokenRevocation": _modelled("RevokeToken refuses a client without revocation"),
     "EnablePropagateAdditionalUserContextData": _partial("threat protection is not modelled", _false),
     "RefreshTokenRotation": _partial("refresh tokens are not rotated", _rotation),
-    "PublishSecretsInAWSSecretsManager": _refused("no secret is published"),
+    "PublishSecretsInAWSSecretsManager": _partial("no secret is published", _false),
 }
 
 #: operation -> member -> what the reference does with it.
