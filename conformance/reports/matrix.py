@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from conformance.peers.results import PeerRun, find_peer_runs
 from conformance.records import KINDS, Run, is_hard_result, load_runs
 from conformance.redact import redact
 from conformance.reports.history import changes_since_previous, merge_history, read_history
@@ -223,12 +224,75 @@ def _trend_svg_data(summaries: list[dict[str, Any]], endpoints: list[str]) -> di
     }
 
 
-def matrix_context(runs: list[Run], history: list[dict[str, Any]]) -> dict[str, Any]:
+#: What a peer test's verdict shows in its cell.
+_PEER_LABELS = {
+    "pass": "pass",
+    "known": "known failure",
+    "unexpected": "fails",
+    "vanished": "passes (expected to fail)",
+    "skipped": "skipped",
+}
+
+
+def peer_suite_section(peer_runs: list[PeerRun]) -> dict[str, Any]:
+    """The "Peer suite (moto's AWS-verified tests)" section: test x endpoint, from ``peers.json`` records.
+
+    The latest run of each endpoint fills its column. A cell's status is the test's verdict against the
+    endpoint's expected peer failures (``conformance.peers``), with the failure's first line and, for
+    a known failure, the reason that cites AWS.
+    """
+    latest: dict[str, PeerRun] = {}
+    for run in sorted(peer_runs, key=lambda r: r.started):
+        latest[run.label] = run
+    endpoints = sorted(latest, key=_endpoint_order)
+    names = sorted({test.name for run in latest.values() for test in run.tests})
+    rows = []
+    for name in names:
+        cells = []
+        for endpoint in endpoints:
+            test = next((t for t in latest[endpoint].tests if t.name == name), None)
+            verdict = test.verdict if test else "none"
+            cells.append(
+                {
+                    "endpoint": endpoint,
+                    "verdict": verdict,
+                    "label": _PEER_LABELS.get(verdict, "—"),
+                    "reason": redact(test.reason) if test else "",
+                    "expected_reason": test.expected_reason if test else "",
+                }
+            )
+        rows.append({"test": name, "cells": cells})
+    columns = []
+    for endpoint in endpoints:
+        run = latest[endpoint]
+        counts = run.counts()
+        columns.append(
+            {
+                "endpoint": endpoint,
+                "status": run.status,
+                "status_reason": run.status_reason,
+                "moto_version": run.moto_version,
+                "passed": counts["pass"],
+                "total": len(run.tests),
+                "known": counts["known"],
+                "vanished": run.vanished,
+            }
+        )
+    out_of_scope: dict[str, str] = {}
+    for run in latest.values():
+        out_of_scope.update(run.out_of_scope)
+    return {"columns": columns, "rows": rows, "out_of_scope": sorted(out_of_scope.items())}
+
+
+def matrix_context(
+    runs: list[Run], history: list[dict[str, Any]], peer_runs: list[PeerRun] | None = None
+) -> dict[str, Any]:
     """Everything the page shows, as plain data (the template only lays it out).
 
     Args:
         runs: the runs read from the inputs; the latest run of each endpoint fills its column.
         history: summaries from the history file; runs not in it are added for the trend.
+        peer_runs: peer-suite runs (``conformance.peers``) for their own section.
     """
     latest: dict[str, Run] = {}
     for run in sorted(runs, key=lambda r: (r.started, r.run_id)):
@@ -310,6 +374,7 @@ def matrix_context(runs: list[Run], history: list[dict[str, Any]]) -> dict[str, 
         "trend": _trend_svg_data(summaries, endpoints),
         "changes": change_views,
         "history_runs": len(summaries),
+        "peer_suite": peer_suite_section(peer_runs or []),
     }
 
 
@@ -325,13 +390,15 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_matrix(runs: list[Run], history: list[dict[str, Any]]) -> str:
-    """The page's HTML for ``runs`` and ``history``."""
+def render_matrix(
+    runs: list[Run], history: list[dict[str, Any]], peer_runs: list[PeerRun] | None = None
+) -> str:
+    """The page's HTML for ``runs``, ``history`` and the peer-suite runs."""
     env = _environment()
     template = env.get_template("matrix.html.j2")
     static = resources.files("conformance.reports").joinpath("templates")
     return template.render(
-        **matrix_context(runs, history),
+        **matrix_context(runs, history, peer_runs),
         css=static.joinpath("matrix.css").read_text("utf-8"),
         js=static.joinpath("matrix.js").read_text("utf-8"),
     )
@@ -350,7 +417,8 @@ def build_matrix(inputs: list[Path], out: Path, history: Path | None = None) -> 
     """Write the matrix page for the runs under ``inputs`` to ``out``.
 
     Args:
-        inputs: run folders or files (see :func:`conformance.records.load_runs`).
+        inputs: run folders or files (see :func:`conformance.records.load_runs`); peer-suite records
+            (``peers.json``) under them fill the peer-suite section.
         out: the HTML file to write (its folder is created).
         history: a history file to draw the trend from, besides any ``history.jsonl`` found under
             ``inputs``; runs in ``inputs`` missing from the history are added in memory only
@@ -373,7 +441,7 @@ def build_matrix(inputs: list[Path], out: Path, history: Path | None = None) -> 
     ):
         histories.append(history)
     records = [record for path in histories for record in read_history(path)]
-    page = render_matrix(runs, records)
+    page = render_matrix(runs, records, find_peer_runs(inputs))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     return out
