@@ -159,11 +159,11 @@ def run_peer_suite(
         run.status, run.status_reason = "error", f"the peer suite did not complete ({why}); see {log.name}"
         if junit.is_file():
             run.tests = read_junit(junit)
-            run.vanished = judge(run.tests, expected)
+            run.vanished = judge(run.tests, expected, run.out_of_scope)
         run.write(out)
         return run
     run.tests = read_junit(junit)
-    run.vanished = judge(run.tests, expected)
+    run.vanished = judge(run.tests, expected, run.out_of_scope)
     run.status, run.status_reason = verdict_status(run)
     run.write(out)
     return run

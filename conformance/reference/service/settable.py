@@ -49,9 +49,9 @@ def _partial(why: str, rule: Rule) -> Member:
     return Member(PARTIAL, why, rule)
 
 
-def _only(expected: Any, label: str) -> Rule:
+def _only(expected: Any) -> Rule:
     def rule(value: Any, _request: dict[str, Any]) -> str | None:
-        return None if value == expected else f"{label} {value!r}"
+        return None if value == expected else repr(value)
 
     return rule
 
@@ -131,7 +131,7 @@ POOL_MEMBERS: dict[str, Member] = {
     "SmsAuthenticationMessage": _modelled(_MESSAGE),
     "MfaConfiguration": _partial(
         "sign-in has no MFA step: ON or OPTIONAL would hand out tokens where AWS asks for MFA",
-        _only("OFF", "MfaConfiguration"),
+        _only("OFF"),
     ),
     "UserAttributeUpdateSettings": _partial(
         "attribute updates by the user are not modelled",
