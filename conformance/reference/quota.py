@@ -22,7 +22,13 @@ from conformance.reference.errors import CognitoError
 CATEGORIES: dict[str, tuple[int, tuple[str, ...]]] = {
     "UserAuthentication": (
         120,
-        ("InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge", "AdminRespondToAuthChallenge"),
+        (
+            "InitiateAuth",
+            "AdminInitiateAuth",
+            "RespondToAuthChallenge",
+            "AdminRespondToAuthChallenge",
+            "GetTokensFromRefreshToken",
+        ),
     ),
     "UserCreation": (50, ("SignUp", "ConfirmSignUp", "AdminCreateUser", "AdminConfirmSignUp")),
     "UserAccountRecovery": (

@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 from reference_support import PASSWORD, sign_in
 
 from conformance.facts import fact
+from conformance.reference.quota import QuotaLimiter
 
 
 def error_of(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
@@ -146,3 +147,8 @@ def test_get_tokens_from_refresh_token_needs_the_clients_secret(
         RefreshToken=token, ClientId=client_id, ClientSecret=secret
     )
     assert answer["AuthenticationResult"]["AccessToken"]
+
+
+def test_get_tokens_from_refresh_token_counts_as_user_authentication() -> None:
+    # §11.1's UserAuthentication category names GetTokensFromRefreshToken with the sign-in operations.
+    assert QuotaLimiter.category("GetTokensFromRefreshToken", {}) == "UserAuthentication"
