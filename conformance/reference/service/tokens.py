@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from conformance.reference.errors import CognitoError, not_authorized
@@ -134,7 +135,7 @@ class TokensMixin(ServiceBase):
         device_key: str | None,
         *,
         invalid: str,
-        secret_check: Any,
+        secret_check: Callable[[User], None],
     ) -> tuple[TokenFamily, User]:
         """The token family and user a refresh token stands for, or the refusal AWS answers (§6, §12.4).
 
