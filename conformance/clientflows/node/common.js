@@ -22,7 +22,9 @@ function readInput() {
 
 function errorText(error) {
 	if (error === null || error === undefined) return 'undefined error';
-	const name = error.code || error.name || 'Error';
+	// aws-jwt-verify's errors keep name "Error"; their class (JwtInvalidIssuerError...) says more.
+	const named = error.name && error.name !== 'Error' ? error.name : error.constructor && error.constructor.name;
+	const name = error.code || named || 'Error';
 	return `${name}: ${error.message || String(error)}`;
 }
 
