@@ -18,9 +18,11 @@ from typing import Any
 
 import jinja2
 
+from conformance.clientflows import FLOWS, ClientFlowRun, load_client_flow_runs
+from conformance.facts import fact
 from conformance.peers.results import PeerRun, find_peer_runs
 from conformance.records import KINDS, Run, is_hard_result, load_runs
-from conformance.redact import redact
+from conformance.redact import redact, redact_text
 from conformance.reports.history import changes_since_previous, merge_history, read_history
 
 #: The endpoints' column order (the issue's order); endpoints not named here follow, sorted.
@@ -378,6 +380,86 @@ def matrix_context(
     }
 
 
+#: How a client flow's verdict shows in its cell: (CSS class shared with the main table, label).
+_FLOW_CELLS: dict[str, tuple[str, str]] = {
+    "pass": ("pass", "pass"),
+    "known": ("known", "known failure"),
+    "unexpected": ("divergent", "fails"),
+    "vanished": ("divergent", "passes: expected to fail"),
+    "blocked": ("none", "not reached"),
+}
+
+
+def client_flows_section(runs: list[ClientFlowRun]) -> dict[str, Any] | None:
+    """The "Client flows" section: AWS's own clients against each endpoint, one row per flow.
+
+    Self-contained: it reads only the client-flow records (conformance/clientflows/records.py), and
+    the page shows it only when there are some. A failed flow's details carry the client's own error
+    text as evidence, the fact the flow rests on and, for a known failure, why it is expected.
+
+    Returns:
+        None without runs; else ``columns`` (one per endpoint, in the matrix's endpoint order),
+        ``rows`` (one per flow, in the catalogue's order, each with a cell per column) and
+        ``details`` (one per failed, vanished or broken flow).
+    """
+    if not runs:
+        return None
+    ordered = sorted(runs, key=lambda run: _endpoint_order(run.endpoint))
+    columns = [
+        {
+            "endpoint": run.endpoint,
+            "url": run.url,
+            "status": run.status,
+            "clients": ", ".join(f"{name} {version}" for name, version in sorted(run.clients.items())),
+            "passed": sum(r.outcome == "pass" for r in run.results),
+            "total": len(run.results),
+        }
+        for run in ordered
+    ]
+    by_endpoint = {run.endpoint: {r.flow: r for r in run.results} for run in ordered}
+    rows, details = [], []
+    for flow in FLOWS:
+        basis = fact(flow.fact)
+        cells = []
+        for run in ordered:
+            result = by_endpoint[run.endpoint].get(flow.id)
+            anchor = "flow-" + slug(run.endpoint, flow.id)
+            if result is None:
+                cells.append({"endpoint": run.endpoint, "status": "none", "label": "—", "anchor": None})
+                continue
+            css, label = _FLOW_CELLS.get(result.verdict, ("harness-error", "harness error"))
+            if result.outcome == "harness-error":
+                css, label = "harness-error", "harness error"
+            shown = result.verdict not in ("pass", "blocked")
+            cells.append(
+                {
+                    "endpoint": run.endpoint,
+                    "status": css,
+                    "label": label,
+                    "anchor": anchor if shown else None,
+                    "title": redact_text(result.error) if result.error else result.outcome,
+                }
+            )
+            if shown:
+                details.append(
+                    {
+                        "anchor": anchor,
+                        "endpoint": run.endpoint,
+                        "flow": flow.id,
+                        "title": flow.title,
+                        "known": result.verdict == "known",
+                        "verdict": result.verdict,
+                        "outcome": result.outcome,
+                        "error": redact_text(result.error) or "(the flow passed)",
+                        "reason": result.reason,
+                        "fact": f"{basis.id}: {basis.statement}",
+                        "source": basis.sources[0].url if basis.sources else "",
+                    }
+                )
+        rows.append({"flow": flow.id, "client": flow.client, "title": flow.title, "cells": cells})
+    return {"columns": columns, "rows": rows, "details": details}
+
+
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FunctionLoader(
@@ -391,14 +473,18 @@ def _environment() -> jinja2.Environment:
 
 
 def render_matrix(
-    runs: list[Run], history: list[dict[str, Any]], peer_runs: list[PeerRun] | None = None
+    runs: list[Run],
+    history: list[dict[str, Any]],
+    peer_runs: list[PeerRun] | None = None,
+    client_flows: list[ClientFlowRun] | None = None,
 ) -> str:
-    """The page's HTML for ``runs``, ``history`` and the peer-suite runs."""
+    """The page's HTML for ``runs``, ``history``, the peer-suite runs and the client-flow runs."""
     env = _environment()
     template = env.get_template("matrix.html.j2")
     static = resources.files("conformance.reports").joinpath("templates")
     return template.render(
         **matrix_context(runs, history, peer_runs),
+        client_flows=client_flows_section(client_flows or []),
         css=static.joinpath("matrix.css").read_text("utf-8"),
         js=static.joinpath("matrix.js").read_text("utf-8"),
     )
@@ -441,7 +527,7 @@ def build_matrix(inputs: list[Path], out: Path, history: Path | None = None) -> 
     ):
         histories.append(history)
     records = [record for path in histories for record in read_history(path)]
-    page = render_matrix(runs, records, find_peer_runs(inputs))
+    page = render_matrix(runs, records, find_peer_runs(inputs), load_client_flow_runs(inputs))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     return out
