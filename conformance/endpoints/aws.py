@@ -123,7 +123,12 @@ class AwsEndpoint(Endpoint):
         return True
 
     def reproducer_prologue(self) -> str:
-        # The reader's own credentials, from the same chain the run used.
+        # The reader's own credentials, from the same chain the run used (and its profile, if named).
+        if self.aws_profile:
+            return (
+                f"client = boto3.session.Session(profile_name={self.aws_profile!r})"
+                f".client('cognito-idp', region_name={self.region!r})"
+            )
         return f"client = boto3.client('cognito-idp', region_name={self.region!r})"
 
 
