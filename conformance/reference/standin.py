@@ -32,6 +32,7 @@ Usage: ``python -m conformance.reference --aws-stand-in [--latency-ms N] [--acce
 from __future__ import annotations
 
 import hmac
+import json
 import re
 import time
 import uuid
@@ -187,7 +188,7 @@ class AwsStandIn:
 
     def _cognito_error(self, failure: AuthFailure) -> tuple[int, list[tuple[str, str]], bytes]:
         code = UNRECOGNIZED_CLIENT[0] if failure.kind == "missing" else failure.kind
-        payload = f'{{"__type":"{code}","message":"{failure.message}"}}'.encode()
+        payload = json.dumps({"__type": code, "message": failure.message}, separators=(",", ":")).encode()
         return (
             400,
             [
