@@ -8,13 +8,17 @@ tests; this is what a run does before the first test, between tests and after th
 from __future__ import annotations
 
 import base64
+import calendar
+import json
 import pickle
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import botocore
+from botocore.exceptions import BotoCoreError, ClientError
 
 from conformance import __version__, specs
 from conformance.calls import Cognito, HarnessError, Unsupported
@@ -28,6 +32,92 @@ NAME_PREFIX = "cc"
 #: A harness pool's name: the prefix, then the tag of the run that made it (6 hex digits), or the
 #: ``m``-tag of the Hypothesis machine that made it (conformance/machines/base.py).
 HARNESS_POOL = re.compile(rf"^{NAME_PREFIX}-(m?[0-9a-f]{{6}})-")
+#: The UserPoolTags every pool the harness creates on an endpoint that is not its own (AWS) carries:
+#: the run, when, and which harness. On a shared account they are the only mark the janitor and the
+#: leak alarm trust; a name can be anyone's.
+TAG_RUN = "cognito-conformance:run-id"
+TAG_CREATED = "cognito-conformance:created-at"
+TAG_VERSION = "cognito-conformance:harness-version"
+#: Pauses before retrying a throttled call the harness makes for itself (listing, tidying), in seconds.
+HOUSEKEEPING_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+def pool_tags(run_id: str, now: float | None = None) -> dict[str, str]:
+    """The UserPoolTags of a pool made by the run ``run_id`` (created-at in ISO 8601, UTC)."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() if now is None else now))
+    return {TAG_RUN: run_id, TAG_CREATED: stamp, TAG_VERSION: __version__}
+
+
+@dataclass(frozen=True)
+class HarnessPool:
+    """A pool that carries the harness's tags, as the account lists it."""
+
+    pool_id: str
+    name: str
+    run_id: str
+    #: epoch seconds of its created-at tag (None if the tag does not parse: then it counts as old).
+    created_at: float | None
+
+    def age(self, now: float | None = None) -> float:
+        """Seconds since it was created (infinite when unknown: an unreadable stamp is never young)."""
+        if self.created_at is None:
+            return float("inf")
+        return (time.time() if now is None else now) - self.created_at
+
+
+def housekeeping(client: Any, operation: str, **params: Any) -> dict[str, Any]:
+    """One call the harness makes for itself on a raw boto3 client, retried only when throttled."""
+    method: Callable[..., dict[str, Any]] = getattr(client, operation)
+    for pause in (*HOUSEKEEPING_PAUSES, None):
+        try:
+            return method(**params)
+        except ClientError as error:
+            if pause is None or error.response.get("Error", {}).get("Code") != "TooManyRequestsException":
+                raise
+            time.sleep(pause)
+    raise AssertionError("unreachable")  # the last pause is None: the loop returns or raises
+
+
+def harness_pools(client: Any) -> list[HarnessPool]:
+    """Every pool of the account (the client's Region) that carries the harness's tags.
+
+    ListUserPools does not return tags, so each candidate is described. Only pools with a harness name
+    (:data:`HARNESS_POOL`) are candidates: the harness names every pool it makes so, and describing
+    every pool of a shared account would spend its read quota (15 per second, docs/facts.md). The name
+    only narrows the search; the tag :data:`TAG_RUN` decides: a pool named like the harness's without
+    it is not the harness's.
+    """
+    found, token = [], None
+    while True:
+        page = housekeeping(
+            client, "list_user_pools", MaxResults=60, **({"NextToken": token} if token else {})
+        )
+        for pool in page.get("UserPools") or []:
+            if not HARNESS_POOL.match(str(pool.get("Name", ""))):
+                continue
+            try:
+                described = housekeeping(client, "describe_user_pool", UserPoolId=pool["Id"])["UserPool"]
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                    continue  # deleted meanwhile (another run's end)
+                raise
+            tags = described.get("UserPoolTags") or {}
+            if TAG_RUN in tags:
+                found.append(
+                    HarnessPool(
+                        pool["Id"], str(pool.get("Name", "")), tags[TAG_RUN], _epoch(tags.get(TAG_CREATED))
+                    )
+                )
+        token = page.get("NextToken")
+        if not token:
+            return found
+
+
+def _epoch(stamp: str | None) -> float | None:
+    try:
+        return float(calendar.timegm(time.strptime(str(stamp), "%Y-%m-%dT%H:%M:%SZ")))
+    except ValueError:
+        return None
 
 
 class RunLifecycle:
@@ -90,6 +180,82 @@ class RunLifecycle:
             cognito.log.clear()
         self.swept = swept
         return swept
+
+    @property
+    def live_pools(self) -> set[str]:
+        """The pools this run created on an endpoint that is not its own and has not deleted yet."""
+        return vars(self).setdefault("_live_pools", set())
+
+    def protect_account(self, max_harness_pools: int) -> None:
+        """On an endpoint that is not the harness's own (AWS): mark and remember every pool the run makes,
+        and refuse to start when the account already holds too many harness pools (a leak alarm).
+
+        Every CreateUserPool of the run carries :func:`pool_tags` and ``DeletionProtection=INACTIVE``
+        (unless the test sets it), so that the run, the janitor and an operator can delete it; every
+        pool created is remembered until deleted, and :meth:`reap` deletes what the tests did not.
+        Raises EndpointError (one line, exit code 4) when more than ``max_harness_pools`` pools of other
+        runs are in the account: runs that were killed left them, and the janitor must run first.
+        """
+        if self.endpoint.local:
+            return  # local endpoints are swept by name (:meth:`sweep`); their answers stay untagged
+        self.endpoint.client_hooks.append(self._mark_client)
+        try:
+            pools = harness_pools(self.endpoint.make_client())
+        except (ClientError, BotoCoreError) as error:
+            raise EndpointError(
+                f"cannot list the account's user pools ({type(error).__name__}: {error})"
+            ) from None
+        leaked = [pool for pool in pools if pool.run_id != self.run_id]
+        if len(leaked) > max_harness_pools:
+            raise EndpointError(
+                f"refusing to start: the account holds {len(leaked)} user pools left by earlier runs of this "
+                f"harness (more than --aws-max-harness-pools={max_harness_pools}); delete them first with "
+                "python -m conformance.janitor --aws-account <id>"
+            )
+
+    def _mark_client(self, client: Any) -> None:
+        events = client.meta.events
+        events.register("before-parameter-build.cognito-idp.CreateUserPool", self._tag_new_pool)
+        events.register("after-call.cognito-idp.CreateUserPool", self._pool_created)
+        events.register("before-call.cognito-idp.DeleteUserPool", self._pool_deleting)
+        events.register("after-call.cognito-idp.DeleteUserPool", self._pool_deleted)
+
+    def _tag_new_pool(self, params: dict[str, Any], **_: Any) -> None:
+        tags = params.get("UserPoolTags")
+        params["UserPoolTags"] = {**(tags if isinstance(tags, dict) else {}), **pool_tags(self.run_id)}
+        params.setdefault("DeletionProtection", "INACTIVE")
+
+    def _pool_created(self, parsed: Any, **_: Any) -> None:
+        pool = parsed.get("UserPool") if isinstance(parsed, dict) else None
+        if isinstance(pool, dict) and isinstance(pool.get("Id"), str):
+            self.live_pools.add(pool["Id"])
+
+    @staticmethod
+    def _pool_deleting(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        body = params.get("body") if isinstance(params, dict) else None
+        context["conformance_pool"] = _pool_id_of(body)
+
+    def _pool_deleted(self, http_response: Any, context: dict[str, Any], **_: Any) -> None:
+        if getattr(http_response, "status_code", 0) == 200:
+            self.live_pools.discard(context.get("conformance_pool") or "")
+
+    def reap(self) -> int:
+        """Delete the pools this run made and its tests did not (a test stopped by a signal, a failed
+        clean-up); returns how many. Only on an endpoint that is not the harness's own; never a pool
+        the run did not create."""
+        if self.endpoint.local or not self.live_pools:
+            return 0
+        client, reaped = self.endpoint.make_client(), 0
+        for pool_id in sorted(self.live_pools):
+            try:
+                housekeeping(client, "delete_user_pool", UserPoolId=pool_id)
+                reaped += 1
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                    self.live_pools.discard(pool_id)
+            except BotoCoreError:
+                pass  # no answer: the janitor will find it by its tags
+        return reaped
 
     def set_budgets(
         self, *, call_timeout: str | None, test_timeout: float | None, run_timeout: float
@@ -249,9 +415,19 @@ class RunLifecycle:
     def close(self, meta: dict[str, Any], *, status: str, reason: str = "") -> dict[str, Any] | None:
         """Stop the endpoint and finish the record with the run's status (:data:`conformance.records.RUN_STATUSES`);
         returns the run's ``run.json`` (None if nothing ran)."""
+        self.reap()
         self.endpoint.stop()
         if self.record is None:
             return None
         self.status, self.status_reason = status, reason
         meta = {**meta, "whole_suite": self.whole_suite, "swept_pools": self.swept}
         return self.record.close(meta, status=status, reason=reason)
+
+
+def _pool_id_of(body: Any) -> str:
+    """The UserPoolId of a serialized DeleteUserPool request (awsJson1_1: a JSON body)."""
+    try:
+        value = json.loads(body or b"{}").get("UserPoolId")
+    except (ValueError, AttributeError):
+        return ""
+    return value if isinstance(value, str) else ""

@@ -43,6 +43,11 @@ ENDPOINT_INI = "conformance_endpoint"
 DEFAULT_ENDPOINT = "moto"
 AWS_ACCOUNT_OPTION = "--aws-account"
 AWS_REGION_OPTION = "--aws-region"
+AWS_PROFILE_OPTION = "--aws-profile"
+AWS_MAX_HARNESS_POOLS_OPTION = "--aws-max-harness-pools"
+#: The leak alarm's default: a run on aws refuses to start when the account already holds more harness
+#: pools than this (runs interrupted hard, or killed, leave theirs for the janitor).
+DEFAULT_AWS_MAX_HARNESS_POOLS = 10
 EXPECTATIONS_OPTION = "--expectations"
 REPORTS_OPTION = "--reports-dir"
 CALL_TIMEOUT_OPTION = "--call-timeout"
@@ -58,6 +63,9 @@ DEFAULT_MAX_UNSUPPORTED_SHARE = 0.5
 #: The exit status of an insufficient run (pytest's own are 0-5): too little was answered to judge it.
 EXIT_INSUFFICIENT = 6
 PREVIOUS_SIGTERM_KEY = pytest.StashKey[Any]()
+PREVIOUS_SIGINT_KEY = pytest.StashKey[Any]()
+#: pytest's own exit status of an interrupted run, also that of a run ended by a second signal.
+EXIT_INTERRUPTED = int(pytest.ExitCode.INTERRUPTED)
 #: pytest-xdist: the controller's run id, handed to each worker (``workerinput``), and the worker's
 #: state at its end, handed back (``workeroutput``; conformance/session.py ``worker_state``).
 XDIST_RUN_ID = "conformance_run_id"
@@ -94,7 +102,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         AWS_REGION_OPTION,
         dest="conformance_aws_region",
         default=None,
-        help="for --endpoint=aws: the region (default: $AWS_REGION, then $AWS_DEFAULT_REGION)",
+        help="for --endpoint=aws: the region (default: the credential chain's region, i.e. the "
+        "profile's or $AWS_DEFAULT_REGION, then $AWS_REGION, then us-east-1)",
+    )
+    group.addoption(
+        AWS_PROFILE_OPTION,
+        dest="conformance_aws_profile",
+        default=None,
+        help="for --endpoint=aws: the named profile of the shared AWS config files (default: the "
+        "standard chain: environment, $AWS_PROFILE, web identity, instance role)",
+    )
+    group.addoption(
+        AWS_MAX_HARNESS_POOLS_OPTION,
+        dest="conformance_aws_max_harness_pools",
+        type=int,
+        default=DEFAULT_AWS_MAX_HARNESS_POOLS,
+        help="for --endpoint=aws: refuse to start when the account already holds more pools tagged by "
+        f"this harness (leaked by earlier runs; run python -m conformance.janitor) (default "
+        f"{DEFAULT_AWS_MAX_HARNESS_POOLS})",
     )
     group.addoption(
         EXPECTATIONS_OPTION,
@@ -202,24 +227,38 @@ def _check_hypothesis_profile(config: pytest.Config) -> None:
 
 
 def _interrupt_on_sigterm(config: pytest.Config) -> None:
-    """SIGTERM ends the run as Ctrl-C does, so that run.json says ``interrupted`` and the endpoint stops.
+    """SIGTERM ends the run as Ctrl-C does, so that run.json says ``interrupted``, the pools the run made
+    are deleted (conformance/lifecycle.py ``reap``) and the endpoint stops; a second SIGINT or SIGTERM
+    exits at once.
 
     pytest turns KeyboardInterrupt into exit status 2 and still runs the session-finish hooks; a
-    plain SIGTERM would end the process without them. Only the main thread can install a handler.
+    plain SIGTERM would end the process without them. The clean-up after the first signal may take
+    a while against AWS (a deletion per pool, paced); whoever sends a second signal wants out now,
+    and what is left behind carries the run's tags for ``python -m conformance.janitor``. Only the
+    main thread can install a handler.
     """
     if threading.current_thread() is not threading.main_thread():
         return
+    signals_seen: list[int] = []
 
     def interrupt(signum: int, frame: object) -> None:
+        signals_seen.append(signum)
+        if len(signals_seen) > 1:
+            os.write(
+                2, b"\nconformance: second signal, exiting now (leftovers: python -m conformance.janitor)\n"
+            )
+            os._exit(EXIT_INTERRUPTED)
         raise KeyboardInterrupt(f"stopped by signal {signal.Signals(signum).name}")
 
     config.stash[PREVIOUS_SIGTERM_KEY] = signal.signal(signal.SIGTERM, interrupt)
+    config.stash[PREVIOUS_SIGINT_KEY] = signal.signal(signal.SIGINT, interrupt)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    previous = config.stash.get(PREVIOUS_SIGTERM_KEY, None)
-    if previous is not None:
-        signal.signal(signal.SIGTERM, previous)
+    for key, signum in ((PREVIOUS_SIGTERM_KEY, signal.SIGTERM), (PREVIOUS_SIGINT_KEY, signal.SIGINT)):
+        previous = config.stash.get(key, None)
+        if previous is not None:
+            signal.signal(signum, previous)
 
 
 # First, before Hypothesis's plugin loads --hypothesis-profile: bad options are one line and exit
@@ -239,11 +278,19 @@ def pytest_configure(config: pytest.Config) -> None:
         config, "conformance_endpoint", ENDPOINT_ENV, ENDPOINT_INI, DEFAULT_ENDPOINT
     )
     region = config.getoption("conformance_aws_region")
-    if spec == "aws" and not region:
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    profile = config.getoption("conformance_aws_profile")
+    options: dict[str, Any] = {}
+    if spec == "aws":
+        # The credential chain (and a profile's region) is the aws endpoint's to read.
+        options = {"aws_profile": profile, "region_from_chain": not region}
+    elif profile:
+        raise pytest.UsageError(f"{AWS_PROFILE_OPTION} is for --endpoint=aws only")
     try:
         endpoint = parse(
-            spec or DEFAULT_ENDPOINT, region=region, aws_account=config.getoption("conformance_aws_account")
+            spec or DEFAULT_ENDPOINT,
+            region=region,
+            aws_account=config.getoption("conformance_aws_account"),
+            **options,
         )
     except EndpointError as error:
         raise pytest.UsageError(str(error)) from None
@@ -286,6 +333,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         # Started here, before any test runs, so that a wrong or silent endpoint is a usage error
         # (exit code 4) rather than a failure in every test.
         run.start()
+        run.protect_account(session.config.getoption("conformance_aws_max_harness_pools"))
         run.load_expectations(
             session.config.getoption("conformance_expectations"),
             updating=session.config.getoption("conformance_update"),

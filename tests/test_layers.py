@@ -28,7 +28,7 @@ FLOORS: list[tuple[str, ...]] = [
     # 3. reaching an endpoint, and checking what it answers
     ("endpoints", "calls", "checks", "token_checks", "expectations"),
     # 4. what a test or a run does with those
-    ("flows", "session", "lifecycle", "outcomes", "machines", "reports", "peers", "clientflows"),
+    ("flows", "session", "lifecycle", "outcomes", "machines", "reports", "peers", "clientflows", "janitor"),
     # 5. pytest
     ("fixtures", "plugin", "suite"),
 ]

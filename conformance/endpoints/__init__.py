@@ -51,12 +51,15 @@ class Connector:
     #: the constructor, or where it lives (``"module:Class.method"``), imported when first used.
     target: Connect | str
 
-    def connect(self, spec: str, arg: str, *, region: str, aws_account: str | None) -> Endpoint:
+    def connect(
+        self, spec: str, arg: str, *, region: str, aws_account: str | None, **options: object
+    ) -> Endpoint:
         target = self.target
         if isinstance(target, str):
             module, _, attributes = target.partition(":")
             target = reduce(getattr, attributes.split("."), importlib.import_module(module))
-        return target(spec, arg, region=region, aws_account=aws_account)
+        # ``options``: settings only one kind takes (aws: its profile), passed only when given.
+        return target(spec, arg, region=region, aws_account=aws_account, **options)
 
 
 #: Every kind, by the word before the colon (``url``: any spec with ``://``). Adding a kind is one
@@ -127,8 +130,14 @@ class _Kinds(Sequence[str]):
 KINDS: Sequence[str] = _Kinds()
 
 
-def parse(spec: str, *, region: str | None = None, aws_account: str | None = None) -> Endpoint:
-    """Resolve an endpoint string; raises :class:`EndpointError` with one clear line."""
+def parse(
+    spec: str, *, region: str | None = None, aws_account: str | None = None, **options: object
+) -> Endpoint:
+    """Resolve an endpoint string; raises :class:`EndpointError` with one clear line.
+
+    ``options`` go to the kind's constructor as they are (``aws``: ``aws_profile``,
+    ``region_from_chain``); a kind that takes none is given none.
+    """
     spec = (spec or "").strip()
     known = ", ".join(KINDS)
     if not spec:
@@ -137,7 +146,7 @@ def parse(spec: str, *, region: str | None = None, aws_account: str | None = Non
     connector = CONNECTORS.get(kind)
     if connector is None:
         raise EndpointError(f"unknown endpoint kind {kind!r}; known kinds: {known}")
-    return connector.connect(spec, arg, region=region or DEFAULT_REGION, aws_account=aws_account)
+    return connector.connect(spec, arg, region=region or DEFAULT_REGION, aws_account=aws_account, **options)
 
 
 def help_text() -> str:
