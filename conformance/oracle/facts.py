@@ -76,6 +76,7 @@ COMPLETED_NO_CHALLENGE = fact("auth.completion")
 INITIATE_EMPTY_PARAMETERS = fact("auth.empty-parameters-on-initiate")
 SESSION_SINGLE_USE = fact("auth.session-twice")
 SESSION_GARBAGE = fact("auth.session-garbage")
+SESSION_GARBAGE_TEXT = fact("auth.session-garbage-text")
 LOCKOUT = fact("auth.lockout")
 
 # --- tokens and revocation (§4, §6, §12.4)

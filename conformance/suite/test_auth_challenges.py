@@ -35,13 +35,16 @@ TEMPORARY_PASSWORD_REUSED = fact("auth.temporary-password-reused")
 ADMIN_NEW_PASSWORD = fact("auth.admin-new-password")
 SRP_THEN_NEW_PASSWORD = fact("auth.srp-then-new-password")
 POLICY = fact("auth.policy")
+POLICY_TEXT_CHANGE = fact("auth.policy-text-change")
 SESSION_TWICE = fact("auth.session-twice")
 SESSION_GARBAGE = fact("auth.session-garbage")
+SESSION_GARBAGE_TEXT = fact("auth.session-garbage-text")
 SESSION_EXPIRED = fact("auth.session-expired")
 SESSION_VALIDITY_SETTING = fact("auth.session-validity-setting")
 VERIFIER_RIGHT = fact("auth.verifier-right")
 VERIFIER_WITHOUT_SESSION = fact("auth.verifier-without-session")
 VERIFIER_WRONG = fact("auth.verifier-wrong")
+SRP_CHALLENGE = fact("auth.srp-challenge")
 PADDED_DAY = fact("auth.padded-day")
 PADDED_DAY_INFERRED = fact("auth.padded-day-inferred")
 WRONG_WEEKDAY = fact("auth.wrong-weekday")
@@ -237,7 +240,9 @@ def test_new_password_breaking_policy_is_invalid_password(
         refused,
         "InvalidPasswordException",
         POLICY,
-        message="Password did not conform with policy: Password not long enough",
+        # A replacement password is refused in other words than SignUp's (facts:auth.policy-text-change).
+        message="Password does not conform to policy: Password not long enough",
+        message_fact=POLICY_TEXT_CHANGE,
     )
 
 
@@ -269,7 +274,7 @@ def test_session_used_twice_is_refused(cognito, check, user_pool, make_app_clien
 @pytest.mark.kind("errors")
 @pytest.mark.fact(SESSION_GARBAGE)
 def test_garbage_session_is_invalid(cognito, check, user_pool, make_app_client, make_user):
-    """§3: a session the endpoint never issued: NotAuthorizedException "Invalid session for the user."."""
+    """§3, §13: a session the endpoint never issued: NotAuthorizedException (the message is reported only)."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
     user = make_user(user_pool, confirmed=False)
     challenge = start_new_password_challenge(cognito, check, client, user)
@@ -277,7 +282,13 @@ def test_garbage_session_is_invalid(cognito, check, user_pool, make_app_client, 
         return
     forged = "AYABe" + "Q" * 60  # the shape of a real session (§3), never issued
     refused = flows.answer_new_password(cognito, client, user, challenge, session=forged)
-    check.error(refused, "NotAuthorizedException", SESSION_GARBAGE, message="Invalid session for the user.")
+    check.error(
+        refused,
+        "NotAuthorizedException",
+        SESSION_GARBAGE,
+        message="Invalid session for the user.",
+        message_fact=SESSION_GARBAGE_TEXT,
+    )
 
 
 def wait_past(endpoint, seconds: float) -> None:
@@ -371,7 +382,8 @@ def test_password_verifier_with_wrong_password_is_incorrect(
     flow = flows.srp_sign_in(
         cognito, client, user, admin=admin, password=flows.new_password(), tamper=typed_username(user)
     )
-    if check.succeeded(flow.challenge, VERIFIER_WRONG) and flow.answer is not None:
+    # The challenge itself is plain USER_SRP_AUTH; only the answer is tampered with.
+    if check.succeeded(flow.challenge, SRP_CHALLENGE) and flow.answer is not None:
         check.error(flow.answer, "NotAuthorizedException", VERIFIER_WRONG, message=INCORRECT)
 
 
@@ -387,7 +399,8 @@ def test_password_verifier_with_forged_signature_is_incorrect(
     flow = flows.srp_sign_in(
         cognito, client, user, admin=admin, tamper=lambda r: forge_signature(typed_username(user)(r))
     )
-    if check.succeeded(flow.challenge, VERIFIER_WRONG) and flow.answer is not None:
+    # The challenge itself is plain USER_SRP_AUTH; only the answer is tampered with.
+    if check.succeeded(flow.challenge, SRP_CHALLENGE) and flow.answer is not None:
         check.error(flow.answer, "NotAuthorizedException", VERIFIER_WRONG, message=INCORRECT)
 
 
@@ -408,7 +421,8 @@ def test_password_verifier_with_zero_padded_day_is_incorrect(
     padded = canonical.replace(f" {now.day} ", f" 0{now.day} ", 1)
     fact = PADDED_DAY if now.day < 10 else PADDED_DAY_INFERRED
     flow = flows.srp_sign_in(cognito, client, user, timestamp=padded, tamper=typed_username(user))
-    if check.succeeded(flow.challenge, fact) and flow.answer is not None:
+    # The challenge itself is plain USER_SRP_AUTH; only the answer is tampered with.
+    if check.succeeded(flow.challenge, SRP_CHALLENGE) and flow.answer is not None:
         check.error(flow.answer, "NotAuthorizedException", fact, message=INCORRECT)
 
 
@@ -425,7 +439,8 @@ def test_password_verifier_with_wrong_weekday_is_incorrect(
     today = canonical[:3]
     wrong = weekdays[(weekdays.index(today) + 1) % 7] + canonical[3:]
     flow = flows.srp_sign_in(cognito, client, user, timestamp=wrong, tamper=typed_username(user))
-    if check.succeeded(flow.challenge, WRONG_WEEKDAY) and flow.answer is not None:
+    # The challenge itself is plain USER_SRP_AUTH; only the answer is tampered with.
+    if check.succeeded(flow.challenge, SRP_CHALLENGE) and flow.answer is not None:
         check.error(flow.answer, "NotAuthorizedException", WRONG_WEEKDAY, message=INCORRECT)
 
 
@@ -439,7 +454,8 @@ def test_password_verifier_with_malformed_timestamp_is_invalid(
     user = make_user(user_pool)
     malformed = cognito_timestamp().replace(" UTC ", " +05:30 ")
     flow = flows.srp_sign_in(cognito, client, user, timestamp=malformed, tamper=typed_username(user))
-    if check.succeeded(flow.challenge, MALFORMED_TIMESTAMP) and flow.answer is not None:
+    # The challenge itself is plain USER_SRP_AUTH; only the answer is tampered with.
+    if check.succeeded(flow.challenge, SRP_CHALLENGE) and flow.answer is not None:
         check.error(
             flow.answer,
             "InvalidParameterException",
