@@ -91,6 +91,18 @@ class Recorder:
 
     # -- recording ------------------------------------------------------------------------------
 
+    def rewrite_since(self, start: int, transform: Callable[[Divergence], Divergence]) -> None:
+        """Replace the divergences recorded since position ``start`` by ``transform`` of each.
+
+        A stateful machine uses it to make the keys of its comparisons carry the values compared.
+        """
+        added = self.divergences[start:]
+        del self.divergences[start:]
+        for divergence in added:
+            self._keys.discard(divergence.key())
+        for divergence in added:
+            self.add(transform(divergence))
+
     def add(self, divergence: Divergence) -> None:
         # One entry per key and test: a wrong Content-Type on twenty calls is one divergence.
         if divergence.key() not in self._keys:

@@ -38,12 +38,14 @@ The ``aws`` endpoint never reads a file: AWS is the reference.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from conformance.divergence import Divergence, divergence_key
+from conformance.facts import catalogue
 from conformance.records import read_jsonl
 
 EXPECTATIONS_DIR = Path(__file__).parent / "expectations"
@@ -57,6 +59,36 @@ ANY_OPERATION = "*"
 
 class ExpectationsError(Exception):
     """The expectations file is malformed (shown as a usage error)."""
+
+
+#: How a reason cites the AWS fact of the step that diverged: ``facts:<id>`` (docs/facts.md).
+FACT_CITATION = re.compile(r"facts:([a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*)")
+#: Reasons that say nothing a reader could check: a placeholder left by a tool or a person.
+_PLACEHOLDER = re.compile(r"^\W*(todo|tbd|fixme|xxx|known|explored\b.*|n/?a|-+|\?+)\W*$", re.IGNORECASE)
+
+
+def cited_facts(reason: str) -> list[str]:
+    """The catalogue ids a reason cites (``facts:<id>``), in order."""
+    return FACT_CITATION.findall(reason)
+
+
+def reason_problem(reason: str) -> str | None:
+    """Why ``reason`` cannot stand as an expectation's reason, or None when it can.
+
+    A reason says what AWS does, citing the fact of the step that diverged (``facts:<id>``, an id of
+    the catalogue), and what the implementation does instead; a placeholder ("TODO", "known",
+    "explored; no record in the last run") says neither.
+    """
+    text = reason.strip()
+    if _PLACEHOLDER.match(text) or text.lower().startswith(("todo", "explored; no record")):
+        return f"the reason {text!r} is a placeholder; write what AWS does (facts:<id>) and what the implementation does"
+    ids = cited_facts(text)
+    if not ids:
+        return f"the reason {text!r} cites no fact; cite the fact of the step that diverged as facts:<id>"
+    known = catalogue()
+    if unknown := [i for i in ids if i not in known]:
+        return f"the reason cites facts not in the catalogue: {', '.join(unknown)}"
+    return None
 
 
 def normalize_test_id(nodeid: str) -> str:
@@ -201,6 +233,8 @@ class Expectations:
                 raise ExpectationsError(
                     f"{path}: {where} has no reason; write why this implementation differs from AWS"
                 )
+            if reason.strip() and (problem := reason_problem(reason)) and not allow_missing_reasons:
+                raise ExpectationsError(f"{path}: {where}: {problem}")
             return reason.strip()
 
         expectations = cls(path, transport=transport)
