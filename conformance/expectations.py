@@ -17,7 +17,7 @@ localstack-snapshot's ``skip_snapshot_verify(paths=...)``:
        check = "wire.content-type"
        path = "headers.Content-Type"
        operations = ["AdminInitiateAuth", "DescribeUserPool"]
-       reason = "moto answers errors with application/json; AWS sends application/x-amz-json-1.1 (...)"
+       reason = "moto answers with application/json; AWS: application/x-amz-json-1.1 (facts:protocol.wire-content-type)"
 
 2. ``[[divergence]]``: behaviour, per test and divergence key::
 
@@ -25,6 +25,14 @@ localstack-snapshot's ``skip_snapshot_verify(paths=...)``:
        test = "test_pools.py::test_describe_user_pool_returns_documented_defaults"
        key = "DescribeUserPool default $.UserPool.UserPoolTier"
        reason = "..."
+
+A reason says what AWS does, citing the catalogue fact of the step that diverged (``facts:<id>``: the
+fact in the divergence's ``Source`` line, which is not always the test's own), and what the
+implementation does instead. The loader refuses a reason that cites no catalogue fact, and a
+placeholder ("TODO", "known", "explored; no record in the last run"). A stateful machine's keys carry
+the values it compared (``AdminInitiateAuth error.code $.__type expected NotAuthorizedException
+returned UserNotFoundException``, :func:`conformance.machines.base.qualified`), so one entry names one
+difference.
 
 A run passes when what it observes equals the file: an unexpected divergence fails its test, and an
 expected one that no longer happens fails too (the file must be updated). A per-test entry vanishes

@@ -179,3 +179,45 @@ def test_a_divergence_before_an_unsupported_step_is_judged(pytester: pytest.Pyte
     assert json.loads((reports / "run.json").read_text())["status"] == "pass"
     (record,) = [json.loads(line) for line in (reports / "divergences.jsonl").read_text().splitlines()]
     assert record["known"] is True and record["known_reason"] == reason
+
+
+def test_shipped_machine_entries_name_the_values_compared() -> None:
+    loose = []
+    for file in sorted(EXPECTATIONS_DIR.glob("*.toml")):
+        for entry in tomllib.loads(file.read_text(encoding="utf-8")).get("divergence", []):
+            if entry["test"].startswith("test_machines.py::"):
+                key = entry["key"]
+                if not (" expected " in key and " returned " in key) and " of " not in key:
+                    loose.append(f"{file.name}: {entry['test']} / {key}")
+    assert not loose, "machine keys without the values compared:\n" + "\n".join(loose)
+
+
+DIVERGES_THEN_SKIPS = """
+import pytest
+
+from conformance.facts import fact
+
+
+def test_diverges_then_skips(cognito, check):
+    cognito.list_user_pools(MaxResults=10)
+    check.that(
+        False,
+        operation="ListUserPools",
+        check="value",
+        path="$.UserPools",
+        expected="AWS's answer",
+        actual="another",
+        fact=fact("pools.list-user-pools"),
+    )
+    pytest.skip("the endpoint's clock cannot be advanced")
+"""
+
+
+def test_a_divergence_before_a_skip_is_judged(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_skips=DIVERGES_THEN_SKIPS)
+    reports = pytester.path / "reports"
+    result = pytester.runpytest_subprocess(
+        "--endpoint=reference", f"--reports-dir={reports}", "-p", "no:cacheprovider", "test_skips.py"
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, result.stdout.str()
+    assert json.loads((reports / "run.json").read_text())["status"] == "fail"
