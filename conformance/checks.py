@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 
 WIRE_CONTENT_TYPE = fact("protocol.wire-content-type")
+WIRE_ERROR_CONTENT_TYPE = fact("protocol.wire-error-content-type")
 WIRE_REQUEST_ID = fact("protocol.wire-request-id")
 WIRE_ERROR_STATUS = fact("protocol.wire-error-status")
 WIRE_ERROR_BODY = fact("protocol.wire-error-body")
@@ -89,6 +90,18 @@ class Recorder:
             raise DivergenceFound(unexpected)
 
     # -- recording ------------------------------------------------------------------------------
+
+    def rewrite_since(self, start: int, transform: Callable[[Divergence], Divergence]) -> None:
+        """Replace the divergences recorded since position ``start`` by ``transform`` of each.
+
+        A stateful machine uses it to make the keys of its comparisons carry the values compared.
+        """
+        added = self.divergences[start:]
+        del self.divergences[start:]
+        for divergence in added:
+            self._keys.discard(divergence.key())
+        for divergence in added:
+            self.add(transform(divergence))
 
     def add(self, divergence: Divergence) -> None:
         # One entry per key and test: a wrong Content-Type on twenty calls is one divergence.
@@ -312,12 +325,19 @@ class WireCheck:
             response parsed as JSON, None when it is not JSON).
         miniature: whether a miniature of the reference breaks exactly this check (the self-tests
             in tests/harness/test_miniatures.py require one for each such check).
+        error_fact: the fact for error answers when it is weaker than :attr:`fact` (what AWS does
+            for successes may be recorded where its errors are not).
     """
 
     name: str
     fact: Fact
     run: WireCheckFunction
     miniature: bool = True
+    error_fact: Fact | None = None
+
+    def fact_for(self, exchange: Exchange) -> Fact:
+        """The fact a finding on ``exchange`` rests on."""
+        return self.error_fact if exchange.is_error and self.error_fact is not None else self.fact
 
 
 #: Every wire check, by name, in the order they run (and their divergences are listed).
@@ -325,14 +345,14 @@ WIRE_CHECKS: dict[str, WireCheck] = {}
 
 
 def wire_check(
-    name: str, fact: Fact, *, miniature: bool = True
+    name: str, fact: Fact, *, miniature: bool = True, error_fact: Fact | None = None
 ) -> Callable[[WireCheckFunction], WireCheckFunction]:
     """Register a wire check under ``name`` (schemathesis's ``@check`` shape)."""
 
     def register(function: WireCheckFunction) -> WireCheckFunction:
         if name in WIRE_CHECKS:
             raise ValueError(f"wire check {name!r} registered twice")
-        WIRE_CHECKS[name] = WireCheck(name, fact, function, miniature)
+        WIRE_CHECKS[name] = WireCheck(name, fact, function, miniature, error_fact)
         return function
 
     return register
@@ -342,7 +362,7 @@ def _body_text(exchange: Exchange) -> str:
     return preview(exchange.response_body.decode("utf-8", "replace"), 200)
 
 
-@wire_check("wire.content-type", WIRE_CONTENT_TYPE)
+@wire_check("wire.content-type", WIRE_CONTENT_TYPE, error_fact=WIRE_ERROR_CONTENT_TYPE)
 def content_type(exchange: Exchange, body: Any) -> Iterable[WireFinding]:
     """Every answer is ``application/x-amz-json-1.1`` (§10)."""
     raw = exchange.header("content-type")
@@ -433,8 +453,8 @@ def wire_divergences(exchange: Exchange) -> list[Divergence]:
             path=path,
             expected=expected,
             actual=actual,
-            confidence=check.fact.confidence,
-            source=check.fact.cite(),
+            confidence=check.fact_for(exchange).confidence,
+            source=check.fact_for(exchange).cite(),
             kind=CheckKind.WIRE,
             evidence=exchange,
         )

@@ -30,13 +30,21 @@ def divergence_key(operation: str, check: str, path: str) -> str:
 
 
 class Confidence(StrEnum):
-    """How sure we are of the AWS fact a check rests on (from its source tag in docs/facts.md)."""
+    """How sure we are of the AWS fact a check rests on; one meaning per word (docs/facts.md).
 
-    #: AWS-authored code or tests run against real AWS, or §12 "settled".
+    The catalogue checks each word against the kinds of its sources
+    (:func:`conformance.facts.confidence_problems`): a word is only as strong as the evidence behind it.
+    """
+
+    #: AWS-authored code or tests that run against real pools, a test run against AWS by its
+    #: maintainers (moto's ``aws_verified``), or an exchange recorded from AWS.
     VERIFIED = "verified"
-    #: AWS documentation or model text, or §12 "likely".
+    #: AWS documentation, the API reference or the service model say it.
     DOCUMENTED = "documented"
-    #: no source, or "still UNVERIFIED": reported, never a hard failure.
+    #: several independent real captures (not mocks, not emulators) agree; a GitHub issue capture is
+    #: at most this.
+    LIKELY = "likely"
+    #: one capture, a generated text, or reasoning: reported, never a hard failure.
     UNVERIFIED = "unverified"
 
     @property

@@ -17,7 +17,7 @@ localstack-snapshot's ``skip_snapshot_verify(paths=...)``:
        check = "wire.content-type"
        path = "headers.Content-Type"
        operations = ["AdminInitiateAuth", "DescribeUserPool"]
-       reason = "moto answers errors with application/json; AWS sends application/x-amz-json-1.1 (...)"
+       reason = "moto answers with application/json; AWS: application/x-amz-json-1.1 (facts:protocol.wire-content-type)"
 
 2. ``[[divergence]]``: behaviour, per test and divergence key::
 
@@ -25,6 +25,14 @@ localstack-snapshot's ``skip_snapshot_verify(paths=...)``:
        test = "test_pools.py::test_describe_user_pool_returns_documented_defaults"
        key = "DescribeUserPool default $.UserPool.UserPoolTier"
        reason = "..."
+
+A reason says what AWS does, citing the catalogue fact of the step that diverged (``facts:<id>``: the
+fact in the divergence's ``Source`` line, which is not always the test's own), and what the
+implementation does instead. The loader refuses a reason that cites no catalogue fact, and a
+placeholder ("TODO", "known", "explored; no record in the last run"). A stateful machine's keys carry
+the values it compared (``AdminInitiateAuth error.code $.__type expected NotAuthorizedException
+returned UserNotFoundException``, :func:`conformance.machines.base.qualified`), so one entry names one
+difference.
 
 A run passes when what it observes equals the file: an unexpected divergence fails its test, and an
 expected one that no longer happens fails too (the file must be updated). A per-test entry vanishes
@@ -38,12 +46,14 @@ The ``aws`` endpoint never reads a file: AWS is the reference.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from conformance.divergence import Divergence, divergence_key
+from conformance.facts import catalogue
 from conformance.records import read_jsonl
 
 EXPECTATIONS_DIR = Path(__file__).parent / "expectations"
@@ -57,6 +67,36 @@ ANY_OPERATION = "*"
 
 class ExpectationsError(Exception):
     """The expectations file is malformed (shown as a usage error)."""
+
+
+#: How a reason cites the AWS fact of the step that diverged: ``facts:<id>`` (docs/facts.md).
+FACT_CITATION = re.compile(r"facts:([a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*)")
+#: Reasons that say nothing a reader could check: a placeholder left by a tool or a person.
+_PLACEHOLDER = re.compile(r"^\W*(todo|tbd|fixme|xxx|known|explored\b.*|n/?a|-+|\?+)\W*$", re.IGNORECASE)
+
+
+def cited_facts(reason: str) -> list[str]:
+    """The catalogue ids a reason cites (``facts:<id>``), in order."""
+    return FACT_CITATION.findall(reason)
+
+
+def reason_problem(reason: str) -> str | None:
+    """Why ``reason`` cannot stand as an expectation's reason, or None when it can.
+
+    A reason says what AWS does, citing the fact of the step that diverged (``facts:<id>``, an id of
+    the catalogue), and what the implementation does instead; a placeholder ("TODO", "known",
+    "explored; no record in the last run") says neither.
+    """
+    text = reason.strip()
+    if _PLACEHOLDER.match(text) or text.lower().startswith(("todo", "explored; no record")):
+        return f"the reason {text!r} is a placeholder; write what AWS does (facts:<id>) and what the implementation does"
+    ids = cited_facts(text)
+    if not ids:
+        return f"the reason {text!r} cites no fact; cite the fact of the step that diverged as facts:<id>"
+    known = catalogue()
+    if unknown := [i for i in ids if i not in known]:
+        return f"the reason cites facts not in the catalogue: {', '.join(unknown)}"
+    return None
 
 
 def normalize_test_id(nodeid: str) -> str:
@@ -201,6 +241,8 @@ class Expectations:
                 raise ExpectationsError(
                     f"{path}: {where} has no reason; write why this implementation differs from AWS"
                 )
+            if reason.strip() and (problem := reason_problem(reason)) and not allow_missing_reasons:
+                raise ExpectationsError(f"{path}: {where}: {problem}")
             return reason.strip()
 
         expectations = cls(path, transport=transport)

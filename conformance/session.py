@@ -338,16 +338,37 @@ class RunSession(RunLifecycle):
         """
         started = time.perf_counter()
         if isinstance(error, Unsupported):
+            # What the test met before the unanswered call is judged like any test's divergences, so
+            # the run's record and pytest's exit status agree: a known one is recorded with its
+            # reason, an unexpected hard one fails the test. Its listed entries did not "vanish": the
+            # test never reached the rest (and, like a blocked test, its entries stay on a rewrite).
+            verdict = self._judge(recorder.test_id, recorder.divergences, recorder.operations)
+            verdict.vanished = []
+            self.soft += len(verdict.soft)
+            unsupported = redact_text(f"unsupported by {self.endpoint.label}: {error}")
+            if verdict.failed:
+                reproducer = self.cognito.log.script() if self.cognito is not None else ""
+                return self._outcome(
+                    OutcomeKind.DIVERGENCE,
+                    recorder,
+                    info,
+                    report="failed",
+                    text=self._render(verdict, reproducer) + f"\n(then {unsupported})",
+                    verdict=verdict,
+                    reproducer=reproducer,
+                    message=str(error),
+                    duration_s=duration_s,
+                )
             if error.operation not in recorder.operations:
-                recorder.operations.append(
-                    error.operation
-                )  # the call that was not answered is never observed
+                # The call that was not answered is never observed; its line says unsupported.
+                recorder.operations.append(error.operation)
             return self._outcome(
                 OutcomeKind.UNSUPPORTED,
                 recorder,
                 info,
                 report="skipped",
-                text=redact_text(f"unsupported by {self.endpoint.label}: {error}"),
+                text=unsupported,
+                verdict=verdict,
                 forced=Outcome.UNSUPPORTED,
                 message=str(error),
                 duration_s=duration_s,

@@ -108,13 +108,14 @@ REJECTION_REASONS: dict[str, dict[str, str]] = {
     "noncanonical-timestamp": {
         "error": "NotAuthorizedException",
         "message": "Incorrect username or password.",
-        "confidence": "verified",
-        "source": "docs/facts.md §12.2 zero-padded day / wrong weekday [ISS qwigo/warrant#12; MINI-1758]",
+        # §13: the zero-padded day is likely (two reports), the wrong weekday unverified (one).
+        "confidence": "likely",
+        "source": "facts:auth.padded-day; facts:auth.wrong-weekday",
     },
     "malformed-timestamp": {
         "error": "InvalidParameterException",
         "message": "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.",
-        "confidence": "documented",
+        "confidence": "unverified",
         "source": "facts:auth.malformed-timestamp",
     },
     "timestamp-out-of-window": {

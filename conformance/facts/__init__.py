@@ -18,6 +18,16 @@ and the harness can all depend on it.
 from __future__ import annotations
 
 from conformance.facts.loader import CatalogueError, areas, catalogue, fact
-from conformance.facts.model import Fact, Source
+from conformance.facts.model import SUPPORTS, Fact, Source, SourceKind, confidence_problems
 
-__all__ = ["CatalogueError", "Fact", "Source", "areas", "catalogue", "fact"]
+__all__ = [
+    "SUPPORTS",
+    "CatalogueError",
+    "Fact",
+    "Source",
+    "SourceKind",
+    "areas",
+    "catalogue",
+    "confidence_problems",
+    "fact",
+]

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from conformance.divergence import Confidence
-from conformance.facts.model import Fact, Source
+from conformance.facts.model import Fact, Source, SourceKind, confidence_problems
 
 #: ``<area>.<slug>``: lower-case words joined by hyphens, e.g. ``auth.session-expired``.
 ID_PATTERN = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -32,14 +32,19 @@ def _files() -> list[Any]:
 
 
 def _source(where: str, raw: Any) -> Source:
-    if not isinstance(raw, dict) or set(raw) != {"title", "url"}:
-        raise CatalogueError(f"{where}: a source is {{title = ..., url = ...}}, got {raw!r}")
+    if not isinstance(raw, dict) or set(raw) != {"title", "kind", "url"}:
+        raise CatalogueError(f"{where}: a source is {{title = ..., kind = ..., url = ...}}, got {raw!r}")
     title, url = raw["title"], raw["url"]
+    try:
+        kind = SourceKind(raw["kind"])
+    except ValueError:
+        allowed = ", ".join(k.value for k in SourceKind)
+        raise CatalogueError(f"{where}: a source's kind is one of {allowed}, got {raw['kind']!r}") from None
     if not (isinstance(title, str) and title.strip()):
         raise CatalogueError(f"{where}: a source needs a title")
     if not (isinstance(url, str) and url.startswith("https://")):
         raise CatalogueError(f"{where}: a source URL must be https, got {url!r}")
-    return Source(title, url)
+    return Source(title, url, kind)
 
 
 def _fact(area: str, file_name: str, raw: Any) -> Fact:
@@ -67,7 +72,7 @@ def _fact(area: str, file_name: str, raw: Any) -> Fact:
     for key in ("code", "message"):
         if key in raw and not (isinstance(raw[key], str) and raw[key]):
             raise CatalogueError(f"{where}: {key} must be a non-empty string")
-    return Fact(
+    made = Fact(
         id=fact_id,
         statement=statement.strip(),
         confidence=confidence,
@@ -76,6 +81,10 @@ def _fact(area: str, file_name: str, raw: Any) -> Fact:
         code=raw.get("code"),
         message=raw.get("message"),
     )
+    # A confidence word stronger than its sources would make a hard check of a guess.
+    if problems := confidence_problems(made):
+        raise CatalogueError(f"{where}: {'; '.join(problems)}")
+    return made
 
 
 @cache

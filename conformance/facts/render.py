@@ -10,9 +10,21 @@ HEADER = """\
 Every check of the conformance suite rests on one of these facts about Amazon Cognito user pools
 (`cognito-idp`). A divergence's `Source` line names the fact's id and its first source.
 
-Confidence: **verified** facts come from tests or code run against AWS, **documented** ones from
-AWS documentation, the service model or real captures; a divergence from either fails a run.
-**unverified** facts are reported and never fail.
+Confidence, one meaning per word:
+- **verified**: AWS-authored code or tests that run against real pools, a test run against AWS by its
+  maintainers (moto's `aws_verified`), or an exchange recorded from AWS;
+- **documented**: AWS documentation, the API reference or the service model say it;
+- **likely**: several independent real captures (not mocks, not emulators) agree; a GitHub issue
+  capture is at most this;
+- **unverified**: one capture, a generated text, or reasoning.
+
+A divergence from a verified, documented or likely fact fails a run; an unverified one is reported
+and never fails. Each source is labelled with its kind: `aws-test` (run against AWS by its
+maintainers), `aws-client` (AWS's own client code), `aws-docs`, `capture` (a third party's record of
+what AWS answered), `reasoning` (a page the reasoning starts from, which does not state the fact) and
+`not-evidence` (a mock's or an emulator's own test, or a generated text, once cited as a capture). A
+fact's word needs a source of a kind that can carry it (two for likely); the catalogue refuses one
+that claims more than its sources.
 
 This file is generated from `conformance/facts/catalogue/*.toml`: edit the catalogue, then run
 `python -m conformance.facts render > docs/facts.md` (a test keeps the two in step).
@@ -64,7 +76,7 @@ this catalogue that hold their facts:
 | §9 | user pool and app client CRUD | `pools`, `clients` |
 | §10 | the wire protocol (awsJson1_1) | `protocol` |
 | §11 | request-rate quotas, resource quotas and cost: [Amazon Cognito quotas](https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html) | |
-| §12, §13 | second and third passes over the items above (settled, corrected) | the areas of the item |
+| §12, §13 | second and third passes over the items above (settled; corrected, with the confidence words above) | the areas of the item |
 """
 
 
@@ -87,7 +99,7 @@ def render() -> str:
             if fact.code:
                 error = f"`{fact.code}`" + (f' "{_escape(fact.message)}"' if fact.message else "")
                 lines.append(f"- Error: {error}")
-            links = "; ".join(f"[{_escape(s.title)}]({s.url})" for s in fact.sources)
+            links = "; ".join(f"[{_escape(s.title)}]({s.url}) ({s.kind.value})" for s in fact.sources)
             lines.append(f"- Sources: {links}\n")
     lines.append(FOOTER)
     return "\n".join(lines).rstrip("\n") + "\n"

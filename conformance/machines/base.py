@@ -22,9 +22,11 @@ smallest failure found so far, and the run says so (:attr:`MachineRun.shrink_not
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import currently_in_test_context
@@ -34,6 +36,8 @@ from hypothesis.stateful import RuleBasedStateMachine
 from conformance.calls import HarnessError, Unsupported
 from conformance.checks import DivergenceFound
 from conformance.divergence import CheckKind, Divergence
+from conformance.expect import ABSENT, PRESENT
+from conformance.expectations import is_implementation_wide
 from conformance.oracle import Answer, Call, Proof, State, Verdict, describe_call, observe, predict
 from conformance.oracle.model import frozen
 from conformance.profiles import Budget
@@ -144,6 +148,51 @@ class MachineRun:
         return self.steps / self.elapsed if self.elapsed > 0 else 0.0
 
 
+#: A value that names itself in a key: an enum-like word (``CONFIRMED``, ``NotAuthorizedException``).
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+
+
+def _shown(value: Any) -> str:
+    """A value as a machine key shows it: stable across runs (no ids, names or dates in it)."""
+    if value is None or isinstance(value, bool | int):
+        return json.dumps(value)
+    if value in (ABSENT, PRESENT):
+        return str(value)
+    if isinstance(value, str):
+        if value.startswith("success (HTTP"):
+            return "success"
+        code = value.split(" (HTTP", 1)[0]
+        if " (HTTP" in value and _WORD.fullmatch(code):
+            return code  # an error shown as "<code> (HTTP 400): <message>": the code
+        return (
+            value
+            if _WORD.fullmatch(value) and (value.isupper() or value.endswith("Exception"))
+            else "a string"
+        )
+    if isinstance(value, list | tuple) and all(isinstance(v, str) and _WORD.fullmatch(v) for v in value):
+        return "[" + ",".join(value) + "]"  # member names, e.g. the keys of ChallengeParameters
+    return {list: "a list", tuple: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def qualified(divergence: Divergence) -> Divergence:
+    """``divergence`` with the expected and returned codes or values in its path (and so its key).
+
+    ``AdminInitiateAuth error.code $.__type`` alone would let one known entry swallow every other
+    wrong code at that step; ``... $.__type expected NotAuthorizedException returned
+    UserNotFoundException`` names one difference. A message check names the error code it was
+    judged under (messages hold request values, which change from run to run).
+    """
+    if is_implementation_wide(divergence.check):
+        # Identifier formats and the like belong to the implementation-wide layer, keyed by check and path.
+        return divergence
+    if divergence.check == "error.message":
+        code = divergence.evidence.error_type() if divergence.evidence is not None else None
+        detail = f"of {code}" if code else ""
+    else:
+        detail = f"expected {_shown(divergence.expected)} returned {_shown(divergence.actual)}"
+    return replace(divergence, path=f"{divergence.path} {detail}".rstrip())
+
+
 class CognitoMachine(RuleBasedStateMachine):
     """The base of the Cognito machines: the oracle and the endpoint, in step."""
 
@@ -230,7 +279,16 @@ class CognitoMachine(RuleBasedStateMachine):
         return any(f in self.run.unsupported for f in features)
 
     def compare(self, prediction: Prediction, response: Response, note: str) -> None:
-        """Record each difference between the prediction and the answer on the recorder."""
+        """Record each difference between the prediction and the answer on the recorder.
+
+        Each divergence's path carries the values compared (:func:`qualified`), so an expectations
+        entry names one difference, not every difference at that member.
+        """
+        start = len(self.check.divergences)
+        self._compare(prediction, response, note)
+        self.check.rewrite_since(start, qualified)
+
+    def _compare(self, prediction: Prediction, response: Response, note: str) -> None:
         if prediction.verdict is Verdict.UNKNOWN:
             return
         if prediction.verdict is Verdict.ERROR:

@@ -8,6 +8,7 @@ has learned what the endpoint generated (ids, tokens, sessions, device keys).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -98,6 +99,14 @@ def client_or_refusal(state: State, client_id: Any, pool_id: str | None = None) 
     return client
 
 
+def refresh_secret_hash_text(client_id: str) -> re.Pattern[str]:
+    """Either text real reports show for a refresh with a wrong SECRET_HASH (§13: accept either)."""
+    quoted = re.escape(client_id)
+    return re.compile(
+        f"SecretHash does not match for the client: {quoted}|Unable to verify secret hash for client {quoted}"
+    )
+
+
 def secret_hash_refusal(
     client: Client, supplied: Any, usernames: list[str | None], *, refresh: bool = False
 ) -> Prediction | None:
@@ -117,7 +126,7 @@ def secret_hash_refusal(
     if refresh:
         return fails(
             "NotAuthorizedException",
-            f"SecretHash does not match for the client: {client.client_id}",
+            refresh_secret_hash_text(client.client_id),
             fact("auth.refresh-secret-hash-wrong"),
             "SECRET_HASH does not match on refresh",
         )

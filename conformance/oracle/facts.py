@@ -76,6 +76,9 @@ COMPLETED_NO_CHALLENGE = fact("auth.completion")
 INITIATE_EMPTY_PARAMETERS = fact("auth.empty-parameters-on-initiate")
 SESSION_SINGLE_USE = fact("auth.session-twice")
 SESSION_GARBAGE = fact("auth.session-garbage")
+SESSION_GARBAGE_TEXT = fact("auth.session-garbage-text")
+# The value of USER_ID_FOR_SRP (the username): one third-party measurement (§12.2, §13).
+USER_ID_FOR_SRP = fact("auth.user-id-for-srp")
 LOCKOUT = fact("auth.lockout")
 
 # --- tokens and revocation (§4, §6, §12.4)

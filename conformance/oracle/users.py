@@ -252,16 +252,6 @@ def list_users(state: State, call: Call) -> Transition:
     if isinstance(pool, Prediction):
         return refuse(state, pool)
     wanted = call.param("AttributesToGet")
-    if wanted and "sub" in wanted:
-        return refuse(
-            state,
-            fails(
-                "InvalidParameterException",
-                "Input fails to satisfy the constraints.",
-                facts.ATTRIBUTES_TO_GET_SUB,
-                "AttributesToGet may not name sub",
-            ),
-        )
     known = listing(state, pool.pool_id, call.param("Filter"))
     expects = [present("$.Users", facts.LIST_USERS_ITEM)]
     limit = call.param("Limit")
@@ -271,7 +261,10 @@ def list_users(state: State, call: Call) -> Transition:
         selected, fact = known
         if wanted:
             users = [state.user(pool.pool_id, name) for name in selected]
-            if any(u is not None and any(a not in u.attributes for a in wanted) for u in users):
+            # Every user has a sub; naming it is accepted (§13, facts:users.attributes-to-get-sub).
+            if any(
+                u is not None and any(a != "sub" and a not in u.attributes for a in wanted) for u in users
+            ):
                 # §12.6 (likely): an error only if a user *on the page* lacks one; which page is open.
                 return refuse(state, unknown("a listed user lacks a requested attribute"))
         expects.append(subset_items("$.Users", "Username", selected, fact))

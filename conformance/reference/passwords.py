@@ -21,11 +21,7 @@ DEFAULT_POLICY: dict[str, Any] = {
 }
 
 
-def _invalid(reason: str) -> CognitoError:
-    return CognitoError("InvalidPasswordException", f"Password did not conform with policy: {reason}")
-
-
-def check_password(password: str, policy: dict[str, Any]) -> None:
+def check_password(password: str, policy: dict[str, Any], *, replacing: bool = False) -> None:
     """Raise InvalidPasswordException for the first rule ``password`` breaks.
 
     The order length → uppercase → lowercase → numeric → symbol, one message at a time, is what
@@ -34,10 +30,20 @@ def check_password(password: str, policy: dict[str, Any]) -> None:
     Args:
         password: the candidate password.
         policy: the pool's PasswordPolicy.
+        replacing: the password replaces one (NEW_PASSWORD_REQUIRED, ConfirmForgotPassword,
+            ChangePassword), which AWS refuses in other words than SignUp's and AdminCreateUser's.
 
     Raises:
         CognitoError: InvalidPasswordException with AWS's text.
     """
+
+    def _invalid(reason: str) -> CognitoError:
+        if replacing:
+            # facts:auth.policy-text-change
+            return CognitoError("InvalidPasswordException", f"Password does not conform to policy: {reason}")
+        # facts:auth.policy-text-create (AdminSetUserPassword's text is not observed apart from these)
+        return CognitoError("InvalidPasswordException", f"Password did not conform with policy: {reason}")
+
     if len(password) < int(policy.get("MinimumLength", 8)):
         raise _invalid("Password not long enough")
     if policy.get("RequireUppercase") and not any("A" <= c <= "Z" for c in password):

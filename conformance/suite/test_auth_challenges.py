@@ -35,18 +35,23 @@ TEMPORARY_PASSWORD_REUSED = fact("auth.temporary-password-reused")
 ADMIN_NEW_PASSWORD = fact("auth.admin-new-password")
 SRP_THEN_NEW_PASSWORD = fact("auth.srp-then-new-password")
 POLICY = fact("auth.policy")
+POLICY_TEXT_CHANGE = fact("auth.policy-text-change")
 SESSION_TWICE = fact("auth.session-twice")
 SESSION_GARBAGE = fact("auth.session-garbage")
+SESSION_GARBAGE_TEXT = fact("auth.session-garbage-text")
 SESSION_EXPIRED = fact("auth.session-expired")
 SESSION_VALIDITY_SETTING = fact("auth.session-validity-setting")
 VERIFIER_RIGHT = fact("auth.verifier-right")
 VERIFIER_WITHOUT_SESSION = fact("auth.verifier-without-session")
 VERIFIER_WRONG = fact("auth.verifier-wrong")
+SRP_CHALLENGE = fact("auth.srp-challenge")
+USER_ID_FOR_SRP = fact("auth.user-id-for-srp")
 PADDED_DAY = fact("auth.padded-day")
 PADDED_DAY_INFERRED = fact("auth.padded-day-inferred")
 WRONG_WEEKDAY = fact("auth.wrong-weekday")
 MALFORMED_TIMESTAMP = fact("auth.malformed-timestamp")
 ANSWER_NEEDS_SECRET_HASH = fact("auth.answer-needs-secret-hash")
+SECRET_HASH_OK = fact("auth.secret-hash-ok")
 ANSWER_SECRET_HASH_TEXT = fact("auth.answer-secret-hash-text")
 
 INCORRECT = "Incorrect username or password."
@@ -122,7 +127,9 @@ def test_new_password_required_challenge_parameters(cognito, check, user_pool, m
         evidence=challenge.exchange,
     )
     parameters = challenge.body.get("ChallengeParameters", {})
-    check.equal(challenge, "$.ChallengeParameters.USER_ID_FOR_SRP", user.username, NEW_PASSWORD_PARAMETERS)
+    check.present(challenge, "$.ChallengeParameters.USER_ID_FOR_SRP", NEW_PASSWORD_PARAMETERS)
+    # That its value is the username rests on one third-party measurement (§13): reported only.
+    check.equal(challenge, "$.ChallengeParameters.USER_ID_FOR_SRP", user.username, USER_ID_FOR_SRP)
     for name, kind in (("requiredAttributes", list), ("userAttributes", dict)):
         raw = parameters.get(name)
         try:
@@ -237,7 +244,9 @@ def test_new_password_breaking_policy_is_invalid_password(
         refused,
         "InvalidPasswordException",
         POLICY,
-        message="Password did not conform with policy: Password not long enough",
+        # A replacement password is refused in other words than SignUp's (facts:auth.policy-text-change).
+        message="Password does not conform to policy: Password not long enough",
+        message_fact=POLICY_TEXT_CHANGE,
     )
 
 
@@ -269,7 +278,7 @@ def test_session_used_twice_is_refused(cognito, check, user_pool, make_app_clien
 @pytest.mark.kind("errors")
 @pytest.mark.fact(SESSION_GARBAGE)
 def test_garbage_session_is_invalid(cognito, check, user_pool, make_app_client, make_user):
-    """§3: a session the endpoint never issued: NotAuthorizedException "Invalid session for the user."."""
+    """§3, §13: a session the endpoint never issued: NotAuthorizedException (the message is reported only)."""
     client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
     user = make_user(user_pool, confirmed=False)
     challenge = start_new_password_challenge(cognito, check, client, user)
@@ -277,7 +286,13 @@ def test_garbage_session_is_invalid(cognito, check, user_pool, make_app_client, 
         return
     forged = "AYABe" + "Q" * 60  # the shape of a real session (§3), never issued
     refused = flows.answer_new_password(cognito, client, user, challenge, session=forged)
-    check.error(refused, "NotAuthorizedException", SESSION_GARBAGE, message="Invalid session for the user.")
+    check.error(
+        refused,
+        "NotAuthorizedException",
+        SESSION_GARBAGE,
+        message="Invalid session for the user.",
+        message_fact=SESSION_GARBAGE_TEXT,
+    )
 
 
 def wait_past(endpoint, seconds: float) -> None:
@@ -334,7 +349,8 @@ def test_password_verifier_with_right_password_returns_tokens(
     client = make_app_client(user_pool, ExplicitAuthFlows=ADMIN_FLOWS if admin else PASSWORD_FLOWS)
     user = make_user(user_pool)
     flow = flows.srp_sign_in(cognito, client, user, admin=admin)
-    if check.succeeded(flow.challenge, VERIFIER_RIGHT) and flow.answer is not None:
+    # The challenge is the step before the one this test is about: judged by its own fact.
+    if check.succeeded(flow.challenge, SRP_CHALLENGE) and flow.answer is not None:
         check_completed(check, flow.answer, VERIFIER_RIGHT)
 
 
@@ -350,7 +366,7 @@ def test_password_verifier_answer_needs_no_session(cognito, check, user_pool, ma
         AuthFlow="USER_SRP_AUTH",
         AuthParameters=client.auth_parameters(user.username, SRP_A=srp.srp_a_hex()),
     )
-    if not check.succeeded(challenge, VERIFIER_WITHOUT_SESSION):
+    if not check.succeeded(challenge, SRP_CHALLENGE):
         return
     responses = srp.answer_password_verifier(challenge.body.get("ChallengeParameters", {}))
     answer = cognito.respond_to_auth_challenge(
@@ -371,7 +387,8 @@ def test_password_verifier_with_wrong_password_is_incorrect(
     flow = flows.srp_sign_in(
         cognito, client, user, admin=admin, password=flows.new_password(), tamper=typed_username(user)
     )
-    if check.succeeded(flow.challenge, VERIFIER_WRONG) and flow.answer is not None:
+    # The challenge itself is plain USER_SRP_AUTH; only the answer is tampered with.
+    if check.succeeded(flow.challenge, SRP_CHALLENGE) and flow.answer is not None:
         check.error(flow.answer, "NotAuthorizedException", VERIFIER_WRONG, message=INCORRECT)
 
 
@@ -387,7 +404,8 @@ def test_password_verifier_with_forged_signature_is_incorrect(
     flow = flows.srp_sign_in(
         cognito, client, user, admin=admin, tamper=lambda r: forge_signature(typed_username(user)(r))
     )
-    if check.succeeded(flow.challenge, VERIFIER_WRONG) and flow.answer is not None:
+    # The challenge itself is plain USER_SRP_AUTH; only the answer is tampered with.
+    if check.succeeded(flow.challenge, SRP_CHALLENGE) and flow.answer is not None:
         check.error(flow.answer, "NotAuthorizedException", VERIFIER_WRONG, message=INCORRECT)
 
 
@@ -408,7 +426,8 @@ def test_password_verifier_with_zero_padded_day_is_incorrect(
     padded = canonical.replace(f" {now.day} ", f" 0{now.day} ", 1)
     fact = PADDED_DAY if now.day < 10 else PADDED_DAY_INFERRED
     flow = flows.srp_sign_in(cognito, client, user, timestamp=padded, tamper=typed_username(user))
-    if check.succeeded(flow.challenge, fact) and flow.answer is not None:
+    # The challenge itself is plain USER_SRP_AUTH; only the answer is tampered with.
+    if check.succeeded(flow.challenge, SRP_CHALLENGE) and flow.answer is not None:
         check.error(flow.answer, "NotAuthorizedException", fact, message=INCORRECT)
 
 
@@ -425,7 +444,8 @@ def test_password_verifier_with_wrong_weekday_is_incorrect(
     today = canonical[:3]
     wrong = weekdays[(weekdays.index(today) + 1) % 7] + canonical[3:]
     flow = flows.srp_sign_in(cognito, client, user, timestamp=wrong, tamper=typed_username(user))
-    if check.succeeded(flow.challenge, WRONG_WEEKDAY) and flow.answer is not None:
+    # The challenge itself is plain USER_SRP_AUTH; only the answer is tampered with.
+    if check.succeeded(flow.challenge, SRP_CHALLENGE) and flow.answer is not None:
         check.error(flow.answer, "NotAuthorizedException", WRONG_WEEKDAY, message=INCORRECT)
 
 
@@ -439,7 +459,8 @@ def test_password_verifier_with_malformed_timestamp_is_invalid(
     user = make_user(user_pool)
     malformed = cognito_timestamp().replace(" UTC ", " +05:30 ")
     flow = flows.srp_sign_in(cognito, client, user, timestamp=malformed, tamper=typed_username(user))
-    if check.succeeded(flow.challenge, MALFORMED_TIMESTAMP) and flow.answer is not None:
+    # The challenge itself is plain USER_SRP_AUTH; only the answer is tampered with.
+    if check.succeeded(flow.challenge, SRP_CHALLENGE) and flow.answer is not None:
         check.error(
             flow.answer,
             "InvalidParameterException",
@@ -461,7 +482,8 @@ def test_password_verifier_answer_of_secret_client_needs_secret_hash(
         return {k: v for k, v in typed_username(user)(responses).items() if k != "SECRET_HASH"}
 
     flow = flows.srp_sign_in(cognito, client, user, tamper=drop_secret_hash)
-    if check.succeeded(flow.challenge, ANSWER_NEEDS_SECRET_HASH) and flow.answer is not None:
+    # The challenge, with SECRET_HASH, is what a secret client is accepted with; only the answer lacks it.
+    if check.succeeded(flow.challenge, SECRET_HASH_OK) and flow.answer is not None:
         check.error(
             flow.answer,
             "NotAuthorizedException",

@@ -31,6 +31,9 @@ ALWAYS = {"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserProm
 OPT_IN = {"ChallengeRequiredOnNewDevice": False, "DeviceOnlyRememberedOnUserPrompt": True}
 
 NEW_DEVICE_METADATA = fact("devices.new-device-metadata")
+# The steps of a plain SRP sign-in, judged by their own facts when a device test needs one.
+SRP_CHALLENGE = fact("auth.srp-challenge")
+VERIFIER_RIGHT = fact("auth.verifier-right")
 DEVICE_KEY_FORMAT = fact("devices.device-key-format")
 GROUP_KEY_FORMAT = fact("devices.group-key-format")
 TRACKING_OFF = fact("devices.tracking-off")
@@ -64,11 +67,22 @@ class Tracked:
     secret: DeviceSecret
 
 
+def _signed_in(check, flow, note: str = "") -> bool:
+    """Whether an SRP sign-in got through, each failing step recorded under the fact of that step.
+
+    A device test signs in first; an endpoint whose SRP fails diverges from the sign-in's facts
+    (the challenge, the proof), not from the device fact the test is about.
+    """
+    if flow.answer is None:
+        return check.succeeded(flow.challenge, SRP_CHALLENGE, note=note)
+    return check.succeeded(flow.answer, VERIFIER_RIGHT, note=note)
+
+
 def _sign_in_new_device(cognito, check, client, user):
     """SRP sign-in without a device key; returns the AuthenticationResult, or None after recording why."""
     flow = srp_sign_in(cognito, client, user)
     answer = flow.answer or flow.challenge
-    if not check.succeeded(answer, NEW_DEVICE_METADATA, note="USER_SRP_AUTH on a device-tracking pool"):
+    if not _signed_in(check, flow, note="USER_SRP_AUTH on a device-tracking pool"):
         return None
     result = tokens(answer)
     if result is None or not check.present(
@@ -140,7 +154,7 @@ def test_sign_in_on_a_tracking_pool_returns_new_device_metadata(
     client, user = make_app_client(pool_id), make_user(pool_id)
     flow = srp_sign_in(cognito, client, user)
     answer = flow.answer or flow.challenge
-    if not check.succeeded(answer, NEW_DEVICE_METADATA):
+    if not _signed_in(check, flow):
         return
     metadata = "$.AuthenticationResult.NewDeviceMetadata"
     check.matches(
@@ -157,7 +171,7 @@ def test_pool_without_tracking_returns_no_device_metadata(
     client, user = make_app_client(user_pool), make_user(user_pool)
     flow = srp_sign_in(cognito, client, user)
     answer = flow.answer or flow.challenge
-    if check.succeeded(answer, TRACKING_OFF):
+    if _signed_in(check, flow):
         check.absent(answer, "$.AuthenticationResult.NewDeviceMetadata", TRACKING_OFF)
 
 
@@ -404,7 +418,7 @@ def test_another_users_device_does_not_exist_for_them(cognito, check, track, mak
     flow = srp_sign_in(cognito, tracked.client, other)
     result = tokens(flow.answer)
     if result is None:
-        check.succeeded(flow.answer or flow.challenge, UNKNOWN_KEY_UPDATE, note="signing in the second user")
+        _signed_in(check, flow, note="signing in the second user")
         return
     updated = cognito.update_device_status(
         AccessToken=result["AccessToken"],
@@ -442,7 +456,7 @@ def test_list_devices_on_a_pool_without_tracking_is_a_configuration_error(
     flow = srp_sign_in(cognito, client, user)
     result = tokens(flow.answer)
     if result is None:
-        check.succeeded(flow.answer or flow.challenge, TRACKING_DISABLED)
+        _signed_in(check, flow)
         return
     listed = cognito.list_devices(AccessToken=result["AccessToken"], Limit=60)
     check.error(
@@ -461,7 +475,7 @@ def test_list_devices_pages_with_limit(cognito, check, track):
     second = srp_sign_in(cognito, tracked.client, tracked.user)  # no DEVICE_KEY: a second device
     result = tokens(second.answer)
     if result is None or "NewDeviceMetadata" not in result:
-        check.succeeded(second.answer or second.challenge, PAGINATION, note="signing in on a second device")
+        _signed_in(check, second, note="signing in on a second device")
         return
     confirmed, _ = confirm_new_device(
         cognito, result["AccessToken"], result["NewDeviceMetadata"], name="tablet"

@@ -314,7 +314,7 @@ def test_unknown_rejection_reason_is_a_programming_error() -> None:
 def test_every_rejection_reason_names_an_aws_error_and_a_source() -> None:
     for reason, info in srp.REJECTION_REASONS.items():
         assert info["error"].endswith("Exception"), reason
-        assert info["confidence"] in {"verified", "documented", "unverified"}, reason
+        assert info["confidence"] in {"verified", "documented", "likely", "unverified"}, reason
         assert info["source"].startswith(("docs/facts.md §", "facts:")), reason
 
 

@@ -60,12 +60,14 @@ def test_an_entry_without_reason_is_refused(tmp_path):
 
 def test_round_trip_of_the_file_format(tmp_path):
     path = tmp_path / "e.toml"
-    expectations = Expectations(path, {"t.py::t": {_divergence("error.code").key(): 'quoted "reason"'}})
-    expectations.entries["other.py::t"] = {"Op c $": "kept"}
+    expectations = Expectations(
+        path, {"t.py::t": {_divergence("error.code").key(): 'quoted "reason" (facts:pools.unknown-pool)'}}
+    )
+    expectations.entries["other.py::t"] = {"Op c $": "kept (facts:pools.unknown-pool)"}
     expectations.write({"t.py::t": [_divergence("error.code")]}, keep={"other.py::t"}, header="header line")
     assert Expectations.load(path).entries == {
-        "t.py::t": {"DescribeUserPool error.code $.__type": 'quoted "reason"'},
-        "other.py::t": {"Op c $": "kept"},
+        "t.py::t": {"DescribeUserPool error.code $.__type": 'quoted "reason" (facts:pools.unknown-pool)'},
+        "other.py::t": {"Op c $": "kept (facts:pools.unknown-pool)"},
     }
 
 
@@ -93,7 +95,9 @@ def test_update_then_known_then_vanished(run_suite, tmp_path):
 
     # 3. with a reason: the divergence is known and the run passes
     file.write_text(
-        file.read_text().replace('reason = ""', 'reason = "this miniature answers with the wrong code"')
+        file.read_text().replace(
+            'reason = ""', 'reason = "this miniature answers with the wrong code (facts:pools.unknown-pool)"'
+        )
     )
     result, reports = run_suite(*wrong, target=TARGET)
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()

@@ -62,8 +62,8 @@ def test_entries_for_one_transport_apply_to_it_only(tmp_path):
     path = tmp_path / "moto.toml"
     path.write_text(
         '[[everywhere]]\ncheck = "wire.request-id"\npath = "headers.x-amzn-RequestId"\noperations = ["*"]\n'
-        'reason = "server only"\nonly = "moto-server"\n\n'
-        '[[divergence]]\ntest = "t.py::t"\nkey = "Op error.code $.__type"\nreason = "both"\n'
+        'reason = "server only (facts:protocol.wire-request-id)"\nonly = "moto-server"\n\n'
+        '[[divergence]]\ntest = "t.py::t"\nkey = "Op error.code $.__type"\nreason = "both (facts:pools.unknown-pool)"\n'
     )
     server = Expectations.load(path, transport="moto-server")
     in_process = Expectations.load(path, transport="moto")
@@ -127,7 +127,7 @@ def test_the_run_session_fails_a_vanished_wide_entry_only_on_a_whole_suite_run(t
     file = tmp_path / "moto.toml"
     file.write_text(
         '[[everywhere]]\ncheck = "wire.content-type"\npath = "headers.Content-Type"\n'
-        'operations = ["DescribeUserPool"]\nreason = "json on errors"\n'
+        'operations = ["DescribeUserPool"]\nreason = "json on errors (facts:protocol.wire-error-content-type)"\n'
     )
     run = RunSession.create(parse("moto"), "option", tmp_path / "reports")
     run.load_expectations(str(file), updating=False)

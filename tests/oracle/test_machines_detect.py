@@ -163,7 +163,11 @@ def test_a_failing_run_shrinks_to_a_minimal_reproducer():
     )
     with pytest.raises(DivergenceFound) as found:
         run_state_machine_as_test(_machine("pools", cognito, run), settings=thorough)
-    assert found.value.divergences[0].key() == "DescribeUserPool echo $.UserPool.Name"
+    # A machine key carries the values compared (conformance.machines.base.qualified).
+    assert (
+        found.value.divergences[0].key()
+        == "DescribeUserPool echo $.UserPool.Name expected a string returned <absent>"
+    )
     script = cognito.log.script()
     methods = [entry.method for entry in cognito.log.calls]
     assert methods == ["create_user_pool", "describe_user_pool"], script
@@ -196,7 +200,11 @@ def test_shrinking_cut_short_is_reported():
     run.annotate(found.value)
     assert run.shrink_note in found.value.__notes__
     # The final replay is admitted: the failure and its reproducer are the example found.
-    assert found.value.divergences[0].key() == "DescribeUserPool echo $.UserPool.Name"
+    # A machine key carries the values compared (conformance.machines.base.qualified).
+    assert (
+        found.value.divergences[0].key()
+        == "DescribeUserPool echo $.UserPool.Name expected a string returned <absent>"
+    )
     assert "client.describe_user_pool(" in cognito.log.script()
 
 

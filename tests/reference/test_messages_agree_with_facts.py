@@ -65,10 +65,6 @@ CASES: dict[str, tuple[Callable[[Any, str, str, str], Any], dict[str, Any]]] = {
         lambda cognito, pool, client, user: cognito.list_users(UserPoolId=pool, Filter="email"),
         {},
     ),
-    "users.attributes-sub": (
-        lambda cognito, pool, client, user: cognito.list_users(UserPoolId=pool, AttributesToGet=["sub"]),
-        {},
-    ),
     "users.limit-too-big": (
         lambda cognito, pool, client, user: cognito.list_users(UserPoolId=pool, Limit=100),
         {"limit": 100},

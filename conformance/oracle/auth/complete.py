@@ -131,10 +131,10 @@ def after_password(
         expects = [
             equal("$.ChallengeName", "NEW_PASSWORD_REQUIRED", facts.FORCE_CHANGE_PASSWORD, "challenge"),
             present("$.Session", facts.FORCE_CHANGE_PASSWORD),
-            equal("$.ChallengeParameters.USER_ID_FOR_SRP", user.username, facts.NEW_PASSWORD_PARAMETERS),
+            equal("$.ChallengeParameters.USER_ID_FOR_SRP", user.username, facts.USER_ID_FOR_SRP),
             has_keys(
                 "$.ChallengeParameters",
-                frozenset({"requiredAttributes", "userAttributes"}),
+                frozenset({"USER_ID_FOR_SRP", "requiredAttributes", "userAttributes"}),
                 facts.NEW_PASSWORD_PARAMETERS,
             ),
             absent("$.AuthenticationResult", facts.FORCE_CHANGE_PASSWORD),

@@ -211,7 +211,9 @@ def _srp_start(
             frozenset({"SALT", "SRP_B", "SECRET_BLOCK", "USERNAME", "USER_ID_FOR_SRP"}),
             facts.PASSWORD_VERIFIER_PARAMETERS,
         ),
-        equal("$.ChallengeParameters.USER_ID_FOR_SRP", user.username, facts.PASSWORD_VERIFIER_PARAMETERS),
+        # That it carries USER_ID_FOR_SRP is verified; that its value is the username is one
+        # third-party measurement (§13: unverified), reported only.
+        equal("$.ChallengeParameters.USER_ID_FOR_SRP", user.username, facts.USER_ID_FOR_SRP),
         absent("$.Session", facts.PASSWORD_VERIFIER_NO_SESSION),
         absent("$.AuthenticationResult", facts.PASSWORD_VERIFIER_PARAMETERS),
     ]

@@ -60,6 +60,8 @@ def _respond(state: State, call: Call, *, admin: bool) -> Transition:
                 "Invalid session for the user.",
                 facts.SESSION_GARBAGE,
                 "the session is unknown",
+                # The code is likely; no real capture shows this text for a forged Session (§13).
+                message_fact=facts.SESSION_GARBAGE_TEXT,
             ),
         )
     user = state.user(pool.pool_id, session.username)

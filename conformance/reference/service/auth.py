@@ -399,7 +399,7 @@ class AuthMixin(ServiceBase):
         session = self._session(token, "NEW_PASSWORD_REQUIRED", pool, client)
         user = self._session_user(pool, client, session, responses)
         new_password = self._require(responses, "NEW_PASSWORD")
-        check_password(new_password, self._password_policy(pool.settings))
+        check_password(new_password, self._password_policy(pool.settings), replacing=True)
         updates = self._checked_attributes(
             pool,
             [

@@ -336,9 +336,6 @@ class UsersMixin(ServiceBase):
     def list_users(self, req: dict[str, Any]) -> dict[str, Any]:
         pool = self.pool(req["UserPoolId"])
         wanted = req.get("AttributesToGet")
-        if wanted and "sub" in wanted:
-            # §7 [ISS aws-samples/sample-collaborative-ai-dlc#52].
-            raise invalid_parameter("Input fails to satisfy the constraints.")
         user_filter = parse_filter(req.get("Filter"))
         users = self.filter_users(list(pool.users.values()), user_filter)
         # Default Limit and Limit=0 are UNVERIFIED (§12.6: 60 in 2018, 25 said in 2025); the reference
@@ -348,15 +345,13 @@ class UsersMixin(ServiceBase):
         page, token = self._page(scope, users, req.get("PaginationToken"), size)
         if wanted:
             for user in page:
-                if any(name not in user.attributes for name in wanted):
+                # Every user has a sub, and naming it is accepted (facts:users.attributes-to-get-sub).
+                if any(name != "sub" and name not in user.attributes for name in wanted):
                     # §12.6 (likely) [ISS aws/aws-sdk-js#2570]; API ListUsers doc.
                     raise invalid_parameter("One or more requested attributes do not exist.")
         result: dict[str, Any] = {
             "Users": [self.user_record(u, names=wanted) if wanted else self.user_record(u) for u in page]
         }
-        if wanted:
-            for record in result["Users"]:
-                record["Attributes"] = [a for a in record["Attributes"] if a["Name"] != "sub"]
         if token:
             result["PaginationToken"] = token
         return result
@@ -379,7 +374,7 @@ class UsersMixin(ServiceBase):
         if not self.password_matches(user, req.get("PreviousPassword") or ""):
             # §7 [3P:1461645577].
             raise not_authorized(INCORRECT_CREDENTIALS)
-        check_password(req["ProposedPassword"], self._password_policy(pool.settings))
+        check_password(req["ProposedPassword"], self._password_policy(pool.settings), replacing=True)
         self._set_password(pool, user, req["ProposedPassword"], temporary=False)
         user.modified = self.clock.now()
         return {}
@@ -460,7 +455,7 @@ class UsersMixin(ServiceBase):
             raise CognitoError(
                 "CodeMismatchException", "Invalid verification code provided, please try again."
             )
-        check_password(req["Password"], self._password_policy(pool.settings))
+        check_password(req["Password"], self._password_policy(pool.settings), replacing=True)
         self._set_password(pool, user, req["Password"], temporary=False)
         user.reset_code = None
         user.status = "CONFIRMED"
