@@ -46,16 +46,20 @@ def _child(argv: list[str], out: Path) -> int:
     import pytest
 
     calls: list[tuple[float, float]] = []
+    #: the same spans in this process's CPU time: on a shared machine wall time measures the neighbours
+    #: too, CPU time only this process (the endpoint is another process: none of its time is here).
+    cpu: list[tuple[float, float]] = []
     other = [0.0]
     send = botocore.endpoint.Endpoint._send
     urlopen = urllib.request.urlopen
 
     def timed_send(self: Any, request: Any) -> Any:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         try:
             return send(self, request)
         finally:
             calls.append((started, time.perf_counter()))
+            cpu.append((cpu_started, time.process_time()))
 
     def timed_urlopen(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
@@ -66,13 +70,74 @@ def _child(argv: list[str], out: Path) -> int:
 
     botocore.endpoint.Endpoint._send = timed_send
     urllib.request.urlopen = timed_urlopen
-    started = time.perf_counter()
+    components = _meter_components()
+    started, cpu_started = time.perf_counter(), time.process_time()
     status = pytest.main(argv)
-    wall = time.perf_counter() - started
+    wall, cpu_total = time.perf_counter() - started, time.process_time() - cpu_started
     out.write_text(
-        json.dumps({"wall": wall, "calls": calls, "other_endpoint_s": other[0], "status": int(status)})
+        json.dumps(
+            {
+                "wall": wall,
+                "calls": calls,
+                "cpu_calls": cpu,
+                "cpu": cpu_total,
+                "other_endpoint_s": other[0],
+                "components_cpu_s": components,
+                "status": int(status),
+            }
+        )
     )
     return 0
+
+
+#: Where a call's CPU time goes: (component, module, owner or None for a module function, attribute).
+#: Nested components are counted in each (``botocore`` holds ``http``, ``signing`` and ``parsing``;
+#: ``call`` holds ``botocore``, ``checks`` and the rest of the harness's own work per call).
+COMPONENTS = (
+    ("call", "conformance.calls", "Cognito", "call"),
+    ("botocore", "botocore.client", "BaseClient", "_make_api_call"),
+    ("http", "botocore.endpoint", "Endpoint", "_send"),
+    ("signing", "botocore.signers", "RequestSigner", "sign"),
+    ("parsing", "botocore.parsers", "ResponseParser", "parse"),
+    ("checks", "conformance.checks", "Recorder", "observe"),
+    ("schema", "conformance.specs", None, "validate_exchange"),
+    ("secrets", "conformance.calls", None, "_register_secrets"),
+    ("call_log", "conformance.calls", "CallLog", "record"),
+    ("records", "conformance.records", "RunRecord", "write"),
+)
+
+
+def _meter_components() -> dict[str, float]:
+    """Wrap each of :data:`COMPONENTS` to add up its CPU time (outermost entry only, so recursion and
+    re-entry count once); returns the totals, filled in as the run goes."""
+    import importlib
+
+    totals = dict.fromkeys((c[0] for c in COMPONENTS), 0.0)
+    for name, module_name, owner_name, attribute in COMPONENTS:
+        module = importlib.import_module(module_name)
+        owner = getattr(module, owner_name) if owner_name else module
+        original = getattr(owner, attribute)
+        depth = [0]
+
+        def metered(
+            *args: Any,
+            __original: Any = original,
+            __name: str = name,
+            __depth: list[int] = depth,
+            **kwargs: Any,
+        ) -> Any:
+            if __depth[0]:
+                return __original(*args, **kwargs)
+            __depth[0] += 1
+            started = time.process_time()
+            try:
+                return __original(*args, **kwargs)
+            finally:
+                totals[__name] += time.process_time() - started
+                __depth[0] -= 1
+
+        setattr(owner, attribute, metered)
+    return totals
 
 
 # --- the parent: runs and arithmetic ---------------------------------------------------------------
@@ -113,7 +178,37 @@ def _summary(result: dict[str, Any]) -> dict[str, Any]:
         "harness_ms_per_call": round((result["wall"] - inside) / max(len(spans), 1) * 1000.0, 3),
         # the same from the first call to the last: without pytest's start-up (imports, collection)
         "harness_ms_per_call_between_calls": round(_harness_ms_per_call(spans), 3) if spans else None,
+        # CPU time of the harness process (the endpoint runs in another): per call over the whole run,
+        # between the first and the last call, and of that the part spent sending and reading (botocore's
+        # _send: urllib3, the socket), the rest being request building, signing, parsing, checks, records.
+        "harness_cpu_ms_per_call": round(result["cpu"] / max(len(spans), 1) * 1000.0, 3),
+        **_cpu_between_calls(result.get("cpu_calls") or []),
+        # per component, CPU milliseconds per call; "pytest_and_tests" is everything outside the calls
+        # (pytest's per-test work, fixtures, Hypothesis, the tests' own code, start-up).
+        **{
+            f"cpu_ms_per_call_{name}": round(value / max(len(spans), 1) * 1000.0, 3)
+            for name, value in (result.get("components_cpu_s") or {}).items()
+        },
+        **(
+            {
+                "cpu_ms_per_call_pytest_and_tests": round(
+                    (result["cpu"] - result["components_cpu_s"]["call"]) / max(len(spans), 1) * 1000.0, 3
+                )
+            }
+            if result.get("components_cpu_s")
+            else {}
+        ),
         "pytest_status": result["status"],
+    }
+
+
+def _cpu_between_calls(spans: list[list[float]]) -> dict[str, float]:
+    if not spans:
+        return {}
+    inside = sum(end - start for start, end in spans)
+    return {
+        "harness_cpu_ms_per_call_between_calls": round((spans[-1][1] - spans[0][0]) / len(spans) * 1000.0, 3),
+        "send_cpu_ms_per_call": round(inside / len(spans) * 1000.0, 3),
     }
 
 

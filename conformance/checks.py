@@ -61,6 +61,27 @@ JWKS_FORM = fact("tokens.jwks-form")
 _RESPONSE_CONSTRAINTS = frozenset({"length", "pattern", "range"})
 
 
+#: ``Recorder.read`` without a default: the member must be there.
+REQUIRED: Any = object()
+_JSON_NAMES = {str: "a string", int: "a number", float: "a number", bool: "a boolean", dict: "an object"}
+
+
+def _of_type(value: Any, kind: type | tuple[type, ...]) -> bool:
+    # JSON has no integer that is a boolean: True is not a number here, as it is not in the model.
+    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+        return False
+    return isinstance(value, kind)
+
+
+def _elements(value: Any) -> Any:
+    return value.values() if isinstance(value, dict) else value
+
+
+def _type_names(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(_JSON_NAMES.get(k, "a list" if k is list else k.__name__) for k in kinds)
+
+
 class Recorder:
     """Collects the divergences of one test; the ``check`` fixture."""
 
@@ -82,6 +103,12 @@ class Recorder:
         self.harness_errors.clear()
         self.exchanges.clear()
         self._keys.clear()
+
+    def take_divergences(self) -> list[Divergence]:
+        """Hand over (and forget) what was recorded, e.g. to the run's set-up record."""
+        taken, self.divergences = self.divergences, []
+        self._keys.clear()
+        return taken
 
     def raise_if_unexpected(self) -> None:
         """For machines: stop the example at the first hard divergence the expectations do not list."""
@@ -142,6 +169,65 @@ class Recorder:
                 )
             )
         return agrees
+
+    # -- reading a response to go on ------------------------------------------------------------
+
+    def read(
+        self,
+        response: Response,
+        path: str,
+        kind: type | tuple[type, ...],
+        *,
+        default: Any = REQUIRED,
+        items: type | tuple[type, ...] | None = None,
+    ) -> Any:
+        """The member at ``path`` of the answer, of JSON type ``kind``, for the test to go on with.
+
+        Every value a test takes out of an answer to use it (an id to send back, a list to walk, a
+        token to decode) is read here, so that an answer with a member of the wrong JSON type ends the
+        test as that operation's divergence, not as a ``TypeError`` further on. ``items`` is the type
+        of each element of a list (or each value of an object). An absent member (or an answer that is no JSON object) gives
+        ``default`` when one is given.
+
+        Raises:
+            DivergenceFound: the member is of the wrong type, or absent with no default: stopped on the
+                divergence already recorded at (or above) ``path`` for this answer (``schema.type``), or
+                else on a ``member.type`` / ``member.present`` divergence recorded here.
+        """
+        body = response.body
+        found, value = get_path(body, path) if isinstance(body, dict) else (False, None)
+        if (
+            found
+            and _of_type(value, kind)
+            and (items is None or all(_of_type(v, items) for v in _elements(value)))
+        ):
+            return value
+        if not found and default is not REQUIRED:
+            return default
+        holding = [
+            d
+            for d in self.divergences
+            if d.operation == response.operation
+            and d.confidence.is_hard
+            and (d.path == "$" or path == d.path or path.startswith((f"{d.path}.", f"{d.path}[")))
+        ]
+        if not holding:
+            wanted = _type_names(kind) + (f" of {_type_names(items)}" if items is not None else "")
+            divergence = Divergence(
+                operation=response.operation,
+                check="member.type" if found else "member.present",
+                path=path,
+                expected=wanted,
+                actual=preview(repr(value), 199) if found else "<absent>",
+                confidence=SHAPE_MODEL.confidence,
+                source=SHAPE_MODEL.cite(),
+                kind=CheckKind.SHAPE,
+                evidence=response.exchange,
+                note="a member the test needs to go on",
+            )
+            self.add(divergence)
+            holding = [divergence]
+        raise DivergenceFound(holding)
 
     # -- checks on a response ---------------------------------------------------------------------
 

@@ -62,6 +62,10 @@ from conformance.redact import redact_text
 
 #: What a failed set-up step rests on: these operations succeed on AWS with the parameters the fixtures send.
 SETUP_FACT = fact("pools.setup")
+#: What a helper raises when it is handed a value of the wrong JSON type (a number where a string goes).
+_READ_ERRORS = (TypeError, AttributeError, KeyError, ValueError, IndexError)
+#: The divergences that say an answer had a member of the wrong JSON type (or none where one is needed).
+_WRONG_TYPE_CHECKS = frozenset({"schema.type", "member.type", "wire.timestamp", "wire.body"})
 #: The option that rewrites an expectations file, named in the "no longer happens" advice.
 UPDATE_OPTION = "--update-expectations"
 
@@ -298,6 +302,25 @@ class RunSession(RunLifecycle):
         self._setup_met(self._setup_entry(response.operation), probe.divergences, recorder.test_id)
         return Blocked(response.operation)
 
+    @staticmethod
+    def _wrong_types_met(recorder: Recorder) -> list[Divergence]:
+        """The unexpected hard divergences of the test that say an answer had a member of the wrong type."""
+        return [
+            d
+            for d in recorder.divergences
+            if d.check in _WRONG_TYPE_CHECKS and d.confidence.is_hard and d.key() not in recorder.expected
+        ]
+
+    def _block_on_setup(self, recorder: Recorder, error: BaseException | None) -> Blocked:
+        """Move the divergences a fixture met into the run's set-up record; the test is blocked by the first."""
+        moved = recorder.take_divergences()
+        for divergence in moved:
+            self._setup_met(self._setup_entry(divergence.operation), [divergence], recorder.test_id)
+        # The test's own lines are for what it checked; a call it never got past is the set-up's.
+        operations = {divergence.operation for divergence in moved}
+        recorder.operations[:] = [op for op in recorder.operations if op not in operations]
+        return error if isinstance(error, Blocked) else Blocked(moved[0].operation)
+
     def _setup_entry(self, operation: str) -> SetupOperation:
         return self.setup.operations.setdefault(operation, SetupOperation(operation))
 
@@ -373,6 +396,25 @@ class RunSession(RunLifecycle):
                 message=str(error),
                 duration_s=duration_s,
             )
+        if (
+            phase == "setup"
+            and recorder.divergences
+            and (skipped or isinstance(error, (Blocked, DivergenceFound)))
+        ):
+            # A fixture that stopped on a divergence of its own call (a check that the pool it makes was
+            # created, failed): that divergence is a set-up divergence like those of the set-up helpers,
+            # recorded once for the run, and the test, which never ran, is blocked rather than failed.
+            error = self._block_on_setup(recorder, error)
+        if (
+            isinstance(error, _READ_ERRORS)
+            and not recorder.harness_errors
+            and (typed := self._wrong_types_met(recorder))
+        ):
+            # A shared helper (a flow, the SRP client) failed on a value the test took from an answer
+            # whose member had the wrong JSON type: the answer is the divergence, and the exception only
+            # its consequence. It is judged as stopped on that divergence (the suite reads its own
+            # values through Recorder.read; this covers the helpers it passes answers to).
+            error = DivergenceFound(typed)
         blocked = isinstance(error, Blocked)
         # A fixture that skips, a test blocked by a set-up divergence, and a machine that stopped on a
         # divergence (recorded for the minimal example) are judged like a call.

@@ -207,7 +207,7 @@ def test_admin_secret_client_signs_in_with_secret_hash(cognito, check, user_pool
     signed_in = admin_sign_in(cognito, client, user)
     if not check_tokens_issued(check, signed_in):
         return
-    refresh_token = signed_in.body["AuthenticationResult"].get("RefreshToken")
+    refresh_token = check.read(signed_in, "$.AuthenticationResult.RefreshToken", str, default=None)
     if refresh_token:
         refreshed = flows.refresh_sign_in(cognito, client, refresh_token, username=user.username, admin=True)
         check.succeeded(refreshed, SECRET_HASH_OK)

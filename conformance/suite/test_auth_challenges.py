@@ -115,7 +115,7 @@ def test_new_password_required_challenge_parameters(cognito, check, user_pool, m
     challenge = start_new_password_challenge(cognito, check, client, user)
     if challenge is None:
         return
-    session = challenge.body.get("Session", "")
+    session = check.read(challenge, "$.Session", str, default="")
     check.that(
         20 <= len(session) <= 2048,
         operation=challenge.operation,
@@ -126,7 +126,7 @@ def test_new_password_required_challenge_parameters(cognito, check, user_pool, m
         fact=SESSION_ISSUED,
         evidence=challenge.exchange,
     )
-    parameters = challenge.body.get("ChallengeParameters", {})
+    parameters = check.read(challenge, "$.ChallengeParameters", dict, default={})
     check.present(challenge, "$.ChallengeParameters.USER_ID_FOR_SRP", NEW_PASSWORD_PARAMETERS)
     # That its value is the username rests on one third-party measurement (§13): reported only.
     check.equal(challenge, "$.ChallengeParameters.USER_ID_FOR_SRP", user.username, USER_ID_FOR_SRP)
@@ -368,7 +368,9 @@ def test_password_verifier_answer_needs_no_session(cognito, check, user_pool, ma
     )
     if not check.succeeded(challenge, SRP_CHALLENGE):
         return
-    responses = srp.answer_password_verifier(challenge.body.get("ChallengeParameters", {}))
+    responses = srp.answer_password_verifier(
+        check.read(challenge, "$.ChallengeParameters", dict, default={}, items=str)
+    )
     answer = cognito.respond_to_auth_challenge(
         ClientId=client.client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=responses
     )

@@ -171,8 +171,11 @@ def test_user_srp_auth_accepts_upper_case_srp_a(cognito, check, user_pool, make_
         challenge, "$.ChallengeName", "PASSWORD_VERIFIER", UPPERCASE_SRP_A, check="challenge-name"
     ):
         return
-    responses = srp.answer_password_verifier(challenge.body.get("ChallengeParameters", {}))
-    session = {"Session": challenge.body["Session"]} if challenge.body.get("Session") else {}
+    responses = srp.answer_password_verifier(
+        check.read(challenge, "$.ChallengeParameters", dict, default={}, items=str)
+    )
+    session_value = check.read(challenge, "$.Session", str, default=None)
+    session = {"Session": session_value} if session_value else {}
     answer = cognito.respond_to_auth_challenge(
         ClientId=client.client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=responses, **session
     )
@@ -222,7 +225,8 @@ def test_refresh_returns_new_tokens_without_refresh_token(
         refreshed, "$.AuthenticationResult.RefreshToken", REFRESH_NO_NEW_REFRESH, check="no-rotation"
     )
     check.that(
-        refreshed.body.get("AuthenticationResult", {}).get("AccessToken") != first["AccessToken"],
+        check.read(refreshed, "$.AuthenticationResult.AccessToken", str, default=None)
+        != first["AccessToken"],
         operation=refreshed.operation,
         check="new-access-token",
         path="$.AuthenticationResult.AccessToken",
@@ -369,7 +373,7 @@ def test_legacy_client_also_allows_srp_and_refresh(
     if not check.succeeded(flow.answer, LEGACY_IMPLIES_SRP_REFRESH):
         return
     if check.present(flow.answer, "$.AuthenticationResult.RefreshToken", SIGN_IN_HAS_REFRESH):
-        refresh_token = flow.answer.body["AuthenticationResult"]["RefreshToken"]
+        refresh_token = check.read(flow.answer, "$.AuthenticationResult.RefreshToken", str)
         refreshed = flows.refresh_sign_in(cognito, client, refresh_token, flow="REFRESH_TOKEN")
         check.succeeded(refreshed, LEGACY_IMPLIES_SRP_REFRESH)
     if legacy == "USER_PASSWORD_AUTH":
@@ -394,7 +398,7 @@ def test_secret_client_signs_in_with_secret_hash(cognito, check, user_pool, make
     srp = flows.srp_sign_in(cognito, client, user)
     if check.succeeded(srp.challenge, SECRET_HASH_OK) and srp.answer is not None:
         check.succeeded(srp.answer, SECRET_HASH_OK)
-    refresh_token = signed_in.body["AuthenticationResult"].get("RefreshToken")
+    refresh_token = check.read(signed_in, "$.AuthenticationResult.RefreshToken", str, default=None)
     if refresh_token:
         refreshed = flows.refresh_sign_in(cognito, client, refresh_token, username=user.username)
         check.succeeded(refreshed, SECRET_HASH_OK)
@@ -450,7 +454,10 @@ def test_refresh_of_secret_client_with_wrong_secret_hash_is_refused(
         return
     impostor = flows.AppClient(client.pool_id, client.client_id, "s" * 52)
     refused = flows.refresh_sign_in(
-        cognito, impostor, signed_in.body["AuthenticationResult"]["RefreshToken"], username=user.username
+        cognito,
+        impostor,
+        check.read(signed_in, "$.AuthenticationResult.RefreshToken", str),
+        username=user.username,
     )
     check.error(
         refused,
@@ -522,7 +529,7 @@ def test_unknown_user_srp_with_prevent_existence_errors_is_simulated(
         check.equal(
             again.challenge,
             "$.ChallengeParameters.SALT",
-            first.challenge.body.get("ChallengeParameters", {}).get("SALT"),
+            check.read(first.challenge, "$.ChallengeParameters.SALT", str, default=None),
             SIMULATED_SRP,
             check="simulated-salt-stable",
         )

@@ -89,6 +89,10 @@ def _sign_in_new_device(cognito, check, client, user):
         answer, "$.AuthenticationResult.NewDeviceMetadata", NEW_DEVICE_METADATA
     ):
         return None
+    # What the caller goes on with (the access token, the device's keys) must have its JSON type.
+    check.read(answer, "$.AuthenticationResult.AccessToken", str)
+    check.read(answer, "$.AuthenticationResult.RefreshToken", str, default="")
+    check.read(answer, "$.AuthenticationResult.NewDeviceMetadata", dict, items=str)
     return result
 
 
@@ -218,8 +222,10 @@ def test_get_device_and_admin_get_device_describe_the_confirmed_device(
         check.present(response, "$.Device.DeviceLastModifiedDate", DEVICE_ATTRIBUTES)
 
 
-def _listed_keys(response) -> list[str]:
-    return [d.get("DeviceKey") for d in response.body.get("Devices", [])] if response.ok else []
+def _listed_keys(check, response) -> list[str]:
+    if not response.ok:
+        return []
+    return [d.get("DeviceKey") for d in check.read(response, "$.Devices", list, default=[], items=dict)]
 
 
 @pytest.mark.fact(ONLY_REMEMBERED_LISTED)
@@ -244,12 +250,12 @@ def test_list_devices_lists_only_remembered_devices(
     for response in (after, admin_after):
         if check.succeeded(response, ONLY_REMEMBERED_LISTED):
             check.that(
-                _listed_keys(response) == [device.device_key],
+                _listed_keys(check, response) == [device.device_key],
                 operation=response.operation,
                 check="list.remembered-listed",
                 path="$.Devices[*].DeviceKey",
                 expected=[device.device_key],
-                actual=_listed_keys(response),
+                actual=_listed_keys(check, response),
                 fact=ONLY_REMEMBERED_LISTED,
                 evidence=response.exchange,
             )
@@ -323,12 +329,12 @@ def test_admin_forget_device_removes_it_from_admin_list_devices(cognito, check, 
     listed = cognito.admin_list_devices(UserPoolId=pool, Username=username, Limit=60)
     if check.succeeded(listed, DEVICE_GONE):
         check.that(
-            tracked.device_key not in _listed_keys(listed),
+            tracked.device_key not in _listed_keys(check, listed),
             operation="AdminListDevices",
             check="list.forgotten-absent",
             path="$.Devices[*].DeviceKey",
             expected="without the forgotten key",
-            actual=_listed_keys(listed),
+            actual=_listed_keys(check, listed),
             fact=DEVICE_GONE,
             evidence=listed.exchange,
         )
@@ -377,7 +383,9 @@ def test_sign_in_with_a_remembered_device_keeps_its_key(cognito, check, track):
     if not check.succeeded(last, KEY_KEPT) or sign_in.result is None:
         return
     check.absent(last, "$.AuthenticationResult.NewDeviceMetadata", KEY_KEPT)
-    claims = jwt.decode(sign_in.result["AccessToken"], options={"verify_signature": False})
+    claims = jwt.decode(
+        check.read(last, "$.AuthenticationResult.AccessToken", str), options={"verify_signature": False}
+    )
     check.that(
         claims.get("device_key") == tracked.device_key,
         operation=last.operation,
@@ -421,7 +429,7 @@ def test_another_users_device_does_not_exist_for_them(cognito, check, track, mak
         _signed_in(check, flow, note="signing in the second user")
         return
     updated = cognito.update_device_status(
-        AccessToken=result["AccessToken"],
+        AccessToken=check.read(flow.answer, "$.AuthenticationResult.AccessToken", str),
         DeviceKey=tracked.device_key,
         DeviceRememberedStatus="not_remembered",
     )
@@ -458,7 +466,9 @@ def test_list_devices_on_a_pool_without_tracking_is_a_configuration_error(
     if result is None:
         _signed_in(check, flow)
         return
-    listed = cognito.list_devices(AccessToken=result["AccessToken"], Limit=60)
+    listed = cognito.list_devices(
+        AccessToken=check.read(flow.answer, "$.AuthenticationResult.AccessToken", str), Limit=60
+    )
     check.error(
         listed,
         "InvalidUserPoolConfigurationException",
@@ -477,6 +487,8 @@ def test_list_devices_pages_with_limit(cognito, check, track):
     if result is None or "NewDeviceMetadata" not in result:
         _signed_in(check, second, note="signing in on a second device")
         return
+    check.read(second.answer, "$.AuthenticationResult.AccessToken", str)
+    check.read(second.answer, "$.AuthenticationResult.NewDeviceMetadata", dict, items=str)
     confirmed, _ = confirm_new_device(
         cognito, result["AccessToken"], result["NewDeviceMetadata"], name="tablet"
     )
@@ -491,7 +503,7 @@ def test_list_devices_pages_with_limit(cognito, check, track):
         )
         if not check.succeeded(page, PAGINATION):
             return
-        keys = _listed_keys(page)
+        keys = _listed_keys(check, page)
         check.that(
             len(keys) <= 1,
             operation="ListDevices",
@@ -503,7 +515,7 @@ def test_list_devices_pages_with_limit(cognito, check, track):
             evidence=page.exchange,
         )
         seen.extend(keys)
-        token = page.body.get("PaginationToken")
+        token = check.read(page, "$.PaginationToken", str, default=None)
         if not token:
             break
     check.that(

@@ -38,7 +38,7 @@ def test_create_user_pool_returns_id_and_arn_in_aws_format(check, endpoint, make
         return
     region = re.escape(endpoint.region)
     check.matches(created, "$.UserPool.Id", rf"{region}_[0-9A-Za-z]{{9}}", POOL_ID)
-    pool_id = created.body["UserPool"].get("Id", "")
+    pool_id = check.read(created, "$.UserPool.Id", str, default="")
     check.matches(
         created,
         "$.UserPool.Arn",
@@ -224,7 +224,7 @@ def test_list_user_pools_pages_to_exhaustion(cognito, check, make_user_pool):
         page = cognito.list_user_pools(**params)
         if not check.succeeded(page, PAGINATION):
             return
-        pools = page.body.get("UserPools", [])
+        pools = check.read(page, "$.UserPools", list, default=[], items=dict)
         check.that(
             len(pools) <= 1,
             operation="ListUserPools",
@@ -236,7 +236,7 @@ def test_list_user_pools_pages_to_exhaustion(cognito, check, make_user_pool):
             evidence=page.exchange,
         )
         seen.extend(p.get("Id") for p in pools)
-        token = page.body.get("NextToken")
+        token = check.read(page, "$.NextToken", str, default=None)
         if not token:
             break
     check.that(
@@ -273,12 +273,12 @@ def test_list_user_pools_items_have_documented_members(cognito, check, make_user
         page = cognito.list_user_pools(MaxResults=60, **({"NextToken": token} if token else {}))
         if not check.succeeded(page, LIST_ITEMS):
             return
-        for index, item in enumerate(page.body.get("UserPools", [])):
+        for index, item in enumerate(check.read(page, "$.UserPools", list, default=[], items=dict)):
             if item.get("Id") == pool_id:
                 for member in ("Id", "Name", "LambdaConfig", "LastModifiedDate", "CreationDate"):
                     check.present(page, f"$.UserPools[{index}].{member}", LIST_ITEMS)
                 return
-        token = page.body.get("NextToken")
+        token = check.read(page, "$.NextToken", str, default=None)
         if not token:
             break
     check.that(

@@ -28,7 +28,7 @@ from conformance.crypto.tokens import (
     parse_jwks,
     verify_token,
 )
-from conformance.divergence import CheckKind, get_path
+from conformance.divergence import CheckKind
 from conformance.facts import fact
 from conformance.token_checks import check_token_claims
 
@@ -54,10 +54,13 @@ REFRESH_ORIGIN_JTI = fact("tokens.refresh-origin-jti")
 REFRESH_JWE_HEADER = {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
 
 
-def auth_result(response) -> dict[str, Any]:
-    """The AuthenticationResult of an answer, ``{}`` when there is none (or it is not an object)."""
-    found, result = get_path(response.body, "$.AuthenticationResult")
-    return result if found and isinstance(result, dict) else {}
+def auth_result(check, response) -> dict[str, Any]:
+    """The AuthenticationResult of an answer, ``{}`` when there is none; its tokens, when there, are strings
+    (a member of another JSON type stops the test on that divergence, :meth:`Recorder.read`)."""
+    result = check.read(response, "$.AuthenticationResult", dict, default={})
+    for member in ("AccessToken", "IdToken", "RefreshToken", "TokenType"):
+        check.read(response, f"$.AuthenticationResult.{member}", str, default=None)
+    return result
 
 
 def key_set(check, endpoint, response, pool_id: str, token: str) -> dict[str, Any] | None:
@@ -100,7 +103,7 @@ def key_set(check, endpoint, response, pool_id: str, token: str) -> dict[str, An
 
 def unverified(check, response, member: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """Header and claims of ``AuthenticationResult.<member>``; None (recorded) when it is not a JWT."""
-    token = auth_result(response).get(member)
+    token = auth_result(check, response).get(member)
     try:
         return decode_unverified(token)
     except MalformedToken as error:
@@ -122,7 +125,7 @@ def verified_claims(
     check, response, jwks: dict[str, Any], member: str, token_use: str
 ) -> dict[str, Any] | None:
     """The claims of ``AuthenticationResult.<member>`` once its signature verifies; None (recorded) otherwise."""
-    token = auth_result(response).get(member)
+    token = auth_result(check, response).get(member)
     if not check.present(response, f"$.AuthenticationResult.{member}", SIGN_IN):
         return None
     decoded = unverified(check, response, member)
@@ -153,7 +156,7 @@ def sign_in_claims(check, endpoint, response, client, username: str, previous=No
     """Verify both tokens of a sign-in or refresh and check their claims; ``(id, access)`` claims or None."""
     if not check.succeeded(response, SIGN_IN):
         return None
-    result = auth_result(response)
+    result = auth_result(check, response)
     jwks = key_set(check, endpoint, response, client.pool_id, result.get("AccessToken") or "")
     if jwks is None:
         return None
@@ -210,7 +213,7 @@ def test_key_set_and_token_headers(cognito, check, endpoint, user_pool, make_app
     response = flows.password_sign_in(cognito, client, user)
     if not check.succeeded(response, SIGN_IN):
         return
-    result = auth_result(response)
+    result = auth_result(check, response)
     jwks = key_set(check, endpoint, response, user_pool, result.get("AccessToken") or "")
     if jwks is None:
         return
@@ -272,7 +275,7 @@ def test_refresh_keeps_auth_time_and_origin_jti(
     before = sign_in_claims(check, endpoint, signed_in, client, user.username)
     if before is None or not check.present(signed_in, "$.AuthenticationResult.RefreshToken", SIGN_IN):
         return
-    refresh_token = signed_in.body["AuthenticationResult"]["RefreshToken"]
+    refresh_token = check.read(signed_in, "$.AuthenticationResult.RefreshToken", str)
     # auth_time has one-second resolution: a refresh within the sign-in's second could not show a new one.
     if not endpoint.advance_clock(2):
         time.sleep(1.1)
@@ -327,9 +330,8 @@ def test_email_username_pool_tokens_name_the_sub(cognito, check, endpoint, make_
     described = cognito.admin_get_user(UserPoolId=pool_id, Username=email)
     if not check.succeeded(described, EMAIL_POOL):
         return
-    sub = next(
-        (a.get("Value") for a in described.body.get("UserAttributes", []) if a.get("Name") == "sub"), None
-    )
+    attributes = check.read(described, "$.UserAttributes", list, default=[], items=dict)
+    sub = next((a.get("Value") for a in attributes if a.get("Name") == "sub"), None)
     check.equal(described, "$.Username", sub, EMAIL_POOL, check="username-is-sub")
     response = flows.password_sign_in(cognito, client, user)
     claims = sign_in_claims(check, endpoint, response, client, sub or email)
@@ -364,7 +366,7 @@ def test_expired_access_token_is_refused_and_refresh_still_works(
     if not check.succeeded(signed_in, SIGN_IN):
         return
     check.equal(signed_in, "$.AuthenticationResult.ExpiresIn", 300, VALIDITY_UNITS)
-    result = signed_in.body.get("AuthenticationResult") or {}
+    result = check.read(signed_in, "$.AuthenticationResult", dict, default=None) or {}
     if not result.get("AccessToken") or not result.get("RefreshToken"):
         check.present(signed_in, "$.AuthenticationResult.RefreshToken", SIGN_IN)
         return

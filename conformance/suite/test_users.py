@@ -61,8 +61,9 @@ def list_all(cognito, check, pool_id: str, *, fact: Fact, max_pages: int = 20, *
         if not check.succeeded(page, fact):
             return None
         responses.append(page)
-        names.extend(u.get("Username") for u in page.body.get("Users", []))
-        token = page.body.get("PaginationToken")
+        users = check.read(page, "$.Users", list, default=[], items=dict)
+        names.extend(check.read(page, f"$.Users[{i}].Username", str) for i in range(len(users)))
+        token = check.read(page, "$.PaginationToken", str, default=None)
         if not token:
             return responses, names
     check.that(
@@ -109,7 +110,10 @@ def test_admin_get_user_returns_documented_members(cognito, check, user_pool, ma
     check.equal(described, "$.Enabled", True, GET_USER)
     check.present(described, "$.UserCreateDate", GET_USER)
     check.present(described, "$.UserLastModifiedDate", GET_USER)
-    attributes = {a.get("Name"): a.get("Value") for a in described.body.get("UserAttributes", [])}
+    attributes = {
+        a.get("Name"): a.get("Value")
+        for a in check.read(described, "$.UserAttributes", list, default=[], items=dict)
+    }
     check.that(
         isinstance(attributes.get("sub"), str) and re.fullmatch(UUID, attributes["sub"]) is not None,
         operation=described.operation,
@@ -179,7 +183,7 @@ def test_admin_create_user_starts_in_force_change_password(cognito, check, user_
     check.equal(created, "$.User.Enabled", True, CREATED_USER)
     check.present(created, "$.User.UserCreateDate", CREATED_USER)
     check.present(created, "$.User.UserLastModifiedDate", CREATED_USER)
-    names = [a.get("Name") for a in created.body.get("User", {}).get("Attributes", [])]
+    names = [a.get("Name") for a in check.read(created, "$.User.Attributes", list, default=[], items=dict)]
     check.that(
         "sub" in names,
         operation=created.operation,
@@ -462,7 +466,7 @@ def test_list_users_pages_to_exhaustion(cognito, check, user_pool, make_user):
         return
     responses, names = listed
     for index, page in enumerate(responses):
-        size = len(page.body.get("Users", []))
+        size = len(check.read(page, "$.Users", list, default=[]))
         # §12.6: a page may be shorter than Limit (settled), never longer.
         check.that(
             size <= 2,
@@ -529,7 +533,7 @@ def test_list_users_returns_only_attributes_to_get(cognito, check, user_pool, ma
     listed = cognito.list_users(UserPoolId=user_pool, AttributesToGet=["email"])
     if not check.succeeded(listed, ATTRIBUTES_TO_GET):
         return
-    for index, user in enumerate(listed.body.get("Users", [])):
+    for index, user in enumerate(check.read(listed, "$.Users", list, default=[], items=dict)):
         names = sorted(a.get("Name") for a in user.get("Attributes", []))
         check.that(
             names == ["email"],

@@ -209,3 +209,22 @@ def test_a_whole_run_against_an_endpoint_that_stopped_answering_ends_in_a_few_ca
     assert run.requests <= SILENCE_LIMIT + 1  # the sweep's ListUserPools, then the silent calls
     assert elapsed < 120, elapsed
     assert "answered none of the last" in run.output
+
+
+@pytest.mark.parametrize("mode", ["unknown-error", "throttle"])
+def test_a_failed_pool_in_a_suite_fixture_blocks_the_test_and_is_recorded_once(
+    mode, chaos, run_against
+) -> None:
+    # test_clients.py's own pool fixture checks that the pool was created; when the endpoint answers
+    # that call with an error, each of its tests is blocked (skipped, with the reason), not an ERROR at
+    # set-up, and the divergence is recorded once for the run under setup::CreateUserPool.
+    run = run_against(chaos(mode), target="test_clients.py")
+    assert "ERROR at setup" not in run.output and " error" not in run.output.splitlines()[-1], run.output[
+        -3000:
+    ]
+    blocked = re.findall(r"SKIPPED \[1\] .*: blocked by a divergence in CreateUserPool", run.output)
+    assert len(blocked) == 8, run.output[-3000:]
+    setup = [d for d in run.divergences() if d["test_id"] == "setup::CreateUserPool"]
+    keys = [(d["check"], d["path"]) for d in setup]
+    assert ("outcome.success", "$") in keys and len(keys) == len(set(keys))
+    assert {r["outcome"] for r in run.results()} <= CLASSIFIED

@@ -7,9 +7,13 @@ a real pytest process, and a killed one must not take this one with it.
 from __future__ import annotations
 
 import json
+import random
 import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +24,8 @@ import pytest
 from botocore.config import Config
 
 from conformance import plugin
-from conformance.records import OUTCOMES, load_run, read_jsonl
+from conformance.lifecycle import HARNESS_POOL
+from conformance.records import OUTCOMES, load_run, read_jsonl, run_tag
 from conformance.reference.child import served
 from conformance.reports.__main__ import main as reports_main
 from conformance.reports.history import append_run, changes_since_previous, read_history
@@ -159,6 +164,95 @@ def test_a_killed_runs_pool_is_swept_by_the_next_run(
     result.stdout.fnmatch_lines(["conformance: *; swept 1 leftover pools"])
     assert _pool_names(reference_server) == []
     assert json.loads((reports / "run.json").read_text())["swept_pools"] == 1
+
+
+#: The seed of the interruption points, and the interruptions: three of each signal, in a seeded order.
+INTERRUPTION_SEED = 20261129
+INTERRUPTIONS = ("SIGTERM",) * 3 + ("SIGKILL",) * 3
+
+
+def _started(reports: Path, before: str | None, process: subprocess.Popen[bytes]) -> str:
+    """The id of the run that ``process`` started (its run.json written, after its sweep), waiting for it."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            run_id = json.loads((reports / "run.json").read_text())["run_id"]
+        except (OSError, ValueError, KeyError):
+            run_id = None
+        if run_id and run_id != before:
+            return run_id
+        time.sleep(0.05)
+    raise AssertionError(f"the run did not start (exit status {process.poll()})")
+
+
+def test_runs_interrupted_at_seeded_random_points_never_lie(tmp_path: Path, reference_server: str) -> None:
+    """Three SIGTERM and three SIGKILL, each at a seeded random point of a whole-suite run against the
+    reference server: each leaves run.json saying so, a partial history line, no false "fixed" in the
+    matrix, and its leaked pools are swept by the next run."""
+    from tests.harness.conftest import SUITE
+
+    chance = random.Random(INTERRUPTION_SEED)
+    order = list(INTERRUPTIONS)
+    chance.shuffle(order)
+    reports = tmp_path / "reports"
+    history = reports / "history.jsonl"
+    argv = [sys.executable, "-m", "pytest", f"--endpoint={reference_server}", f"--reports-dir={reports}"]
+    argv += ["-p", "no:cacheprovider", "-q"]
+    run_id: str | None = None
+    leaked = 0
+    for number, name in enumerate(order):
+        process = subprocess.Popen(
+            [*argv, str(SUITE)], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            previous, run_id = run_id, _started(reports, run_id, process)
+            # The run has swept before it wrote run.json: nothing of the previous (interrupted) run is left.
+            names = _pool_names(reference_server)
+            if previous is not None:
+                assert not [n for n in names if n.startswith(f"cc-{run_tag(previous)}-")], names
+            time.sleep(chance.uniform(0.1, 1.5))
+            assert process.poll() is None, "the run ended before its interruption point"
+            process.send_signal(getattr(signal, name))
+            process.wait(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        info = json.loads((reports / "run.json").read_text())
+        assert info["run_id"] == run_id
+        run = load_run(reports)
+        assert run.status == "interrupted" and run.partial, (name, info["status"])
+        if name == "SIGTERM":
+            assert info["status"] == "interrupted"
+            line = read_history(history)[-1]  # the plugin appended it itself
+        else:
+            assert info["status"] == "running"  # written at the start, never finished
+            line = append_run(reports, history)  # as the report step after a killed run does
+        assert line["run_id"] == run_id and line["partial"] is True and line["status"] == "interrupted"
+        leaked += sum(n.startswith(f"cc-{run_tag(run_id)}-") for n in _pool_names(reference_server))
+        if number == 0:
+            # A complete run before them all, with a divergence no interrupted run reaches: it must
+            # never read as fixed by a run that stopped before getting there.
+            earlier = {**line, "run_id": "earlier", "started": line["started"] - 3600, "partial": False}
+            earlier |= {"status": "fail", "divergence_ids": ["feedfacecafe"]}
+            earlier["divergence_labels"] = {"feedfacecafe": "CreateUserPool member.present $.UserPool.Id"}
+            history.write_text(json.dumps(earlier) + "\n" + history.read_text())
+    assert leaked > 0  # a kill in the middle of a test leaves its pool behind (so the sweep was tested)
+
+    lines = read_history(history)
+    assert [line["partial"] for line in lines] == [False] + [True] * len(order)
+    change = changes_since_previous(lines)[lines[-1]["endpoint"]]
+    assert change["fixed"] == [] and change["new"] == [] and change["run_id"] == "earlier"
+    page = build_matrix([reports], tmp_path / "matrix.html", history).read_text()
+    assert "feedfacecafe" not in page.split('id="changes"')[1].split("</section>")[0]
+
+    # The next complete run sweeps what the last one leaked.
+    (tmp_path / "test_list.py").write_text(
+        "def test_list(cognito):\n    cognito.list_user_pools(MaxResults=10)\n"
+    )
+    done = subprocess.run([*argv, "test_list.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert [n for n in _pool_names(reference_server) if HARNESS_POOL.match(n)] == []
 
 
 # --- an honest verdict --------------------------------------------------------------------------

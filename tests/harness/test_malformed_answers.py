@@ -11,6 +11,7 @@ Run: ``pytest tests/harness/test_malformed_answers.py``.
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 from collections.abc import Callable, Iterator
 
@@ -174,3 +175,41 @@ def test_a_suite_run_against_an_emulator_answering_a_list_ends_in_divergences(ru
     checks = {d["check"] for d in read_jsonl(reports / "divergences.jsonl")}
     assert BODY_CHECK in checks
     result.stdout.fnmatch_lines(["Divergence            : wire.body (wire, documented)"])
+
+
+def _observed(body: bytes, operation: str = "CreateUserPoolClient") -> tuple[Recorder, Response]:
+    recorder = Recorder("emulator", "t.py::t")
+    response = Response(operation, {}, _exchange(200, body, operation), json.loads(body))
+    recorder.observe(response)
+    return recorder, response
+
+
+def test_a_member_read_to_go_on_is_returned_when_it_has_its_type() -> None:
+    recorder, response = _observed(b'{"UserPoolClient": {"ClientId": "abc", "UserPoolId": "p"}}')
+    assert recorder.read(response, "$.UserPoolClient.ClientId", str) == "abc"
+    assert recorder.read(response, "$.UserPoolClient.ClientSecret", str, default=None) is None
+    assert recorder.read(response, "$.UserPoolClient", dict, items=str)["UserPoolId"] == "p"
+
+
+def test_a_wrongly_typed_member_stops_the_test_on_the_schema_divergence_already_recorded() -> None:
+    recorder, response = _observed(b'{"UserPoolClient": {"ClientId": 7}}')
+    with pytest.raises(DivergenceFound) as stopped:
+        recorder.read(response, "$.UserPoolClient.ClientId", str)
+    assert [d.key() for d in stopped.value.divergences] == [
+        "CreateUserPoolClient schema.type $.UserPoolClient.ClientId"
+    ]
+    # Not recorded twice.
+    assert len([d for d in recorder.divergences if d.path == "$.UserPoolClient.ClientId"]) == 1
+
+
+def test_a_member_the_model_allows_but_the_test_cannot_use_is_a_member_divergence() -> None:
+    # A required member that is absent (the model has no required members in answers), and a boolean
+    # where a number goes: recorded here as member.present / member.type, and the test stops.
+    recorder, response = _observed(b'{"UserPoolClient": {}}')
+    with pytest.raises(DivergenceFound) as stopped:
+        recorder.read(response, "$.UserPoolClient.ClientId", str)
+    assert [(d.check, d.kind) for d in stopped.value.divergences] == [("member.present", CheckKind.SHAPE)]
+    recorder = Recorder("emulator", "t.py::t")
+    response = Response("ListUsers", {}, _exchange(200, b'{"Users": [true]}', "ListUsers"), {"Users": [True]})
+    with pytest.raises(DivergenceFound):
+        recorder.read(response, "$.Users", list, items=int)
