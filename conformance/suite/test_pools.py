@@ -290,3 +290,36 @@ def test_list_user_pools_items_have_documented_members(cognito, check, make_user
         actual="<not listed>",
         fact=LIST_ITEMS,
     )
+
+
+USERNAME_AND_ALIAS = fact("pools.username-and-alias")
+REQUIRED_CUSTOM = fact("pools.required-custom-attribute")
+
+#: CreateUserPool requests AWS refuses with InvalidParameterException, and the fact behind each.
+INVALID_POOLS = {
+    "username-and-alias": (
+        {"UsernameAttributes": ["email"], "AliasAttributes": ["preferred_username"]},
+        USERNAME_AND_ALIAS,
+        None,
+    ),
+    "required-custom-attribute": (
+        {"Schema": [{"Name": "tier", "AttributeDataType": "String", "Required": True}]},
+        REQUIRED_CUSTOM,
+        "Required custom attributes are not supported currently.",
+    ),
+}
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("case", sorted(INVALID_POOLS))
+@pytest.mark.fact(USERNAME_AND_ALIAS)
+def test_create_user_pool_refuses_invalid_parameters(cognito, check, case):
+    """§7, §8: CreateUserPool with settings that cannot go together is InvalidParameterException."""
+    params, fact_, message = INVALID_POOLS[case]
+    # Called directly, not through make_user_pool: the refusal is this test's own finding.
+    answer = cognito.create_user_pool(PoolName=unique_name("pool"), **params)
+    check.error(answer, "InvalidParameterException", fact_, message=message)
+    if answer.ok and isinstance(answer.body, dict):
+        pool_id = (answer.body.get("UserPool") or {}).get("Id")
+        if isinstance(pool_id, str):
+            cognito.delete_user_pool(UserPoolId=pool_id)  # an endpoint that accepted it keeps no pool
