@@ -558,3 +558,38 @@ def test_password_sign_in_on_a_tracking_pool_returns_new_device_metadata(
     confirmed, _ = confirm_new_device(cognito, result["AccessToken"], new_device, name="password-phone")
     if check.succeeded(confirmed, CONFIRMATION_NECESSARY):
         check.equal(confirmed, "$.UserConfirmationNecessary", False, CONFIRMATION_NECESSARY)
+
+
+FORGET_DEVICE = fact("devices.forget-device")
+
+
+@pytest.mark.parametrize("admin", [False, True], ids=["forget-device", "admin-forget-device"])
+@pytest.mark.fact(FORGET_DEVICE)
+def test_forget_device_answers_nothing(cognito, check, track, admin):
+    """§2: ForgetDevice and AdminForgetDevice of a confirmed device succeed with an empty answer."""
+    tracked = track()
+    if admin:
+        forgotten = cognito.admin_forget_device(
+            UserPoolId=tracked.client.pool_id, Username=tracked.user.username, DeviceKey=tracked.device_key
+        )
+    else:
+        forgotten = cognito.forget_device(AccessToken=tracked.access_token, DeviceKey=tracked.device_key)
+    if check.succeeded(forgotten, FORGET_DEVICE):
+        check.equal(forgotten, "$", {}, FORGET_DEVICE, check="empty-output")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("admin", [False, True], ids=["get-device", "admin-get-device"])
+@pytest.mark.fact(UNKNOWN_KEY_UPDATE)
+def test_get_device_of_unknown_key_is_not_found(cognito, check, track, endpoint, admin):
+    """§12.1: GetDevice and AdminGetDevice of a key never issued give ResourceNotFoundException
+    "Device does not exist."."""
+    tracked = track()
+    unknown = f"{endpoint.region}_00000000-0000-4000-8000-000000000000"
+    if admin:
+        described = cognito.admin_get_device(
+            UserPoolId=tracked.client.pool_id, Username=tracked.user.username, DeviceKey=unknown
+        )
+    else:
+        described = cognito.get_device(AccessToken=tracked.access_token, DeviceKey=unknown)
+    check.error(described, "ResourceNotFoundException", UNKNOWN_KEY_UPDATE, message="Device does not exist.")

@@ -323,3 +323,19 @@ def test_create_user_pool_refuses_invalid_parameters(cognito, check, case):
         pool_id = (answer.body.get("UserPool") or {}).get("Id")
         if isinstance(pool_id, str):
             cognito.delete_user_pool(UserPoolId=pool_id)  # an endpoint that accepted it keeps no pool
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("operation", ["DescribeUserPool", "UpdateUserPool"])
+@pytest.mark.fact(UNKNOWN_POOL)
+def test_pool_operations_on_unknown_pool_are_resource_not_found(cognito, check, endpoint, operation):
+    """§7: DescribeUserPool and UpdateUserPool of an unknown pool give ResourceNotFoundException
+    "User pool <poolId> does not exist."."""
+    pool_id = f"{endpoint.region}_NoSuchPl0"
+    if operation == "DescribeUserPool":
+        answer = cognito.describe_user_pool(UserPoolId=pool_id)
+    else:
+        answer = cognito.update_user_pool(UserPoolId=pool_id)
+    check.error(
+        answer, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist."
+    )
