@@ -29,6 +29,7 @@ SIGN_IN_HAS_REFRESH = fact("auth.sign-in-has-refresh")
 NO_CHALLENGE_ON_SUCCESS = fact("auth.no-challenge-on-success")
 EMPTY_PARAMETERS_ON_INITIATE = fact("auth.empty-parameters-on-initiate")
 SRP_CHALLENGE = fact("auth.srp-challenge")
+ADMIN_SRP_CHALLENGE = fact("auth.admin-srp")
 SRP_USERNAME_PARAMETER = fact("auth.srp-username-parameter")
 USER_ID_FOR_SRP = fact("auth.user-id-for-srp")
 SRP_NO_SESSION = fact("auth.srp-no-session")
@@ -616,5 +617,5 @@ def test_srp_challenge_values_are_plausible(cognito, check, user_pool, make_app_
         challenge = cognito.initiate_auth(
             ClientId=client.client_id, AuthFlow="USER_SRP_AUTH", AuthParameters=parameters
         )
-    if check.succeeded(challenge, SRP_CHALLENGE):
+    if check.succeeded(challenge, ADMIN_SRP_CHALLENGE if admin else SRP_CHALLENGE):
         check_srp_challenge_values(check, challenge)
