@@ -614,3 +614,38 @@ def _no_device_metadata_without_srp(operation: str, response: dict[str, Any]) ->
         result = body.get("AuthenticationResult")
         if isinstance(result, dict) and result.pop("NewDeviceMetadata", None) is not None:
             _put_json(response, body)
+
+
+accepting(
+    "unknown-pool-described",
+    "answers DescribeUserPool and UpdateUserPool of an unknown pool with success",
+    "error.code",
+    "test_pools.py::test_pool_operations_on_unknown_pool_are_resource_not_found",
+    _accepting(
+        ("DescribeUserPool", "UpdateUserPool"),
+        "ResourceNotFoundException",
+        lambda op: {"UserPool": {}} if op == "DescribeUserPool" else {},
+    ),
+)
+accepting(
+    "unknown-device-key-found",
+    "answers GetDevice and AdminGetDevice of a key never issued with a device",
+    "error.code",
+    "test_devices.py::test_get_device_of_unknown_key_is_not_found",
+    _accepting(
+        ("GetDevice", "AdminGetDevice"),
+        "Device does not exist.",
+        lambda op: {"Device": {"DeviceKey": "us-east-1_00000000-0000-4000-8000-000000000000"}},
+    ),
+)
+
+
+@miniature(
+    "forget-device-answers-something",
+    "answers ForgetDevice and AdminForgetDevice with a body instead of nothing",
+    "empty-output",
+    "test_devices.py::test_forget_device_answers_nothing",
+)
+def _forget_device_answers_something(operation: str, response: dict[str, Any]) -> None:
+    if operation in ("ForgetDevice", "AdminForgetDevice") and response["status_code"] == 200:
+        _put_json(response, {"Forgotten": True})
