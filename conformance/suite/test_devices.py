@@ -52,6 +52,7 @@ TRACKING_DISABLED_TEXT = fact("devices.tracking-disabled-text")
 PAGINATION = fact("devices.pagination")
 REFRESH_WITH_DEVICE = fact("devices.refresh-with-device")
 ADMIN_DEVICE_METADATA = fact("devices.admin-device-metadata")
+PASSWORD_FLOW_METADATA = fact("devices.password-flow-metadata")
 SIGN_IN_FACT = fact("auth.tokens-issued")
 
 
@@ -526,14 +527,14 @@ def test_refresh_with_the_confirmed_device_key_succeeds(cognito, check, track):
 
 
 @pytest.mark.parametrize("admin", [False, True], ids=["user-password", "admin-user-password"])
-@pytest.mark.fact(NEW_DEVICE_METADATA)
+@pytest.mark.fact(PASSWORD_FLOW_METADATA)
 def test_password_sign_in_on_a_tracking_pool_returns_new_device_metadata(
     cognito, check, make_user_pool, make_app_client, make_user, endpoint, admin
 ):
     """§2: USER_PASSWORD_AUTH on a device-tracking pool returns NewDeviceMetadata (AdminInitiateAuth:
     UNVERIFIED, the guide says admin flows do not track devices), and the device can be confirmed."""
     created = make_user_pool(DeviceConfiguration=ALWAYS)
-    if not check.succeeded(created, NEW_DEVICE_METADATA, note="creating a device-tracking pool"):
+    if not check.succeeded(created, PASSWORD_FLOW_METADATA, note="creating a device-tracking pool"):
         return
     pool_id = created.body["UserPool"]["Id"]
     client = make_app_client(
@@ -541,7 +542,7 @@ def test_password_sign_in_on_a_tracking_pool_returns_new_device_metadata(
     )
     user = make_user(pool_id)
     answer = password_sign_in(cognito, client, user, admin=admin)
-    fact_ = ADMIN_DEVICE_METADATA if admin else NEW_DEVICE_METADATA
+    fact_ = ADMIN_DEVICE_METADATA if admin else PASSWORD_FLOW_METADATA
     if not check.succeeded(answer, SIGN_IN_FACT):
         return
     metadata = "$.AuthenticationResult.NewDeviceMetadata"
