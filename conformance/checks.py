@@ -16,6 +16,8 @@ The wire checks every exchange gets are small named functions registered in :dat
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from conformance import specs
+from conformance.crypto.srp import N as SRP_N
 
 # DivergenceFound and get_path live in the value layer (conformance.divergence); existing code
 # imports them from here too, which keeps working.
@@ -649,3 +652,86 @@ def _at(body: Any, path: str) -> Any:
     if isinstance(value, (dict, list)):
         return preview(repr(value), 199)
     return value
+
+
+# --- SRP challenge values (docs/facts.md §1) --------------------------------------------------------
+
+SRP_B_GROUP = fact("auth.srp-b-group-element")
+SRP_SALT_FORM = fact("auth.srp-salt-form")
+SRP_SECRET_BLOCK_FORM = fact("auth.srp-secret-block-form")
+#: B = k*v + g^b mod N is uniform in [1, N): one below 2^(3072-256) turns up with probability
+#: 2^-256, so a smaller one is a number that was never reduced into the group or never random.
+SRP_B_MIN_BITS = 3072 - 256
+#: A SALT of fewer hex digits than this (32 bits) is a constant, not a random salt.
+SRP_SALT_MIN_HEX = 8
+#: A SECRET_BLOCK that carries a sign-in's state decodes to more than this many bytes.
+SRP_SECRET_BLOCK_MIN_BYTES = 16
+
+
+def _b64decode(value: str) -> bytes | None:
+    text = value.replace("-", "+").replace("_", "/")
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def check_srp_challenge_values(
+    check: Recorder, response: Response, path: str = "$.ChallengeParameters"
+) -> None:
+    """The values of a PASSWORD_VERIFIER challenge are what SRP needs, not merely hex and base64 (§1).
+
+    SRP_B is a group element of N's size class, SALT a random hex string, SECRET_BLOCK base64 of the
+    sign-in's state, and not the Session (an endpoint that sends its Session twice has no state to
+    recover from the answer, which AWS accepts without a Session). A missing member is the
+    challenge test's finding, not these checks'.
+    """
+    found, parameters = get_path(response.body, path)
+    if not found or not isinstance(parameters, dict):
+        return
+    common = {"operation": response.operation, "kind": CheckKind.SRP_DEVICES, "evidence": response.exchange}
+    srp_b = parameters.get("SRP_B")
+    if isinstance(srp_b, str) and re.fullmatch(r"[0-9a-fA-F]+", srp_b):
+        value = int(srp_b, 16)
+        check.that(
+            1 < value < SRP_N and value.bit_length() > SRP_B_MIN_BITS,
+            check="srp.b-group-element",
+            path=f"{path}.SRP_B",
+            expected=f"1 < B < N, B of more than {SRP_B_MIN_BITS} bits",
+            actual=f"a {value.bit_length()}-bit number" + (" not below N" if value >= SRP_N else ""),
+            fact=SRP_B_GROUP,
+            **common,
+        )
+    salt = parameters.get("SALT")
+    if isinstance(salt, str) and re.fullmatch(r"[0-9a-fA-F]*", salt):
+        check.that(
+            len(salt) >= SRP_SALT_MIN_HEX and int(salt or "0", 16) != 0,
+            check="srp.salt-random",
+            path=f"{path}.SALT",
+            expected=f"a non-zero salt of at least {SRP_SALT_MIN_HEX} hex digits",
+            actual=salt,
+            fact=SRP_SALT_FORM,
+            **common,
+        )
+    block = parameters.get("SECRET_BLOCK")
+    if isinstance(block, str):
+        decoded = _b64decode(block)
+        check.that(
+            decoded is not None and len(decoded) > SRP_SECRET_BLOCK_MIN_BYTES,
+            check="srp.secret-block-state",
+            path=f"{path}.SECRET_BLOCK",
+            expected=f"base64 of more than {SRP_SECRET_BLOCK_MIN_BYTES} bytes",
+            actual="not base64" if decoded is None else f"{len(decoded)} bytes",
+            fact=SRP_SECRET_BLOCK_FORM,
+            **common,
+        )
+        session = response.body.get("Session") if isinstance(response.body, dict) else None
+        check.that(
+            block != session,
+            check="srp.secret-block-not-session",
+            path=f"{path}.SECRET_BLOCK",
+            expected="opaque state of its own, not the Session",
+            actual="the same string as $.Session",
+            fact=SRP_SECRET_BLOCK_FORM,
+            **common,
+        )

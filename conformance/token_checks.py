@@ -454,3 +454,68 @@ def check_token_claims(
                 )
             )
     return found
+
+
+# --- completeness: claims AWS adds that the checks above do not require ---------------------------
+# Kept apart from CLAIM_CHECKS: these need to know the user (an email claim is owed only to a user
+# who has an email), and the access token's event_id rests on an UNVERIFIED fact, so a missing one
+# is reported without failing a run.
+
+#: Claims every access token from an API sign-in carries beyond ACCESS_CLAIMS.
+ACCESS_COMPLETE: dict[str, Fact] = {"event_id": facts.fact("tokens.access-event-id")}
+#: Claims the ID token of a user with an email carries, with the fact behind each.
+ID_EMAIL_CLAIMS: dict[str, Fact] = {
+    "email": facts.fact("tokens.id-email"),
+    "email_verified": facts.fact("tokens.id-email-verified-present"),
+}
+#: The check names :func:`check_claims_complete` reports.
+COMPLETENESS_CHECKS: frozenset[str] = frozenset(
+    {"token.access.claim-complete", "token.id.email-claim", "token.id.email-value"}
+)
+
+
+def check_claims_complete(
+    *,
+    operation: str,
+    id_claims: Mapping[str, Any] | None,
+    access_claims: Mapping[str, Any] | None,
+    email: str | None,
+    evidence: Exchange | None = None,
+) -> list[Divergence]:
+    """The claims a sign-in's tokens owe beyond :data:`ACCESS_CLAIMS` / :data:`ID_CLAIMS` (§5).
+
+    Args:
+        operation: the operation whose answer carried the tokens.
+        id_claims, access_claims: the verified claims (None: that token is not judged).
+        email: the user's email attribute, or None when the user has none (then the ID token owes
+            no email claims).
+        evidence: the exchange that carried the tokens.
+    """
+    misses: list[Miss] = []
+    if access_claims is not None:
+        path = _token_path("access")
+        for name, fact in ACCESS_COMPLETE.items():
+            if name not in access_claims:
+                misses.append(Miss("token.access.claim-complete", f"{path}.{name}", PRESENT, ABSENT, fact))
+    if id_claims is not None and email is not None:
+        path = _token_path("id")
+        for name, fact in ID_EMAIL_CLAIMS.items():
+            if name not in id_claims:
+                misses.append(Miss("token.id.email-claim", f"{path}.{name}", PRESENT, ABSENT, fact))
+        if "email" in id_claims and id_claims["email"] != email:
+            fact = ID_EMAIL_CLAIMS["email"]
+            misses.append(Miss("token.id.email-value", f"{path}.email", email, id_claims["email"], fact))
+    return [
+        Divergence(
+            operation=operation,
+            check=miss.check,
+            path=miss.path,
+            expected=miss.expected,
+            actual=miss.actual,
+            confidence=miss.fact.confidence,
+            source=miss.fact.cite(),
+            kind=CheckKind.TOKENS,
+            evidence=evidence,
+        )
+        for miss in misses
+    ]

@@ -4,9 +4,18 @@ Computed from the run's ``reports/results.jsonl`` (one line per test, operation 
 
 - **schema**: the operation's exchange was validated against specs/ (every call gets that check;
   its results carry kind ``shape``);
-- **scenario**: a scenario test (any suite test outside ``test_machines.py``) made a semantic,
-  error, token or SRP check on it;
+- **scenario**: a scenario test (any suite test outside ``test_machines.py``) of a kind other than
+  ``errors`` (semantics, tokens, SRP and devices) judged it: its successes;
+- **errors**: a scenario test of kind ``errors`` (one written to provoke a refusal AWS documents)
+  judged it: its refusals were checked, not only its successes;
 - **machine**: a stateful machine (``test_machines.py``) called it.
+
+An operation is covered (``complete``) only when all four judged it: its answers' shape, its
+successes (scenario), its errors and its behaviour in any order (machine). The errors way is read
+from the results lines' kind, which is the test's: a call an errors test makes on its way to the
+refusal (a sign-in before an altered token is sent) counts for that operation too, so the errors
+way may over-count an operation that only such tests call on their way (the suite gives every seed
+operation an errors test of its own: ``pytest --endpoint=reference`` lists none without one).
 
 An operation counts as exercised only by results that ran (pass, divergence or known divergence);
 unsupported and harness-error outcomes do not count. Nothing is printed: the plugin renders it. The
@@ -26,6 +35,10 @@ from conformance.records import RESULTS_FILE, is_setup_test_id, read_jsonl
 MACHINE_MODULE = "test_machines.py"
 RAN = frozenset({"pass", "divergence", "expected-divergence"})
 _PROTOCOL_KINDS = frozenset({"wire", "shape"})
+#: The results-line kind of a test written to provoke a refusal.
+ERRORS_KIND = "errors"
+#: The ways an operation is judged, in the order reports list them.
+WAYS = ("schema", "scenario", "errors", "machine")
 
 
 @dataclass(frozen=True)
@@ -35,17 +48,18 @@ class OperationCoverage:
     operation: str
     schema: bool = False
     scenario: bool = False
+    errors: bool = False
     machine: bool = False
     #: test ids that exercised it, per way (for a drill-down).
     tests: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
-        """Schema, scenario and machine checks all exercised it."""
-        return self.schema and self.scenario and self.machine
+        """Schema, scenario, errors and machine checks all exercised it: successes and errors judged."""
+        return self.schema and self.scenario and self.errors and self.machine
 
     def missing(self) -> tuple[str, ...]:
-        return tuple(way for way in ("schema", "scenario", "machine") if not getattr(self, way))
+        return tuple(way for way in WAYS if not getattr(self, way))
 
 
 @dataclass(frozen=True)
@@ -62,12 +76,10 @@ class Coverage:
         return tuple(op for op in self.operations if not op.complete)
 
     def counts(self) -> dict[str, int]:
-        """How many seed operations each way exercised, and how many all three did."""
+        """How many seed operations each way exercised, and how many all of them did."""
         return {
             "operations": len(self.operations),
-            "schema": sum(op.schema for op in self.operations),
-            "scenario": sum(op.scenario for op in self.operations),
-            "machine": sum(op.machine for op in self.operations),
+            **{way: sum(getattr(op, way) for op in self.operations) for way in WAYS},
             "complete": sum(op.complete for op in self.operations),
         }
 
@@ -78,9 +90,7 @@ def _module(test_id: str) -> str:
 
 def coverage_from_results(results: Iterable[Mapping[str, Any]], seed_operations: Iterable[str]) -> Coverage:
     """Coverage of ``seed_operations`` by the result records of one run (``results.jsonl`` lines)."""
-    ways: dict[str, dict[str, set[str]]] = {
-        op: {"schema": set(), "scenario": set(), "machine": set()} for op in seed_operations
-    }
+    ways: dict[str, dict[str, set[str]]] = {op: {way: set() for way in WAYS} for op in seed_operations}
     for record in results:
         operation = record.get("operation")
         if operation not in ways or record.get("outcome") not in RAN:
@@ -93,6 +103,8 @@ def coverage_from_results(results: Iterable[Mapping[str, Any]], seed_operations:
             continue
         if _module(test_id) == MACHINE_MODULE:
             ways[operation]["machine"].add(test_id)
+        elif kind == ERRORS_KIND:
+            ways[operation]["errors"].add(test_id)
         elif kind not in _PROTOCOL_KINDS:
             ways[operation]["scenario"].add(test_id)
     return Coverage(
@@ -101,6 +113,7 @@ def coverage_from_results(results: Iterable[Mapping[str, Any]], seed_operations:
                 operation=op,
                 schema=bool(found["schema"]),
                 scenario=bool(found["scenario"]),
+                errors=bool(found["errors"]),
                 machine=bool(found["machine"]),
                 tests={way: tuple(sorted(ids)) for way, ids in found.items()},
             )

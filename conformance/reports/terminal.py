@@ -89,14 +89,16 @@ def setup_lines(setup: SetupOutcome) -> list[str]:
 
 
 def seed_coverage_lines(results: Iterable[Mapping[str, Any]], seed_operations: Iterable[str]) -> list[str]:
-    """The 2016-07-28 surface: which of its 24 operations schema, scenario and machine checks exercised."""
+    """The 2016-07-28 surface: which of its 24 operations schema, scenario, errors and machine checks
+    exercised (an operation is covered only when its refusals were judged as well as its successes)."""
     coverage = coverage_from_results(results, seed_operations)
     counts = coverage.counts()
     if not (counts["schema"] or counts["scenario"] or counts["machine"]):
         return []
     lines = [
         f"seed surface (2016-07-28 release, {counts['operations']} operations): schema {counts['schema']}, "
-        f"scenario {counts['scenario']}, machine {counts['machine']}; all three: {counts['complete']}"
+        f"scenario {counts['scenario']}, errors {counts['errors']}, machine {counts['machine']}; "
+        f"all four: {counts['complete']}"
     ]
     for operation in coverage.incomplete():
         lines.append(f"  {operation.operation}: not exercised by {', '.join(operation.missing())} checks")

@@ -14,6 +14,7 @@ import re
 import pytest
 
 from conformance import flows
+from conformance.checks import SRP_B_GROUP, check_srp_challenge_values
 from conformance.crypto.srp import UserSrpClient
 from conformance.facts import fact
 
@@ -28,6 +29,7 @@ SIGN_IN_HAS_REFRESH = fact("auth.sign-in-has-refresh")
 NO_CHALLENGE_ON_SUCCESS = fact("auth.no-challenge-on-success")
 EMPTY_PARAMETERS_ON_INITIATE = fact("auth.empty-parameters-on-initiate")
 SRP_CHALLENGE = fact("auth.srp-challenge")
+ADMIN_SRP_CHALLENGE = fact("auth.admin-srp")
 SRP_USERNAME_PARAMETER = fact("auth.srp-username-parameter")
 USER_ID_FOR_SRP = fact("auth.user-id-for-srp")
 SRP_NO_SESSION = fact("auth.srp-no-session")
@@ -601,3 +603,30 @@ def test_unknown_client_is_resource_not_found(cognito, check):
         UNKNOWN_CLIENT,
         message=f"User pool client {client_id} does not exist.",
     )
+
+
+@pytest.mark.kind("srp-devices")
+@pytest.mark.parametrize("admin", [False, True], ids=["initiate", "admin-initiate"])
+@pytest.mark.fact(SRP_B_GROUP)
+def test_srp_challenge_values_are_plausible(cognito, check, user_pool, make_app_client, make_user, admin):
+    """§1: PASSWORD_VERIFIER's SRP_B is an element of the 3072-bit group, SALT a random hex string and
+    SECRET_BLOCK base64 state of its own, not the Session: values a client can run SRP with."""
+    client = make_app_client(
+        user_pool, ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+    )
+    user = make_user(user_pool)
+    srp = UserSrpClient(user_pool, user.password)
+    parameters = client.auth_parameters(user.username, SRP_A=srp.srp_a_hex())
+    if admin:
+        challenge = cognito.admin_initiate_auth(
+            UserPoolId=user_pool,
+            ClientId=client.client_id,
+            AuthFlow="USER_SRP_AUTH",
+            AuthParameters=parameters,
+        )
+    else:
+        challenge = cognito.initiate_auth(
+            ClientId=client.client_id, AuthFlow="USER_SRP_AUTH", AuthParameters=parameters
+        )
+    if check.succeeded(challenge, ADMIN_SRP_CHALLENGE if admin else SRP_CHALLENGE):
+        check_srp_challenge_values(check, challenge)

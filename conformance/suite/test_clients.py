@@ -198,3 +198,55 @@ def test_custom_secret_with_generate_secret_is_invalid(cognito, check, pool_id):
         UserPoolId=pool_id, ClientName=unique_name("client"), GenerateSecret=True, ClientSecret="s" * 32
     )
     check.error(created, "InvalidParameterException", SECRET_AND_GENERATE)
+
+
+MIXED_FLOWS = fact("clients.mixed-flows-refused")
+MIXED_FLOWS_TEXT = fact("clients.mixed-flows-text")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("operation", ["create", "update"])
+@pytest.mark.fact(MIXED_FLOWS)
+def test_mixed_legacy_and_allow_flows_are_refused(cognito, check, pool_id, operation):
+    """§4: legacy ExplicitAuthFlows values can't be combined with ALLOW_ ones, at create or update."""
+    mixed = ["ADMIN_NO_SRP_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    if operation == "create":
+        answer = cognito.create_user_pool_client(
+            UserPoolId=pool_id, ClientName=unique_name("client"), ExplicitAuthFlows=mixed
+        )
+    else:
+        created = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=unique_name("client"))
+        if not check.succeeded(created, CLIENT_ID, note="creating the client to update"):
+            return
+        answer = cognito.update_user_pool_client(
+            UserPoolId=pool_id, ClientId=created.body["UserPoolClient"]["ClientId"], ExplicitAuthFlows=mixed
+        )
+    # The text is not known (§12.3): only the code is checked.
+    check.error(answer, "InvalidParameterException", MIXED_FLOWS, note=MIXED_FLOWS_TEXT.statement)
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("unknown", ["pool", "client"])
+@pytest.mark.fact(UNKNOWN_CLIENT)
+def test_update_user_pool_client_of_unknown_pool_or_client_is_refused(
+    cognito, check, endpoint, pool_id, unknown
+):
+    """§7: UpdateUserPoolClient in an unknown pool, or of an unknown client, is ResourceNotFoundException."""
+    if unknown == "pool":
+        missing_pool = f"{endpoint.region}_NoSuchPl0"
+        answer = cognito.update_user_pool_client(UserPoolId=missing_pool, ClientId="0" * 26)
+        check.error(
+            answer,
+            "ResourceNotFoundException",
+            UNKNOWN_POOL,
+            message=f"User pool {missing_pool} does not exist.",
+        )
+    else:
+        client_id = "0" * 26
+        answer = cognito.update_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+        check.error(
+            answer,
+            "ResourceNotFoundException",
+            UNKNOWN_CLIENT,
+            message=f"User pool client {client_id} does not exist.",
+        )

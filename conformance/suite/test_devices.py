@@ -21,6 +21,7 @@ from conformance.flows import (
     confirm_new_device,
     device_sign_in,
     new_device_secret,
+    password_sign_in,
     srp_sign_in,
     tokens,
 )
@@ -53,6 +54,9 @@ TRACKING_DISABLED = fact("devices.tracking-disabled")
 TRACKING_DISABLED_TEXT = fact("devices.tracking-disabled-text")
 PAGINATION = fact("devices.pagination")
 REFRESH_WITH_DEVICE = fact("devices.refresh-with-device")
+ADMIN_DEVICE_METADATA = fact("devices.admin-device-metadata")
+PASSWORD_FLOW_METADATA = fact("devices.password-flow-metadata")
+SIGN_IN_FACT = fact("auth.tokens-issued")
 
 
 @dataclass
@@ -540,3 +544,79 @@ def test_refresh_with_the_confirmed_device_key_succeeds(cognito, check, track):
     )
     if check.succeeded(refreshed, REFRESH_WITH_DEVICE):
         check.present(refreshed, "$.AuthenticationResult.AccessToken", REFRESH_WITH_DEVICE)
+
+
+# --- device tracking without SRP ----------------------------------------------------------------------
+# An endpoint whose SRP fails never reaches the device checks above; a password sign-in on a
+# device-tracking pool returns NewDeviceMetadata too (§2: any sign-in without DEVICE_KEY), so the
+# device behaviour is judged on its own.
+
+
+@pytest.mark.parametrize("admin", [False, True], ids=["user-password", "admin-user-password"])
+@pytest.mark.fact(PASSWORD_FLOW_METADATA)
+def test_password_sign_in_on_a_tracking_pool_returns_new_device_metadata(
+    cognito, check, make_user_pool, make_app_client, make_user, endpoint, admin
+):
+    """§2: USER_PASSWORD_AUTH on a device-tracking pool returns NewDeviceMetadata (AdminInitiateAuth:
+    UNVERIFIED, the guide says admin flows do not track devices), and the device can be confirmed."""
+    created = make_user_pool(DeviceConfiguration=ALWAYS)
+    if not check.succeeded(created, PASSWORD_FLOW_METADATA, note="creating a device-tracking pool"):
+        return
+    pool_id = created.body["UserPool"]["Id"]
+    client = make_app_client(
+        pool_id, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+    )
+    user = make_user(pool_id)
+    answer = password_sign_in(cognito, client, user, admin=admin)
+    fact_ = ADMIN_DEVICE_METADATA if admin else PASSWORD_FLOW_METADATA
+    if not check.succeeded(answer, SIGN_IN_FACT):
+        return
+    metadata = "$.AuthenticationResult.NewDeviceMetadata"
+    if not check.present(answer, metadata, fact_):
+        return
+    check.matches(
+        answer, f"{metadata}.DeviceKey", rf"{re.escape(endpoint.region)}_[0-9a-f-]{{36}}", DEVICE_KEY_FORMAT
+    )
+    check.matches(answer, f"{metadata}.DeviceGroupKey", r"-[0-9A-Za-z]{8}", GROUP_KEY_FORMAT)
+    result = tokens(answer) or {}
+    new_device = result.get("NewDeviceMetadata")
+    if not isinstance(new_device, dict) or not result.get("AccessToken"):
+        return
+    confirmed, _ = confirm_new_device(cognito, result["AccessToken"], new_device, name="password-phone")
+    if check.succeeded(confirmed, CONFIRMATION_NECESSARY):
+        check.equal(confirmed, "$.UserConfirmationNecessary", False, CONFIRMATION_NECESSARY)
+
+
+FORGET_DEVICE = fact("devices.forget-device")
+
+
+@pytest.mark.parametrize("admin", [False, True], ids=["forget-device", "admin-forget-device"])
+@pytest.mark.fact(FORGET_DEVICE)
+def test_forget_device_answers_nothing(cognito, check, track, admin):
+    """§2: ForgetDevice and AdminForgetDevice of a confirmed device succeed with an empty answer."""
+    tracked = track()
+    if admin:
+        forgotten = cognito.admin_forget_device(
+            UserPoolId=tracked.client.pool_id, Username=tracked.user.username, DeviceKey=tracked.device_key
+        )
+    else:
+        forgotten = cognito.forget_device(AccessToken=tracked.access_token, DeviceKey=tracked.device_key)
+    if check.succeeded(forgotten, FORGET_DEVICE):
+        check.equal(forgotten, "$", {}, FORGET_DEVICE, check="empty-output")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("admin", [False, True], ids=["get-device", "admin-get-device"])
+@pytest.mark.fact(UNKNOWN_KEY_UPDATE)
+def test_get_device_of_unknown_key_is_not_found(cognito, check, track, endpoint, admin):
+    """§12.1: GetDevice and AdminGetDevice of a key never issued give ResourceNotFoundException
+    "Device does not exist."."""
+    tracked = track()
+    unknown = f"{endpoint.region}_00000000-0000-4000-8000-000000000000"
+    if admin:
+        described = cognito.admin_get_device(
+            UserPoolId=tracked.client.pool_id, Username=tracked.user.username, DeviceKey=unknown
+        )
+    else:
+        described = cognito.get_device(AccessToken=tracked.access_token, DeviceKey=unknown)
+    check.error(described, "ResourceNotFoundException", UNKNOWN_KEY_UPDATE, message="Device does not exist.")

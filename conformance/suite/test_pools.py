@@ -290,3 +290,52 @@ def test_list_user_pools_items_have_documented_members(cognito, check, make_user
         actual="<not listed>",
         fact=LIST_ITEMS,
     )
+
+
+USERNAME_AND_ALIAS = fact("pools.username-and-alias")
+REQUIRED_CUSTOM = fact("pools.required-custom-attribute")
+
+#: CreateUserPool requests AWS refuses with InvalidParameterException, and the fact behind each.
+INVALID_POOLS = {
+    "username-and-alias": (
+        {"UsernameAttributes": ["email"], "AliasAttributes": ["preferred_username"]},
+        USERNAME_AND_ALIAS,
+        None,
+    ),
+    "required-custom-attribute": (
+        {"Schema": [{"Name": "tier", "AttributeDataType": "String", "Required": True}]},
+        REQUIRED_CUSTOM,
+        "Required custom attributes are not supported currently.",
+    ),
+}
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("case", sorted(INVALID_POOLS))
+@pytest.mark.fact(USERNAME_AND_ALIAS)
+def test_create_user_pool_refuses_invalid_parameters(cognito, check, case):
+    """§7, §8: CreateUserPool with settings that cannot go together is InvalidParameterException."""
+    params, fact_, message = INVALID_POOLS[case]
+    # Called directly, not through make_user_pool: the refusal is this test's own finding.
+    answer = cognito.create_user_pool(PoolName=unique_name("pool"), **params)
+    check.error(answer, "InvalidParameterException", fact_, message=message)
+    if answer.ok and isinstance(answer.body, dict):
+        pool_id = (answer.body.get("UserPool") or {}).get("Id")
+        if isinstance(pool_id, str):
+            cognito.delete_user_pool(UserPoolId=pool_id)  # an endpoint that accepted it keeps no pool
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("operation", ["DescribeUserPool", "UpdateUserPool"])
+@pytest.mark.fact(UNKNOWN_POOL)
+def test_pool_operations_on_unknown_pool_are_resource_not_found(cognito, check, endpoint, operation):
+    """§7: DescribeUserPool and UpdateUserPool of an unknown pool give ResourceNotFoundException
+    "User pool <poolId> does not exist."."""
+    pool_id = f"{endpoint.region}_NoSuchPl0"
+    if operation == "DescribeUserPool":
+        answer = cognito.describe_user_pool(UserPoolId=pool_id)
+    else:
+        answer = cognito.update_user_pool(UserPoolId=pool_id)
+    check.error(
+        answer, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist."
+    )

@@ -30,7 +30,7 @@ from conformance.crypto.tokens import (
 )
 from conformance.divergence import CheckKind
 from conformance.facts import fact
-from conformance.token_checks import check_token_claims
+from conformance.token_checks import check_claims_complete, check_token_claims
 
 pytestmark = pytest.mark.kind("tokens")
 
@@ -49,6 +49,7 @@ VALIDITY_UNITS = fact("tokens.validity-units")
 ACCESS_EXPIRED = fact("tokens.access-expired")
 REFRESH_OUTLIVES_ACCESS = fact("tokens.refresh-outlives-access")
 REFRESH_ORIGIN_JTI = fact("tokens.refresh-origin-jti")
+ID_EMAIL = fact("tokens.id-email")
 
 #: The JWE header of every observed Cognito refresh token (docs/facts.md §4).
 REFRESH_JWE_HEADER = {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
@@ -375,3 +376,27 @@ def test_expired_access_token_is_refused_and_refresh_still_works(
     expired = cognito.get_user(AccessToken=result["AccessToken"])
     check.error(expired, "NotAuthorizedException", ACCESS_EXPIRED, message="Access Token has expired")
     check.succeeded(flows.refresh_sign_in(cognito, client, result["RefreshToken"]), REFRESH_OUTLIVES_ACCESS)
+
+
+@pytest.mark.parametrize("flow", ["USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"])
+@pytest.mark.fact(ID_EMAIL)
+def test_tokens_carry_every_claim_aws_issues(
+    cognito, check, endpoint, user_pool, make_app_client, make_user, flow
+):
+    """§5: beyond the required claims, the ID token of a user with an email carries email and
+    email_verified, and the access token carries event_id (UNVERIFIED: reported, never failing)."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS + ["ALLOW_ADMIN_USER_PASSWORD_AUTH"])
+    email = f"{flows.new_username('claims')}@example.com"
+    user = make_user(user_pool, attributes={"email": email, "email_verified": "true"})
+    response = flows.password_sign_in(cognito, client, user, admin=flow != "USER_PASSWORD_AUTH")
+    claims = sign_in_claims(check, endpoint, response, client, user.username)
+    if claims is None:
+        return
+    for divergence in check_claims_complete(
+        operation=response.operation,
+        id_claims=claims[0],
+        access_claims=claims[1],
+        email=email,
+        evidence=response.exchange,
+    ):
+        check.add(divergence)

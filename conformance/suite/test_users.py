@@ -596,3 +596,42 @@ def test_list_users_in_unknown_pool_is_resource_not_found(cognito, check, endpoi
     check.error(
         refused, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist."
     )
+
+
+# --- the password policy at creation ----------------------------------------------------------------
+
+TEMPORARY_PASSWORD_POLICY = fact("users.temporary-password-policy")
+SIGN_UP_POLICY = fact("users.sign-up-policy")
+POLICY_TEXT_CREATE = fact("users.policy-text-create")
+#: Seven characters of all four classes: only the default minimum length (8) is broken.
+SHORT_PASSWORD = "Ab1!cde"
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("operation", ["AdminCreateUser", "SignUp"])
+@pytest.mark.fact(TEMPORARY_PASSWORD_POLICY)
+def test_password_policy_applies_to_temporary_passwords_and_sign_up(
+    cognito, check, user_pool, make_app_client, operation
+):
+    """§7, §8: a TemporaryPassword (AdminCreateUser) or a SignUp password shorter than the policy's
+    minimum is InvalidPasswordException "Password did not conform with policy: Password not long enough"."""
+    username = flows.new_username("policy")
+    if operation == "AdminCreateUser":
+        answer = cognito.admin_create_user(
+            UserPoolId=user_pool,
+            Username=username,
+            TemporaryPassword=SHORT_PASSWORD,
+            MessageAction="SUPPRESS",
+        )
+        fact_ = TEMPORARY_PASSWORD_POLICY
+    else:
+        client = make_app_client(user_pool)
+        answer, _ = flows.sign_up(cognito, client, username=username, password=SHORT_PASSWORD)
+        fact_ = SIGN_UP_POLICY
+    check.error(
+        answer,
+        "InvalidPasswordException",
+        fact_,
+        message="Password did not conform with policy: Password not long enough",
+        message_fact=POLICY_TEXT_CREATE,
+    )
