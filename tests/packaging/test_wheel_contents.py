@@ -9,8 +9,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import conformance
 from wheel_contents import check
+
+import conformance
 
 PACKAGE = Path(conformance.__file__).parent
 ENTRY_POINTS = "[pytest11]\nconformance = conformance.plugin\n"
@@ -35,7 +36,9 @@ def test_a_wheel_of_the_package_passes(tmp_path: Path) -> None:
 
 def test_a_wheel_without_its_schemas_fails(tmp_path: Path) -> None:
     found = check(str(_wheel(tmp_path / "w.whl", skip="conformance/specs/data/cognito-idp/")))
-    assert any(line.startswith("missing schema: ") and "AdminCreateUser.request.json" in line for line in found)
+    assert any(
+        line.startswith("missing schema: ") and "AdminCreateUser.request.json" in line for line in found
+    )
     found = check(str(_wheel(tmp_path / "w.whl", skip="conformance/specs/data/")))
     assert "missing: conformance/specs/data/MANIFEST.json" in found
 

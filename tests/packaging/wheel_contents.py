@@ -92,7 +92,9 @@ def main(argv: list[str]) -> int:
         return 1
     with zipfile.ZipFile(argv[0]) as wheel:
         count = len(wheel.namelist())
-    print(f"{argv[0]}: {count} files; schemas, catalogue, expectations, templates present; no development files")
+    print(
+        f"{argv[0]}: {count} files; schemas, catalogue, expectations, templates present; no development files"
+    )
     return 0
 
 
