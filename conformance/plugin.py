@@ -441,6 +441,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         confidence=info.confidence,
         area=title_of(area) if area else None,
         endpoint=run.endpoint.label,
+        known_reasons=[reason for _, reason in result.verdict.known] if result.verdict else [],
+        divergence_text=result.text
+        if result.report == "failed"
+        else "\n\n".join(text for title, text in result.sections if title == "conformance"),
+        reproducer=next((d["reproducer"] for d in result.records.divergences if d.get("reproducer")), ""),
     )
 
 
@@ -488,7 +493,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if info is not None:
         allure_dir = getattr(session.config.option, "allure_report_dir", None)
         if allure_dir:
-            allure_report.write_environment(Path(allure_dir), allure_report.environment_info(info))
+            allure_report.write_environment(
+                Path(allure_dir),
+                allure_report.environment_info(info, allure_report.divergence_kinds(run.reports_dir)),
+            )
         history.append_run(run.reports_dir, run.reports_dir / "history.jsonl")
         # The line ``python -m conformance.reports summary`` prints, kept for CI next to run.json.
         history.write_summary(run.reports_dir)
