@@ -302,6 +302,7 @@ def matrix_context(runs: list[Run], history: list[dict[str, Any]]) -> dict[str, 
                 "partial": latest[e].partial,
                 "harness_version": latest[e].info.get("harness_version", ""),
                 "model_sha256": (latest[e].info.get("specs") or {}).get("model_sha256", ""),
+                "model_botocore_version": (latest[e].info.get("specs") or {}).get("botocore_version", ""),
             }
             for e in columns
         ],
