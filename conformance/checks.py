@@ -17,7 +17,7 @@ The wire checks every exchange gets are small named functions registered in :dat
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -71,8 +71,9 @@ class Recorder:
         self.operations: list[str] = []
         #: every exchange of the test, in order (Allure shows each as a step).
         self.exchanges: list[Exchange] = []
-        #: known divergences of this test on this endpoint (key -> reason), set by the plugin.
-        self.expected: dict[str, str] = {}
+        #: known divergences of this test on this endpoint (keys; a dict key -> reason or the test's
+        #: expectations.TestExpectations), set by the plugin; only ``key in expected`` is asked.
+        self.expected: Container[str] = {}
         self._keys: set[str] = set()
 
     def reset(self) -> None:

@@ -33,6 +33,9 @@ HARNESS_POOL = re.compile(rf"^{NAME_PREFIX}-(m?[0-9a-f]{{6}})-")
 class RunLifecycle:
     """Before, between and after the tests of a run (mixed into :class:`~conformance.session.RunSession`)."""
 
+    #: Set by RunSession (its default: True); declared here for the type checker.
+    _workers_whole_suite: bool
+
     @property
     def tag(self) -> str:
         """The short part of the run id that the names of this run's pools carry."""

@@ -16,7 +16,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import settings
@@ -394,14 +394,15 @@ def _test_info(item: pytest.Item, test_id: str) -> TestInfo:
         kind=str(kind.args[0]) if kind and kind.args else TestInfo.kind,
         source=source,
         confidence=confidence,
-        randomized_machine=bool(item.get_closest_marker("stateful")) and not settings.default.derandomize,
+        randomized_machine=bool(item.get_closest_marker("stateful"))
+        and not cast(settings, settings.default).derandomize,
     )
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Map pytest's report onto :meth:`RunSession.finish_test` and its outcome back onto the report."""
-    outcome = yield
+    outcome: Any = yield
     report: pytest.TestReport = outcome.get_result()
     recorder = item.stash.get(RECORDER_KEY, None)
     if recorder is not None or fixtures.uses_endpoint(item):
@@ -433,7 +434,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report.sections.extend(result.sections)
     if result.kind is OutcomeKind.UNSUPPORTED:
         report.user_properties.append(("conformance_outcome", str(result.kind)))
-    area = area_of_module(item.module.__name__) if item.module else None
+    module = getattr(item, "module", None)
+    area = area_of_module(module.__name__) if module else None
     allure_report.show_test(
         result.operations,
         result.exchanges,

@@ -10,6 +10,7 @@ import ipaddress
 import socket
 import socketserver
 import sys
+from typing import cast
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from conformance.reference import create_app
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     with make_server(
         args.host, args.port, app, server_class=server_class, handler_class=_QuietHandler
     ) as server:
-        host, port = server.server_address[:2]
+        host, port = cast(tuple[str, int], server.server_address[:2])
         print(f"cognito-conformance reference listening on http://{host}:{port}", flush=True)
         try:
             server.serve_forever()

@@ -274,7 +274,7 @@ def _current_result() -> Any:
 
 def _mark_known(result: Any) -> None:
     """A passed result with known divergences becomes broken, with the expectations' reasons as its message."""
-    message = _KNOWN.pop(getattr(result, "uuid", None), None)
+    message = _KNOWN.pop(str(getattr(result, "uuid", "")), None)
     if message is None or getattr(result, "status", None) != Status.PASSED:
         return
     result.status = Status.BROKEN
