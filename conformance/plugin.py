@@ -436,18 +436,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.user_properties.append(("conformance_outcome", str(result.kind)))
     module = getattr(item, "module", None)
     area = area_of_module(module.__name__) if module else None
-    allure_report.show_test(
-        result.operations,
-        result.exchanges,
+    allure_report.show_outcome(
+        result,
         kind=info.kind,
         confidence=info.confidence,
         area=title_of(area) if area else None,
         endpoint=run.endpoint.label,
-        known_reasons=[reason for _, reason in result.verdict.known] if result.verdict else [],
-        divergence_text=result.text
-        if result.report == "failed"
-        else "\n\n".join(text for title, text in result.sections if title == "conformance"),
-        reproducer=next((d["reproducer"] for d in result.records.divergences if d.get("reproducer")), ""),
     )
 
 

@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import allure
 import allure_commons
@@ -22,6 +22,9 @@ from allure_commons.model2 import Status, StatusDetails
 from conformance.areas import area_of, title_of
 from conformance.records import DIVERGENCES_FILE, read_jsonl
 from conformance.redact import redact, redact_text
+
+if TYPE_CHECKING:
+    from conformance.outcomes import TestOutcome
 
 #: Allure severities from the confidence of the fact a test checks: a divergence from a verified
 #: fact fails the run (conformance.divergence.Confidence.is_hard), an UNVERIFIED one never does.
@@ -241,6 +244,26 @@ def show_test(
         if result is not None:
             _KNOWN[result.uuid] = KNOWN_PREFIX + "; ".join(dict.fromkeys(known_reasons))
             allure.dynamic.tag(KNOWN_TAG)
+
+
+def show_outcome(
+    outcome: TestOutcome, *, kind: str, confidence: str, area: str | None, endpoint: str
+) -> None:
+    """:func:`show_test` for a judged test: its operations, exchanges, known reasons, blocks and reproducer."""
+    if not listener_active():
+        return
+    blocks = [text for title, text in outcome.sections if title == "conformance"]
+    show_test(
+        outcome.operations,
+        outcome.exchanges,
+        kind=kind,
+        confidence=confidence,
+        area=area,
+        endpoint=endpoint,
+        known_reasons=[reason for _, reason in outcome.verdict.known] if outcome.verdict else [],
+        divergence_text=outcome.text if outcome.report == "failed" else "\n\n".join(blocks),
+        reproducer=next((d["reproducer"] for d in outcome.records.divergences if d.get("reproducer")), ""),
+    )
 
 
 #: The start of a known-divergence result's message, which categories.json matches on.
