@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -96,8 +96,9 @@ class Recorder:
         self.operations: list[str] = []
         #: every exchange of the test, in order (Allure shows each as a step).
         self.exchanges: list[Exchange] = []
-        #: known divergences of this test on this endpoint (key -> reason), set by the plugin.
-        self.expected: dict[str, str] = {}
+        #: known divergences of this test on this endpoint (keys; a dict key -> reason or the test's
+        #: expectations.TestExpectations), set by the plugin; only ``key in expected`` is asked.
+        self.expected: Container[str] = {}
         self._keys: set[str] = set()
 
     def reset(self) -> None:
@@ -689,7 +690,11 @@ def check_srp_challenge_values(
     found, parameters = get_path(response.body, path)
     if not found or not isinstance(parameters, dict):
         return
-    common = {"operation": response.operation, "kind": CheckKind.SRP_DEVICES, "evidence": response.exchange}
+    common: dict[str, Any] = {
+        "operation": response.operation,
+        "kind": CheckKind.SRP_DEVICES,
+        "evidence": response.exchange,
+    }
     srp_b = parameters.get("SRP_B")
     if isinstance(srp_b, str) and re.fullmatch(r"[0-9a-fA-F]+", srp_b):
         value = int(srp_b, 16)

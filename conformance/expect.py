@@ -175,12 +175,12 @@ def judge_member(expect: Expect, found: bool, actual: Any) -> tuple[bool, Any, A
     if rule is Rule.ATTRIBUTES:
         if not found or not isinstance(actual, list):
             return False, dict(expect.value), shown_actual
-        have = {a.get("Name"): a.get("Value") for a in actual if isinstance(a, Mapping)}
+        attributes = {a.get("Name"): a.get("Value") for a in actual if isinstance(a, Mapping)}
         wrong = {
-            name: have.get(name, ABSENT)
+            name: attributes.get(name, ABSENT)
             for name, value in expect.value.items()
-            if name not in have or (value is not None and have[name] != value)
+            if name not in attributes or (value is not None and attributes[name] != value)
         }
         shown = {k: (PRESENT if v is None else v) for k, v in expect.value.items()}
-        return not wrong, shown, wrong or have
+        return not wrong, shown, wrong or attributes
     raise ValueError(f"unknown rule {rule}")

@@ -50,13 +50,16 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from conformance.divergence import Divergence, divergence_key
 from conformance.facts import catalogue
 from conformance.records import read_jsonl
 
-EXPECTATIONS_DIR = Path(__file__).parent / "expectations"
+#: The packaged files, found through importlib.resources so that an installed wheel carries them. A
+#: path on disk (pip always installs as files), because ``--update-expectations`` rewrites them.
+EXPECTATIONS_DIR = Path(str(resources.files("conformance").joinpath("expectations")))
 
 #: Checks whose divergences are properties of the implementation rather than of one test's behaviour:
 #: the wire form of every answer, the shape of answers against the model, identifier formats.

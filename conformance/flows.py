@@ -299,7 +299,7 @@ class DeviceSignIn:
     def last(self) -> Response:
         return self.steps[-1]
 
-    def challenges(self) -> list[str]:
+    def challenges(self) -> list[str | None]:
         return [r.body.get("ChallengeName") for r in self.steps if r.ok and isinstance(r.body, dict)]
 
 

@@ -123,6 +123,9 @@ def _epoch(stamp: str | None) -> float | None:
 class RunLifecycle:
     """Before, between and after the tests of a run (mixed into :class:`~conformance.session.RunSession`)."""
 
+    #: Set by RunSession (its default: True); declared here for the type checker.
+    _workers_whole_suite: bool
+
     @property
     def tag(self) -> str:
         """The short part of the run id that the names of this run's pools carry."""

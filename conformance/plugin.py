@@ -16,7 +16,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import settings
@@ -442,14 +442,15 @@ def _test_info(item: pytest.Item, test_id: str) -> TestInfo:
         kind=str(kind.args[0]) if kind and kind.args else TestInfo.kind,
         source=source,
         confidence=confidence,
-        randomized_machine=bool(item.get_closest_marker("stateful")) and not settings.default.derandomize,
+        randomized_machine=bool(item.get_closest_marker("stateful"))
+        and not cast(settings, settings.default).derandomize,
     )
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Map pytest's report onto :meth:`RunSession.finish_test` and its outcome back onto the report."""
-    outcome = yield
+    outcome: Any = yield
     report: pytest.TestReport = outcome.get_result()
     recorder = item.stash.get(RECORDER_KEY, None)
     if recorder is not None or fixtures.uses_endpoint(item):
@@ -481,10 +482,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report.sections.extend(result.sections)
     if result.kind is OutcomeKind.UNSUPPORTED:
         report.user_properties.append(("conformance_outcome", str(result.kind)))
-    area = area_of_module(item.module.__name__) if item.module else None
-    allure_report.show_test(
-        result.operations,
-        result.exchanges,
+    module = getattr(item, "module", None)
+    area = area_of_module(module.__name__) if module else None
+    allure_report.show_outcome(
+        result,
         kind=info.kind,
         confidence=info.confidence,
         area=title_of(area) if area else None,
@@ -536,7 +537,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if info is not None:
         allure_dir = getattr(session.config.option, "allure_report_dir", None)
         if allure_dir:
-            allure_report.write_environment(Path(allure_dir), allure_report.environment_info(info))
+            allure_report.write_environment(
+                Path(allure_dir),
+                allure_report.environment_info(info, allure_report.divergence_kinds(run.reports_dir)),
+            )
         history.append_run(run.reports_dir, run.reports_dir / "history.jsonl")
         # The line ``python -m conformance.reports summary`` prints, kept for CI next to run.json.
         history.write_summary(run.reports_dir)

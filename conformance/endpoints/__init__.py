@@ -17,7 +17,7 @@ import importlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from typing import overload
+from typing import Any, overload
 
 from conformance.endpoints.base import DEFAULT_CALL_TIMEOUT, DEFAULT_REGION, Endpoint, EndpointError
 from conformance.endpoints.url import identify
@@ -54,7 +54,7 @@ class Connector:
     def connect(
         self, spec: str, arg: str, *, region: str, aws_account: str | None, **options: object
     ) -> Endpoint:
-        target = self.target
+        target: Any = self.target
         if isinstance(target, str):
             module, _, attributes = target.partition(":")
             target = reduce(getattr, attributes.split("."), importlib.import_module(module))

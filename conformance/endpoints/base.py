@@ -21,7 +21,7 @@ from conformance.wire import MAX_RESPONSE_BYTES
 
 DEFAULT_REGION = "us-east-1"
 #: Local targets accept any credentials; fixed dummies keep a stray real profile out of their calls.
-DUMMY_CREDENTIALS = {
+DUMMY_CREDENTIALS: dict[str, Any] = {
     "aws_access_key_id": "testing",
     "aws_secret_access_key": "testing",
     "aws_session_token": "testing",

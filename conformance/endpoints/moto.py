@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -25,6 +26,20 @@ def _moto_version() -> str:
         return "moto (version unknown)"
 
 
+#: The one line a run prints when moto is missing: moto is an optional extra of the package, so that
+#: an emulator project can install the harness without pulling moto (or a second moto) in.
+MISSING_MOTO = (
+    "endpoint {kind!r} needs moto, which is not installed: "
+    "pip install 'cognito-conformance[moto]' (or choose another --endpoint)"
+)
+
+
+def _require_moto(kind: str) -> None:
+    """Stop the run with :data:`MISSING_MOTO` (a usage error, exit code 4) when moto is not importable."""
+    if importlib.util.find_spec("moto") is None:
+        raise EndpointError(MISSING_MOTO.format(kind=kind))
+
+
 class MotoEndpoint(Endpoint):
     """moto's ``mock_aws`` in this process: boto3 calls are answered without sockets."""
 
@@ -42,6 +57,7 @@ class MotoEndpoint(Endpoint):
     def start(self) -> None:
         # Imported here, not at the top: importing moto costs ~0.5 s and patches botocore, which no
         # other kind wants (a run against the reference or AWS must not go through moto's mock).
+        _require_moto(self.kind)
         from moto import mock_aws
 
         for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
@@ -89,6 +105,7 @@ class MotoServerEndpoint(Endpoint):
         return cls(spec, region=region, port=int(port))
 
     def start(self) -> None:
+        _require_moto(self.kind)
         port = self.requested_port or _free_port()
         url = f"http://127.0.0.1:{port}"
         process = subprocess.Popen(

@@ -11,7 +11,7 @@ are rewritten before botocore parses them.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from botocore.awsrequest import AWSResponse
 
@@ -134,7 +134,8 @@ def _answer_in_process(app: ReferenceApp) -> Any:
             body = body.encode()
         target = headers.get("X-Amz-Target", "")
         status, response_headers, response_body = app.dispatch(target, body, headers)
-        return AWSResponse(request.url, status, response_headers, _RawBody(response_body))
+        # A plain dict serves as botocore's HTTPHeaders here (botocore reads it with .get and items()).
+        return AWSResponse(request.url, status, cast(Any, response_headers), _RawBody(response_body))
 
     return before_send
 

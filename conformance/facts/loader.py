@@ -11,7 +11,7 @@ import re
 import tomllib
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 from conformance.divergence import Confidence
 from conformance.facts.model import Fact, Source, SourceKind, confidence_problems
@@ -62,7 +62,7 @@ def _fact(area: str, file_name: str, raw: Any) -> Fact:
     if not isinstance(statement, str) or not statement.strip():
         raise CatalogueError(f"{where}: a statement is required")
     try:
-        confidence = Confidence(raw.get("confidence"))
+        confidence = Confidence(cast(str, raw.get("confidence")))
     except ValueError:
         allowed = ", ".join(c.value for c in Confidence)
         raise CatalogueError(f"{where}: confidence must be one of {allowed}") from None

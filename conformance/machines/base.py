@@ -171,7 +171,8 @@ def _shown(value: Any) -> str:
         )
     if isinstance(value, list | tuple) and all(isinstance(v, str) and _WORD.fullmatch(v) for v in value):
         return "[" + ",".join(value) + "]"  # member names, e.g. the keys of ChallengeParameters
-    return {list: "a list", tuple: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {list: "a list", tuple: "a list", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
 
 
 def qualified(divergence: Divergence) -> Divergence:

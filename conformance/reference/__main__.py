@@ -13,7 +13,7 @@ import ipaddress
 import socket
 import socketserver
 import sys
-from typing import Any
+from typing import Any, cast
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from conformance.reference import create_app
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     with make_server(
         args.host, args.port, app, server_class=server_class, handler_class=_QuietHandler
     ) as server:
-        host, port = server.server_address[:2]
+        host, port = cast(tuple[str, int], server.server_address[:2])
         what = f"AWS stand-in (account {args.account})" if args.aws_stand_in else "reference"
         print(f"cognito-conformance {what} listening on http://{host}:{port}", flush=True)
         try:

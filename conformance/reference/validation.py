@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Any, cast
 
 import botocore.session
-from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
 
 try:  # The model's patterns are Java regexes with \p{L}-style classes that only `regex` understands.
     import regex as _regex
 except ImportError:  # pragma: no cover - regex comes with moto[server] (via cfn-lint)
-    _regex = None
+    _regex = None  # type: ignore[assignment]
 
 
 #: Sensitive shapes whose value AWS was nevertheless seen to print: "Value 'ap-northeast-1_xxxxxxxxx'
@@ -143,7 +143,7 @@ class RequestValidator:
         if not isinstance(value, dict):
             raise WrongType(f"Expected an object at '{path or 'body'}'")
         required = shape.required_members
-        for name, member in shape.members.items():
+        for name, member in cast(StructureShape, shape).members.items():
             member_path = f"{path}.{_camel(name)}" if path else _camel(name)
             if name not in value or value[name] is None:
                 if name in required:
@@ -193,14 +193,16 @@ class RequestValidator:
             self._length(len(value), meta, fail)
             for index, item in enumerate(value, start=1):
                 if item is not None:
-                    self._value(shape.member, item, f"{path}.{index}.member", errors)
+                    self._value(cast(ListShape, shape).member, item, f"{path}.{index}.member", errors)
         elif kind == "map":
             if not isinstance(value, dict):
                 raise WrongType(f"Expected a map at '{path}'")
             self._length(len(value), meta, fail)
             for key, item in value.items():
                 if not isinstance(key, str) or (
-                    item is not None and shape.value.type_name == "string" and not isinstance(item, str)
+                    item is not None
+                    and cast(MapShape, shape).value.type_name == "string"
+                    and not isinstance(item, str)
                 ):
                     raise WrongType(f"Expected string keys and values at '{path}'")
         elif kind == "timestamp":

@@ -8,8 +8,8 @@ Public API (the plugin and CI call these):
 - :func:`build_matrix` ``(inputs, out, history=None) -> Path``: write the static matrix page.
 - :func:`load_runs` ``(inputs) -> list[Run]``: read runs back from folders or files (re-exported from
   :mod:`conformance.records`, which owns the format).
-- ``conformance.reports.allure``: ``show_test``, ``label_test``, ``attach_exchange``, ``write_environment``,
-  ``generate_report``.
+- ``conformance.reports.allure``: ``show_outcome``, ``show_test``, ``label_test``, ``attach_exchange``,
+  ``write_environment``, ``generate_report``.
 - ``conformance.reports.terminal``: the plugin's end-of-run summary (``run_summary``, ``summary_table``).
 - ``conformance.reports.coverage``: which seed operations a run's results exercised.
 """

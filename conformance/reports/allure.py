@@ -13,13 +13,18 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import allure
 import allure_commons
+from allure_commons.model2 import Status, StatusDetails
 
 from conformance.areas import area_of, title_of
+from conformance.records import DIVERGENCES_FILE, read_jsonl
 from conformance.redact import redact, redact_text
+
+if TYPE_CHECKING:
+    from conformance.outcomes import TestOutcome
 
 #: Allure severities from the confidence of the fact a test checks: a divergence from a verified
 #: fact fails the run (conformance.divergence.Confidence.is_hard), an UNVERIFIED one never does.
@@ -143,11 +148,14 @@ class _RedactedResults:
     message is the exception's text, not the report's): a password in an error message, or an
     ``Unsupported`` message holding a secret, would reach the results folder. Called before the
     file writer (``tryfirst``), it redacts each text of the result in place: names, status details,
-    steps, parameters, labels and links.
+    steps, parameters, labels and links. It also makes a passed test with known divergences broken
+    (:func:`show_test`) and drops repeated labels.
     """
 
     @allure_commons.hookimpl(tryfirst=True)
     def report_result(self, result: Any) -> None:
+        _mark_known(result)
+        _unique_labels(result)
         _redact_model(result)
 
     @allure_commons.hookimpl(tryfirst=True)
@@ -193,19 +201,134 @@ def show_test(
     *,
     kind: str,
     confidence: str,
-    area: str,
+    area: str | None,
     endpoint: str,
+    known_reasons: list[str] | None = None,
+    divergence_text: str = "",
+    reproducer: str = "",
 ) -> None:
-    """One test's labels (one per operation it called or checked) and its exchanges as steps."""
-    for operation in operations:
-        label_test(operation=operation, kind=kind, confidence=confidence, area=area, endpoint=endpoint)
+    """One test's labels, each once, its exchanges as steps, and its divergences attached.
+
+    Args:
+        operations: the operations the test called or checked, one ``feature`` label each (in the
+            order first called, each once however many calls it made).
+        exchanges: the test's exchanges (conformance.wire.Exchange), one step each.
+        kind, confidence, area, endpoint: as in :func:`label_test`.
+        known_reasons: the expectations' reasons of the test's known divergences. A test whose
+            divergences are all known passes in pytest, but its Allure result is made *broken* with
+            these reasons as its message (:class:`_RedactedResults`): known is not a clean pass.
+        divergence_text: the rendered divergence blocks (failed or known), attached as text.
+        reproducer: the boto3 script that reproduces them, attached as a Python file.
+    """
+    if not listener_active():
+        return
+    distinct = list(dict.fromkeys(operations)) or ["-"]
+    label_test(operation=distinct[0], kind=kind, confidence=confidence, area=area, endpoint=endpoint)
+    for operation in distinct[1:]:
+        allure.dynamic.feature(operation)
     for exchange in exchanges:
         attach_exchange(exchange.to_json())
+    if divergence_text:
+        allure.attach(
+            redact_text(divergence_text), name="divergences", attachment_type=allure.attachment_type.TEXT
+        )
+    if reproducer:
+        allure.attach(
+            redact_text(reproducer),
+            name="reproducer.py",
+            attachment_type=allure.attachment_type.TEXT,
+            extension="py",
+        )
+    if known_reasons:
+        result = _current_result()
+        if result is not None:
+            _KNOWN[result.uuid] = KNOWN_PREFIX + "; ".join(dict.fromkeys(known_reasons))
+            allure.dynamic.tag(KNOWN_TAG)
 
 
-def environment_info(run_info: dict[str, Any]) -> dict[str, str]:
-    """The environment properties of a run, from its ``run.json`` record."""
+def show_outcome(
+    outcome: TestOutcome, *, kind: str, confidence: str, area: str | None, endpoint: str
+) -> None:
+    """:func:`show_test` for a judged test: its operations, exchanges, known reasons, blocks and reproducer."""
+    if not listener_active():
+        return
+    blocks = [text for title, text in outcome.sections if title == "conformance"]
+    show_test(
+        outcome.operations,
+        outcome.exchanges,
+        kind=kind,
+        confidence=confidence,
+        area=area,
+        endpoint=endpoint,
+        known_reasons=[reason for _, reason in outcome.verdict.known] if outcome.verdict else [],
+        divergence_text=outcome.text if outcome.report == "failed" else "\n\n".join(blocks),
+        reproducer=next((d["reproducer"] for d in outcome.records.divergences if d.get("reproducer")), ""),
+    )
+
+
+#: The start of a known-divergence result's message, which categories.json matches on.
+KNOWN_PREFIX = "known divergence: "
+#: A tag on every test with known divergences, for Allure's filters.
+KNOWN_TAG = "known-divergence"
+#: Results to turn from passed to broken when written: result uuid -> message.
+_KNOWN: dict[str, str] = {}
+
+#: Allure's categories for the results folder (Allure matches a result's status and message).
+CATEGORIES = [
+    {
+        "name": "Known divergences (listed in the expectations file, with their reason)",
+        "matchedStatuses": ["broken"],
+        "messageRegex": f"^{KNOWN_PREFIX}.*",
+    },
+    {"name": "Divergences from AWS", "matchedStatuses": ["failed"]},
+    {"name": "Harness errors", "matchedStatuses": ["broken"], "messageRegex": "^(?!" + KNOWN_PREFIX + ").*"},
+]
+
+
+def _current_result() -> Any:
+    """allure-pytest's result of the running test, or None (its listener keeps it open until logfinish)."""
+    from allure_pytest.listener import AllureListener
+
+    for plugin in allure_commons.plugin_manager.get_plugins():
+        if isinstance(plugin, AllureListener):
+            return plugin.allure_logger.get_test(None)
+    return None
+
+
+def _mark_known(result: Any) -> None:
+    """A passed result with known divergences becomes broken, with the expectations' reasons as its message."""
+    message = _KNOWN.pop(str(getattr(result, "uuid", "")), None)
+    if message is None or getattr(result, "status", None) != Status.PASSED:
+        return
+    result.status = Status.BROKEN
+    result.statusDetails = StatusDetails(message=message)
+
+
+def _unique_labels(result: Any) -> None:
+    """Drop a label repeated with the same name and value (Allure shows each copy)."""
+    labels = getattr(result, "labels", None)
+    if labels:
+        seen: set[tuple[str, str]] = set()
+        unique = []
+        for label in labels:
+            if (label.name, label.value) not in seen:
+                seen.add((label.name, label.value))
+                unique.append(label)
+        result.labels = unique
+
+
+def environment_info(
+    run_info: dict[str, Any], divergence_kinds: dict[str, int] | None = None
+) -> dict[str, str]:
+    """The environment properties of a run, from its ``run.json`` record: shown on the report's overview.
+
+    Besides the versions (the harness, botocore, the service model the schemas come from), the run's
+    summary: status, pass share, the count of each outcome and, given ``divergence_kinds``, the
+    divergences per kind of check.
+    """
     specs = run_info.get("specs") or {}
+    counts = run_info.get("counts") or {}
+    checks = sum(int(v) for v in counts.values())
     info = {
         "endpoint": run_info.get("endpoint"),
         "endpoint.version": run_info.get("endpoint_version") or "unknown",
@@ -216,8 +339,25 @@ def environment_info(run_info: dict[str, Any]) -> dict[str, str]:
         "specs.model_sha256": specs.get("model_sha256"),
         "hypothesis.seed": run_info.get("hypothesis_seed"),
         "run_id": run_info.get("run_id"),
+        "summary.status": run_info.get("status"),
     }
+    if checks:
+        info["summary.pass_share"] = f"{counts.get('pass', 0) / checks:.1%} of {checks} checks"
+        for outcome, count in sorted(counts.items()):
+            info[f"summary.{outcome}"] = count
+    for kind, count in sorted((divergence_kinds or {}).items()):
+        info[f"summary.divergences.{kind}"] = count
     return {key: str(value) for key, value in info.items() if value not in (None, "")}
+
+
+def divergence_kinds(run_dir: Path) -> dict[str, int]:
+    """The run's divergences per kind of check, from its ``divergences.jsonl`` (empty when there is none)."""
+    path = Path(run_dir) / DIVERGENCES_FILE
+    counts: dict[str, int] = {}
+    for line in read_jsonl(path) if path.is_file() else []:
+        kind = str(line.get("kind") or "other")
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
 
 
 def write_properties(path: Path, info: dict[str, Any]) -> Path:
@@ -276,6 +416,10 @@ def write_environment(results_dir: Path | None, info: dict[str, Any]) -> Path | 
         endpoints = [e for e in properties.get("endpoints", "").split(",") if e]
         properties["endpoints"] = ",".join(sorted({*endpoints, endpoint}))
     properties.update({f"{endpoint}.{key}" if endpoint else key: value for key, value in info.items()})
+    # Allure's categories: known divergences apart from divergences and harness errors.
+    (Path(results_dir) / "categories.json").write_text(
+        json.dumps(CATEGORIES, indent=2) + "\n", encoding="utf-8"
+    )
     return write_properties(path, properties)
 
 
@@ -315,7 +459,12 @@ def generate_report(
     out = out.resolve()
     config: dict[str, Any] = {
         "name": name,
-        "plugins": {"awesome": {"options": {"singleFile": True, "reportName": name}}},
+        # The tree groups by endpoint first (each test's parentSuite label), then by suite module.
+        "plugins": {
+            "awesome": {
+                "options": {"singleFile": True, "reportName": name, "groupBy": ["parentSuite", "suite"]}
+            }
+        },
     }
     if history is not None:
         config["historyPath"] = str(history.resolve())

@@ -176,6 +176,9 @@ def summary_record(run: Run) -> dict[str, Any]:
         "hard_divergences": len(hard),
         "hypothesis_seed": run.info.get("hypothesis_seed"),
         "duration_s": round(run.finished - run.started, 3) if run.info else None,
+        # What judged the run: the harness, and the service model its schemas were generated from.
+        "harness_version": run.info.get("harness_version", ""),
+        "model_botocore_version": (run.info.get("specs") or {}).get("botocore_version", ""),
     }
 
 

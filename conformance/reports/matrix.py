@@ -307,7 +307,7 @@ def matrix_context(
         {key for per_run in cells.values() for key in per_run}, key=lambda k: (k[0], _kind_order(k[1]))
     )
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for operation, kind in keys:
         row_cells = [cells[e].get((operation, kind)) or Cell(e, operation, kind) for e in columns]
         first = not rows or rows[-1]["operation"] != operation
@@ -315,7 +315,7 @@ def matrix_context(
         if not first:
             # The operation's header cell spans all its kinds of check.
             next(r for r in reversed(rows) if r["first"])["span"] += 1
-    details = []
+    details: list[dict[str, Any]] = []
     for endpoint in columns:
         for _key, cell in sorted(cells[endpoint].items(), key=lambda kv: (kv[0][0], _kind_order(kv[0][1]))):
             if cell.divergences:
@@ -368,6 +368,7 @@ def matrix_context(
                 "partial": latest[e].partial,
                 "harness_version": latest[e].info.get("harness_version", ""),
                 "model_sha256": (latest[e].info.get("specs") or {}).get("model_sha256", ""),
+                "model_botocore_version": (latest[e].info.get("specs") or {}).get("botocore_version", ""),
             }
             for e in columns
         ],

@@ -1,7 +1,8 @@
 """The documented shape of every cognito-idp message, and validation of the raw wire JSON against it.
 
-The schemas under ``specs/`` are generated from botocore's service model (see
-:mod:`conformance.specs.generate`) and committed; this module loads them lazily, once per process,
+The schemas under ``conformance/specs/data/`` are generated from botocore's service model (see
+:mod:`conformance.specs.generate`) and committed inside the package, so that an installed wheel carries
+them; this module reads them through :mod:`importlib.resources`, lazily, once per process,
 compiles one validator per file, and turns each schema violation into a :class:`Problem` with the
 JSON path of the offending value. Validation runs on ``json.loads`` of the wire body, never on
 boto3's parsed dict, which converts timestamps and drops unknown keys (docs/facts.md §10).
@@ -15,6 +16,8 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +37,7 @@ __all__ = [
     "seed_operations",
     "seed_surface",
     "sensitive_member_names",
+    "specs_data",
     "specs_root",
     "validate_error",
     "validate_exchange",
@@ -76,9 +80,25 @@ class Problem:
         return self.kind == "additional-property"
 
 
+def specs_data() -> Traversable:
+    """The committed schemas as package data (``conformance/specs/data/``), for reading.
+
+    Read through :mod:`importlib.resources`, never relative to a checkout: an installed wheel has no
+    repository around it.
+    """
+    return resources.files(__name__).joinpath("data")
+
+
 def specs_root() -> Path:
-    """The committed ``specs/`` folder (repo root = parent of the ``conformance`` package)."""
-    return Path(__file__).resolve().parent.parent.parent / "specs"
+    """The same folder as a file-system path, for ``python -m conformance.specs generate|check``.
+
+    Writing needs a real folder: the package must be installed from a checkout (``pip install -e``)
+    or into a site-packages folder, which every pip install is; a zipped install has none.
+    """
+    data = specs_data()
+    if not isinstance(data, Path):
+        raise RuntimeError(f"conformance.specs is not installed as files on disk ({data!r})")
+    return data
 
 
 _lock = threading.Lock()
@@ -89,10 +109,10 @@ _seed: dict[str, Any] | None = None
 
 
 def manifest() -> dict[str, Any]:
-    """``specs/MANIFEST.json``: botocore version, model sha256, operations, errors, ..."""
+    """``data/MANIFEST.json``: botocore version, model sha256, operations, errors, ..."""
     global _manifest
     if _manifest is None:
-        _manifest = json.loads((specs_root() / "MANIFEST.json").read_text(encoding="utf-8"))
+        _manifest = json.loads(specs_data().joinpath("MANIFEST.json").read_text(encoding="utf-8"))
     return _manifest
 
 
@@ -102,10 +122,10 @@ def operations() -> list[str]:
 
 
 def seed_surface() -> dict[str, Any]:
-    """``specs/seed-2016-07-28.json``: the 2016-07-28 release's operations, members and enums."""
+    """``data/seed-2016-07-28.json``: the 2016-07-28 release's operations, members and enums."""
     global _seed
     if _seed is None:
-        _seed = json.loads((specs_root() / "seed-2016-07-28.json").read_text(encoding="utf-8"))
+        _seed = json.loads(specs_data().joinpath("seed-2016-07-28.json").read_text(encoding="utf-8"))
     return _seed
 
 
@@ -125,14 +145,16 @@ def sensitive_member_names() -> frozenset[str]:
 
 def _schema_file(relative: str) -> dict[str, Any]:
     if relative not in _schemas:
-        path = specs_root() / manifest()["schema_dir"] / relative
+        path = specs_data().joinpath(*manifest()["schema_dir"].split("/"), *relative.split("/"))
         _schemas[relative] = json.loads(path.read_text(encoding="utf-8"))
     return _schemas[relative]
 
 
 def _check_operation(operation: str) -> None:
     if operation not in manifest()["operation_errors"]:
-        raise KeyError(f"{operation!r} is not a cognito-idp operation in the model (see specs/MANIFEST.json)")
+        raise KeyError(
+            f"{operation!r} is not a cognito-idp operation in the model (see conformance/specs/data/MANIFEST.json)"
+        )
 
 
 def request_schema(operation: str) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Command line: ``python -m conformance.specs {generate,check,diff,seed}``.
 
-generate              write the schemas and MANIFEST.json under specs/ from the installed botocore
-check                 regenerate into a temporary folder; exit 1 with a diff if specs/ differs (CI)
+generate              write the schemas and MANIFEST.json under conformance/specs/data/ from the installed botocore
+check                 regenerate into a temporary folder; exit 1 with a diff if the committed schemas differ (CI)
 diff OLD NEW          explain in plain words what changed between two service-2.json[.gz] files
 seed BEFORE AT        print the seed surface document from the models before and at 2016-07-28
 """
@@ -28,9 +28,11 @@ def _check(out: Path) -> int:
     extra = sorted(set(current) - set(regenerated))
     changed = sorted(p for p in set(regenerated) & set(current) if regenerated[p] != current[p])
     if not (missing or extra or changed):
-        print(f"specs/ is up to date: {len(current)} files match a fresh generation.")
+        print(f"conformance/specs/data/ is up to date: {len(current)} files match a fresh generation.")
         return 0
-    print("specs/ differs from a fresh generation; run `python -m conformance.specs generate` and commit.")
+    print(
+        "conformance/specs/data/ differs from a fresh generation; run `python -m conformance.specs generate` and commit."
+    )
     for path in missing:
         print(f"  missing from specs/: {path}")
     for path in extra:
@@ -55,10 +57,14 @@ def _check(out: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m conformance.specs", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    generate = commands.add_parser("generate", help="write specs/ from the installed botocore")
-    generate.add_argument("--out", type=Path, default=None, help="target folder (default: the repo's specs/)")
-    check = commands.add_parser("check", help="fail if specs/ differs from a fresh generation")
-    check.add_argument("--out", type=Path, default=None, help="folder to check (default: the repo's specs/)")
+    generate = commands.add_parser("generate", help="write the schemas from the installed botocore")
+    generate.add_argument(
+        "--out", type=Path, default=None, help="target folder (default: conformance/specs/data/)"
+    )
+    check = commands.add_parser("check", help="fail if the committed schemas differ from a fresh generation")
+    check.add_argument(
+        "--out", type=Path, default=None, help="folder to check (default: conformance/specs/data/)"
+    )
     diff = commands.add_parser("diff", help="explain changes between two models")
     diff.add_argument("old", type=Path)
     diff.add_argument("new", type=Path)

@@ -4,7 +4,7 @@ The API reference the harness checks against is rendered from this model, so the
 documented shape of every request, response and error (docs/facts.md §0 [BC]). The output is
 deterministic (sorted, fixed indentation) so that CI can regenerate it and compare byte for byte.
 
-Layout under ``specs/``::
+Layout under ``conformance/specs/data/``::
 
     MANIFEST.json                                  botocore version, model sha256, operations, ...
     cognito-idp/2016-04-18/operations/<Op>.request.json
@@ -237,7 +237,7 @@ def sensitive_members(model: dict[str, Any]) -> list[str]:
 
 
 def build(model: dict[str, Any], model_bytes: bytes, botocore_version: str) -> dict[str, str]:
-    """Every generated file, as ``{path relative to specs/: text}``."""
+    """Every generated file, as ``{path relative to the data folder: text}``."""
     translator = _Translator(model)
     files: dict[str, Any] = {}
     operations = model["operations"]

@@ -7,7 +7,7 @@ the members and enum values it documented, taken from the 1.4.41 model itself (n
 from today's model). Rebuild it with::
 
     pip download --no-deps botocore==1.4.40 botocore==1.4.41  # then unzip the wheels
-    python -m conformance.specs seed OLD/service-2.json NEW/service-2.json > specs/seed-2016-07-28.json
+    python -m conformance.specs seed OLD/service-2.json NEW/service-2.json > conformance/specs/data/seed-2016-07-28.json
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from jsonschema import Draft202012Validator, ValidationError, validators
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from conformance.specs.patterns import compile_ecma
@@ -80,7 +80,7 @@ class CompiledSchema:
 def compile_validator(schema: dict[str, Any]) -> CompiledSchema:
     """One validator for one schema file, built once and reused for every message."""
     inlined = inline_refs(schema)
-    registry: Registry = Registry().with_resource(schema["$id"], Resource(schema, DRAFT202012))
+    registry: Registry = Registry().with_resource(schema["$id"], DRAFT202012.create_resource(schema))
     validator = CognitoSchemaValidator(inlined, registry=registry, format_checker=None)
     try:
         accepts = compile_accepts(inlined)
@@ -135,7 +135,8 @@ def compile_accepts(schema: Any) -> Callable[[Any], bool]:
         return lambda value: True
     if schema is False:
         return lambda value: False
-    checks: list[Callable[[Any], bool]] = []
+    # Each check takes the value; its other parameters are defaults that bind this schema's bounds.
+    checks: list[Callable[..., bool]] = []
     for keyword, expected in schema.items():
         if keyword in _ANNOTATIONS or keyword.startswith("x-"):
             continue
@@ -281,9 +282,9 @@ def _preview(value: Any, schema: dict[str, Any]) -> str:
 
 def _describe(error: ValidationError) -> str:
     keyword = error.validator
-    expected = error.validator_value
+    expected: Any = error.validator_value
     schema = error.schema if isinstance(error.schema, dict) else {}
-    found = error.instance
+    found: Any = error.instance
     shape = _shape(schema)
     if keyword == "type":
         return f"expected a JSON {expected}{shape}, found {_json_type(found)}"
@@ -319,7 +320,7 @@ def problems_from(compiled: CompiledSchema, body: Any, problem: Callable[[str, s
             missing = next(
                 (
                     name
-                    for name in error.validator_value
+                    for name in cast(Any, error.validator_value)
                     if error.message == f"{name!r} is a required property"
                 ),
                 "?",
@@ -334,7 +335,7 @@ def problems_from(compiled: CompiledSchema, body: Any, problem: Callable[[str, s
             continue
         if keyword == "additionalProperties" and error.validator_value is False:
             known = schema.get("properties", {})
-            for key in error.instance:
+            for key in cast(Any, error.instance):
                 if key not in known:
                     found.append(
                         problem(

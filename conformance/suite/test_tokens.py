@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import time
-from typing import Any
+from typing import Any, cast
 
 import jwt
 import pytest
@@ -136,7 +136,7 @@ def verified_claims(
     try:
         # Judge expiry by the endpoint's own clock (its iat), which a test may have moved ahead.
         now = max(time.time(), float(iat or 0) if isinstance(iat, int | float) else 0.0)
-        return verify_token(token, jwks, token_use=token_use, now=now)
+        return verify_token(cast(str, token), jwks, token_use=token_use, now=now)
     except (TokenRejected, jwt.InvalidTokenError, TypeError, ValueError) as error:
         reason = getattr(error, "reason", "malformed")
         check.that(

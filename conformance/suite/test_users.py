@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -52,7 +53,8 @@ ATTRIBUTES_TO_GET_SUB = fact("users.attributes-to-get-sub")
 
 def list_all(cognito, check, pool_id: str, *, fact: Fact, max_pages: int = 20, **params):
     """ListUsers following PaginationToken to the end; ``(responses, usernames)`` or None when a page fails."""
-    responses, names = [], []
+    responses: list[Any] = []
+    names: list[Any] = []
     token = None
     for _ in range(max_pages):
         page = cognito.list_users(

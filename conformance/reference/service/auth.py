@@ -58,7 +58,7 @@ ADMIN_FLOW_OPS = {
 class AuthMixin(ServiceBase):
     """The sign-in operations and the challenges they issue and answer."""
 
-    OPERATIONS = (
+    OPERATIONS: tuple[str, ...] = (
         "InitiateAuth",
         "AdminInitiateAuth",
         "RespondToAuthChallenge",

@@ -38,7 +38,7 @@ CLIENT_UPDATABLE = (
 class ClientsMixin(ServiceBase):
     """The app-client operations."""
 
-    OPERATIONS = (
+    OPERATIONS: tuple[str, ...] = (
         "CreateUserPoolClient",
         "DescribeUserPoolClient",
         "UpdateUserPoolClient",

@@ -14,7 +14,7 @@ from conformance.reference.state import Device, Pool, User
 class DevicesMixin(ServiceBase):
     """The device operations; ``_new_device`` is the device a sign-in on a tracking pool creates."""
 
-    OPERATIONS = (
+    OPERATIONS: tuple[str, ...] = (
         "ConfirmDevice",
         "GetDevice",
         "AdminGetDevice",
@@ -190,6 +190,7 @@ class DevicesMixin(ServiceBase):
         return self._update_status(user, req)
 
     def forget_device(self, req: dict[str, Any]) -> dict[str, Any]:
+        user: User | None
         if req.get("AccessToken"):
             _, user, _ = self._token_user(req["AccessToken"])
         else:

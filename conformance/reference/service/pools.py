@@ -114,7 +114,13 @@ POOL_FIXED = ("UsernameAttributes", "AliasAttributes", "UsernameConfiguration")
 class PoolsMixin(ServiceBase):
     """The user-pool operations; ``_password_policy`` is the pool's policy other areas check against."""
 
-    OPERATIONS = ("CreateUserPool", "DescribeUserPool", "UpdateUserPool", "DeleteUserPool", "ListUserPools")
+    OPERATIONS: tuple[str, ...] = (
+        "CreateUserPool",
+        "DescribeUserPool",
+        "UpdateUserPool",
+        "DeleteUserPool",
+        "ListUserPools",
+    )
 
     def _password_policy(self, settings: dict[str, Any]) -> dict[str, Any]:
         given = (settings.get("Policies") or {}).get("PasswordPolicy")

@@ -22,7 +22,7 @@ _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 class TokensMixin(ServiceBase):
     """The token lifecycle and the operations that take or revoke a token."""
 
-    OPERATIONS = (
+    OPERATIONS: tuple[str, ...] = (
         "GetUser",
         "GlobalSignOut",
         "AdminUserGlobalSignOut",

@@ -42,7 +42,7 @@ def _mask_email(email: str) -> str:
 class UsersMixin(ServiceBase):
     """The user operations, from AdminCreateUser and SignUp to ChangePassword and the reset codes."""
 
-    OPERATIONS = (
+    OPERATIONS: tuple[str, ...] = (
         "AdminCreateUser",
         "AdminSetUserPassword",
         "AdminGetUser",
