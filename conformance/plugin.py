@@ -11,6 +11,7 @@ record; the fixtures live in ``conformance/fixtures.py``; the terminal summary a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -277,6 +278,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if run is not None and not run.worker:
         # The buckets and counts of this run (conformance/pacing.py, budget.py): its figures are in run.json.
         shutil.rmtree(run.reports_dir / ".spending" / run.run_id, ignore_errors=True)
+        with contextlib.suppress(OSError):  # other runs' folders, if any, stay
+            (run.reports_dir / ".spending").rmdir()
     previous = config.stash.get(PREVIOUS_SIGTERM_KEY, None)
     if previous is not None:
         signal.signal(signal.SIGTERM, previous)
@@ -457,6 +460,9 @@ def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
         reporter.write_line(
             f"conformance: {run.endpoint.label}; {len(run.workers)} workers (-n); run {run.run_id}; {note}"
         )
+        pacer, meter = node.config.stash.get(PACER_KEY, None), node.config.stash.get(METER_KEY, None)
+        for line in ([pacer.describe()] if pacer else []) + ([meter.plan()] if meter else []):
+            reporter.write_line(f"conformance: {line}")
 
 
 def _in_suite(config: pytest.Config, nodeid: str) -> bool:
@@ -491,6 +497,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     meter = item.config.stash.get(METER_KEY, None)
     if meter is not None and fixtures.uses_endpoint(item) and (reason := meter.exhausted()):
         pytest.skip(reason)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[object]:
+    """A recording files each call under the test in progress: its set-up, call and clean-up."""
+    recording = item.config.stash.get(RECORDING_KEY, None)
+    if recording is not None:
+        recording.current = item.nodeid
+    try:
+        return (yield)
+    finally:
+        if recording is not None:
+            recording.current = ""
 
 
 def pytest_deselected(items: list[pytest.Item]) -> None:

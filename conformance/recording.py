@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import secrets
 import time
@@ -58,6 +57,8 @@ TRANSFORMERS = (
     "uuids",
     "http-dates",
 )
+#: The file of a recording that holds the run's verdicts on its set-up calls (no test's own).
+SETUP_FILE = "_setup.json"
 #: Where pytest names the test in progress: ``<nodeid> (setup|call|teardown)``.
 CURRENT_TEST_ENV = "PYTEST_CURRENT_TEST"
 
@@ -203,7 +204,6 @@ class Recording:
         directory: Path,
         *,
         test_id: Callable[[str], str] = lambda nodeid: nodeid,
-        current_test: Callable[[], str] = lambda: os.environ.get(CURRENT_TEST_ENV, ""),
     ) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -218,7 +218,8 @@ class Recording:
         }
         #: a node id -> the test id of the run's result lines (conformance.expectations.normalize_test_id).
         self._test_id = test_id
-        self._current_test = current_test
+        #: the node id of the test in progress (its set-up, call and clean-up), "" between tests.
+        self.current = ""
         self._tests: dict[str, _TestRecording] = {}
 
     def describe_endpoint(
@@ -232,7 +233,7 @@ class Recording:
 
     def __call__(self, response: Any) -> None:
         exchange: Exchange | None = response.exchange
-        nodeid = self._current_test()
+        nodeid = self.current
         if exchange is None or not nodeid:
             return  # outside any test (the run's sweep): nothing a replayed test would ask for
         test = self._test_id(test_key(nodeid))
@@ -263,6 +264,13 @@ class Recording:
             path = self.directory / file_name(test)
             path.write_text(json.dumps(document, indent=1, sort_keys=False) + "\n", encoding="utf-8")
             written.append(path)
+        # The set-up calls' verdicts are the run's, not a test's (conformance/session.py): kept apart.
+        setup = {test: sorted(lines) for test, lines in verdicts.items() if test not in self._tests}
+        if setup and self._tests:
+            path = self.directory / SETUP_FILE
+            document = {"format": FORMAT, **self.meta, "setup_results": setup}
+            path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+            written.append(path)
         return written
 
 
@@ -271,9 +279,15 @@ def load(directory: Path) -> dict[str, dict[str, Any]]:
     documents = {}
     for path in sorted(Path(directory).glob("*.json")):
         document = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(document, dict) and document.get("format") == FORMAT:
+        if isinstance(document, dict) and document.get("format") == FORMAT and "test" in document:
             documents[document["test"]] = document
     return documents
+
+
+def load_setup(directory: Path) -> dict[str, list[list[str]]]:
+    """The recorded run's verdicts on its set-up calls (``setup::<Operation>`` -> result lines)."""
+    path = Path(directory) / SETUP_FILE
+    return json.loads(path.read_text(encoding="utf-8"))["setup_results"] if path.is_file() else {}
 
 
 # --- back into answers -----------------------------------------------------------------------------

@@ -6,7 +6,8 @@ current checks and oracle on what the recorded endpoint (AWS, at night) said, wi
 a change of the oracle or of a check is tried against real AWS answers on every pull request.
 
 A call the recording does not hold (a test that was not recorded, a call beyond the recorded ones,
-another operation than the recorded one at that point) is answered "HTTP 501": the test ends as
+another operation than the recorded one at that point) is answered "unsupported" (an HTTP 500 typed
+``Unsupported``, with the reason): the test ends as
 unsupported, saying why, and is never judged on an answer the endpoint did not give. Placeholders
 are turned back into values of their form (conformance/recording.py ``Rehydrator``): tokens are
 re-signed with a key made for the replay, whose key set :meth:`ReplayEndpoint.jwks` serves under the
@@ -32,7 +33,7 @@ from conformance.wire import JSON_CONTENT_TYPE
 
 
 class ReplayEndpoint(Endpoint):
-    """The recorded answers of each test, in order; 501 for anything the recording does not hold."""
+    """The recorded answers of each test, in order; "unsupported" for anything the recording does not hold."""
 
     #: a recording of AWS is judged as AWS is (no expectations); of an emulator, with its expectations.
     local = False
@@ -151,6 +152,8 @@ class _Body:
 
 
 def _unsupported(request: Any, reason: str) -> AWSResponse:
-    body = json.dumps({"__type": "Unsupported", "message": reason}).encode()
+    # A JSON 500 typed "Unsupported" is how the harness knows an endpoint lacks something, with the reason
+    # shown (conformance/calls.py ``is_unsupported``).
+    body = json.dumps({"__type": "Replay#Unsupported", "message": reason}).encode()
     headers = {"content-type": JSON_CONTENT_TYPE, "content-length": str(len(body))}
-    return AWSResponse(request.url, 501, headers, _Body(body))
+    return AWSResponse(request.url, 500, headers, _Body(body))
