@@ -11,12 +11,20 @@ This module may import Hypothesis, never pytest.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from hypothesis import HealthCheck, settings
+from hypothesis.database import (
+    DirectoryBasedExampleDatabase,
+    ExampleDatabase,
+    GitHubArtifactDatabase,
+    MultiplexedDatabase,
+    ReadOnlyDatabase,
+)
 
 
 @dataclass(frozen=True)
@@ -94,11 +102,13 @@ PROFILES: Mapping[str, Profile] = MappingProxyType(
             budget=Budget(max_users=6),
             shrink_seconds=120.0,
         ),
+        # Not derandomized: each night explores anew, and what it finds is kept (example_database:
+        # the nightly workflow uploads it, pull-request runs replay it).
         "aws-budget": Profile(
             _frozen(
                 max_examples=4,
                 stateful_step_count=10,
-                derandomize=True,
+                derandomize=False,
                 database=None,
                 deadline=None,
                 suppress_health_check=[HealthCheck.too_slow],
@@ -122,10 +132,43 @@ DEFAULT_PROFILE = "ci"
 FALLBACK_PROFILE = "dev"
 
 
+#: A folder where runs keep the examples Hypothesis found (the nightly workflow uploads it as the
+#: artifact :data:`EXAMPLES_ARTIFACT`).
+EXAMPLES_DIR_ENV = "CONFORMANCE_EXAMPLES_DIR"
+#: ``owner/repo``: runs also replay the examples of that repository's latest nightly artifact, read-only
+#: (pull-request runs: a counterexample found at night is tried first).
+EXAMPLES_FROM_GITHUB_ENV = "CONFORMANCE_EXAMPLES_FROM_GITHUB"
+EXAMPLES_ARTIFACT = "hypothesis-example-db"
+
+
+def example_database(environ: Mapping[str, str] | None = None) -> ExampleDatabase | None:
+    """The example database the environment asks for, or None (then the table's own applies).
+
+    A derandomized profile never uses one (Hypothesis: derandomize implies no database), so only the
+    randomized profiles (``dev``, ``nightly``, ``aws-budget``) take it.
+    """
+    env = os.environ if environ is None else environ
+    local = env.get(EXAMPLES_DIR_ENV)
+    remote = env.get(EXAMPLES_FROM_GITHUB_ENV, "")
+    if not local and not remote:
+        return None
+    databases: list[ExampleDatabase] = [DirectoryBasedExampleDatabase(local or ".hypothesis/examples")]
+    owner, _, repo = remote.partition("/")
+    if owner and repo:
+        databases.append(
+            ReadOnlyDatabase(GitHubArtifactDatabase(owner, repo, artifact_name=EXAMPLES_ARTIFACT))
+        )
+    return databases[0] if len(databases) == 1 else MultiplexedDatabase(*databases)
+
+
 def register() -> None:
     """Register every profile of the table with Hypothesis (loading one is the caller's choice)."""
+    database = example_database()
     for name, profile in PROFILES.items():
-        settings.register_profile(name, **profile.hypothesis)
+        chosen = dict(profile.hypothesis)
+        if database is not None and not chosen.get("derandomize"):
+            chosen["database"] = database
+        settings.register_profile(name, **chosen)
 
 
 def profile(name: str | None) -> Profile:
