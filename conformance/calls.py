@@ -249,16 +249,22 @@ class Cognito:
                 self._meter(Response(api_name, params, self._capture.take(), None))
                 raise
             # Where the endpoint says so (real AWS): a throttled call is retried after a pause, and
-            # the retry is counted on the exchange, never hidden (docs/facts.md §11.2, §11.5: 400
+            # the retry is counted on the exchange, never hidden (facts:protocol.throttled: 400
             # TooManyRequestsException, which boto3's legacy mode does not retry). Local targets
             # are never retried: a throttle there is an answer to check.
             if (
                 not self.endpoint.retries_throttling
                 or exchange is None
                 or exchange.error_type() != "TooManyRequestsException"
-                or retries >= len(THROTTLE_PAUSES)
             ):
                 break
+            if retries >= len(THROTTLE_PAUSES):
+                # Still throttled after every pause: AWS did not answer the question the test asked,
+                # so there is nothing to judge (never a divergence); counted, and the test ends
+                # as unsupported with the reason.
+                exchange.retries = retries
+                self._meter(Response(api_name, params, exchange, data))
+                raise NoAnswer(api_name, f"still TooManyRequestsException after {retries} retries")
             time.sleep(THROTTLE_PAUSES[retries])
             retries += 1
         if exchange is not None:

@@ -36,7 +36,7 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import formatdate
@@ -59,7 +59,8 @@ TRANSFORMERS = (
 )
 #: The file of a recording that holds the run's verdicts on its set-up calls (no test's own).
 SETUP_FILE = "_setup.json"
-#: Where pytest names the test in progress: ``<nodeid> (setup|call|teardown)``.
+#: Where pytest names the test in progress, ``<nodeid> (setup|call|teardown)``: the replay endpoint
+#: reads it to know whose recorded answers to give.
 CURRENT_TEST_ENV = "PYTEST_CURRENT_TEST"
 
 _PLACEHOLDER = re.compile(r"<(jwt|jwe|secret|time|account|pool-id|client-id|uuid|http-date)(?::([^<>]*))?>")
@@ -382,9 +383,6 @@ class Rehydrator:
             made = text
         self._values[text] = made
         return made
-
-    def exchanges(self) -> Iterator[dict[str, Any]]:
-        yield from self.document.get("exchanges", [])
 
 
 def _b64url(data: bytes) -> str:

@@ -83,6 +83,8 @@ class ReplayEndpoint(Endpoint):
     def _answer(self, request: Any, **_: Any) -> AWSResponse:
         headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
         operation = str(headers.get("X-Amz-Target", "")).rpartition(".")[2]
+        # The test in progress, as pytest names it in the environment during each phase: an endpoint
+        # is reached by clients, not by the plugin's hooks.
         test = normalize_test_id(test_key(os.environ.get(CURRENT_TEST_ENV, "")))
         document = self.documents.get(test)
         if document is None:

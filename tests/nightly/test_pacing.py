@@ -209,3 +209,19 @@ def test_pacing_on_for_a_local_run_paces_its_calls(tmp_path: Path) -> None:
     # The test creates pools and pages through them (UserPoolUpdate and UserPoolRead, 3 RPS each at 20%).
     assert time.monotonic() - started > 1.0
     assert not (tmp_path / "reports" / ".spending").exists()
+
+
+def test_a_call_throttled_past_every_pause_ends_unanswered_not_divergent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(calls, "THROTTLE_PAUSES", (0.0, 0.0))
+    endpoint = ReferenceEndpoint()
+    endpoint.start()
+    endpoint.retries_throttling = True  # type: ignore[misc]
+    endpoint.client_hooks.insert(0, _throttle_first(10))
+    cognito = Cognito(endpoint)
+    meter = Meter(tmp_path, Caps())
+    cognito.meters.append(meter)
+    with pytest.raises(calls.NoAnswer, match="still TooManyRequestsException after 2 retries"):
+        cognito.list_user_pools(MaxResults=10)
+    assert meter.figures()["calls"] == 3 and meter.figures()["throttle_retries"] == 2
