@@ -63,6 +63,29 @@ class Caps:
     max_pools: int | None = None
     max_mau: int | None = None
 
+    @classmethod
+    def for_run(
+        cls, calls: int | None, pools: int | None, mau: int | None, *, aws: bool, profile: Any
+    ) -> Caps | None:
+        """The caps of a run from ``--aws-max-calls/-pools/-mau``; None: no budget at all.
+
+        Against real AWS (``aws``) a run always has one: what the options leave open comes from the
+        Hypothesis profile's row (``max_calls``, ``max_pools``) and :data:`DEFAULT_MAX_MAU`. Elsewhere
+        only the caps given apply (to try a budget locally).
+        """
+        for name, value in (("calls", calls), ("pools", pools), ("mau", mau)):
+            if value is not None and value < 0:
+                raise ValueError(f"--aws-max-{name}={value}: a count, 0 or more")
+        if aws:
+            return cls(
+                calls if calls is not None else profile.max_calls,
+                pools if pools is not None else profile.max_pools,
+                mau if mau is not None else DEFAULT_MAX_MAU,
+            )
+        if calls is None and pools is None and mau is None:
+            return None
+        return cls(calls, pools, mau)
+
     def describe(self) -> str:
         def cap(value: int | None) -> str:
             return "no cap" if value is None else f"at most {value}"

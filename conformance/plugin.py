@@ -70,7 +70,6 @@ PREVIOUS_SIGTERM_KEY = pytest.StashKey[Any]()
 PACER_KEY = pytest.StashKey["Pacer | None"]()
 METER_KEY = pytest.StashKey["Meter | None"]()
 RECORDING_KEY = pytest.StashKey["Recording | None"]()
-BUDGET_FIGURES_KEY = pytest.StashKey["dict[str, Any]"]()
 #: pytest-xdist: the controller's run id, handed to each worker (``workerinput``), and the worker's
 #: state at its end, handed back (``workeroutput``; conformance/session.py ``worker_state``).
 XDIST_RUN_ID = "conformance_run_id"
@@ -354,23 +353,15 @@ def _configure_spending(config: pytest.Config, run: RunSession) -> None:
         config.stash[PACER_KEY] = Pacer(shared / "pacing", endpoint.region, share) if paced else None
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
-    given = [config.getoption(f"conformance_max_{name}") for name in ("calls", "pools", "mau")]
-    for name, value in zip(("calls", "pools", "mau"), given, strict=True):
-        if value is not None and value < 0:
-            raise pytest.UsageError(f"--aws-max-{name}={value}: a count, 0 or more")
-    meter = None
-    if endpoint.retries_throttling:  # real AWS: always within a budget
-        row = profiles.profile(config.getoption("hypothesis_profile", default=None))
-        calls, pools, mau = given
-        caps = Caps(
-            calls if calls is not None else row.max_calls,
-            pools if pools is not None else row.max_pools,
-            mau if mau is not None else DEFAULT_MAX_MAU,
+    try:
+        caps = Caps.for_run(
+            *(config.getoption(f"conformance_max_{name}") for name in ("calls", "pools", "mau")),
+            aws=endpoint.retries_throttling,
+            profile=profiles.profile(config.getoption("hypothesis_profile", default=None)),
         )
-        meter = Meter(shared, caps)
-    elif any(value is not None for value in given):
-        meter = Meter(shared, Caps(*given))
-    config.stash[METER_KEY] = meter
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+    config.stash[METER_KEY] = Meter(shared, caps) if caps is not None else None
     record = config.getoption("conformance_record")
     config.stash[RECORDING_KEY] = Recording(Path(record), test_id=normalize_test_id) if record else None
 
@@ -634,8 +625,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     meter = session.config.stash.get(METER_KEY, None)
     if meter is not None:
         # Every worker's calls are in the shared file: the run's figures, kept in run.json too.
-        figures = session.config.stash[BUDGET_FIGURES_KEY] = meter.figures()
-        meta["budget"] = {**figures, "caps": meter.caps.describe()}
+        meta["budget"] = {**meter.figures(), "caps": meter.caps.describe()}
     info = run.close(meta, status=status, reason=reason)
     if info is not None:
         allure_dir = getattr(session.config.option, "allure_report_dir", None)

@@ -99,3 +99,14 @@ def test_a_run_over_budget_skips_the_rest_and_prints_its_figures(tmp_path: Path)
     assert budget["mau"] == 2 and budget["calls"] > 0 and budget["pools"] >= 1
     assert f"budget: {budget['calls']} calls (0 throttling retries), {budget['pools']} pools, 2 MAU" in out
     assert not (reports / ".spending").exists()
+
+
+def test_caps_on_aws_come_from_the_options_then_the_profile() -> None:
+    row = profiles.PROFILES["aws-budget"]
+    assert Caps.for_run(None, None, None, aws=True, profile=row) == Caps(row.max_calls, row.max_pools, 25)
+    assert Caps.for_run(10, None, 3, aws=True, profile=row) == Caps(10, row.max_pools, 3)
+    # Elsewhere a budget only when asked for.
+    assert Caps.for_run(None, None, None, aws=False, profile=row) is None
+    assert Caps.for_run(None, 5, None, aws=False, profile=row) == Caps(None, 5, None)
+    with pytest.raises(ValueError, match="--aws-max-mau=-1"):
+        Caps.for_run(None, None, -1, aws=True, profile=row)
