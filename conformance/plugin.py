@@ -32,7 +32,6 @@ from conformance.expectations import ExpectationsError, normalize_test_id
 from conformance.fixtures import RECORDER_KEY, SESSION_KEY
 from conformance.outcomes import DEFAULT_RUN_TIMEOUT, DEFAULT_TEST_TIMEOUT, OutcomeKind, TestInfo, fact_of
 from conformance.pacing import DEFAULT_RATE_SHARE, Pacer
-from conformance.recording import Recording
 from conformance.records import INSUFFICIENT, INTERRUPTED, remove_worker_files
 from conformance.reports import allure as allure_report
 from conformance.reports import history, terminal
@@ -69,7 +68,7 @@ PREVIOUS_SIGTERM_KEY = pytest.StashKey[Any]()
 #: What a run spends and keeps (conformance/pacing.py, budget.py, recording.py), where it was asked for.
 PACER_KEY = pytest.StashKey["Pacer | None"]()
 METER_KEY = pytest.StashKey["Meter | None"]()
-RECORDING_KEY = pytest.StashKey["Recording | None"]()
+RECORDING_KEY = pytest.StashKey[Any]()  # a conformance.recording.Recording, or None
 #: pytest-xdist: the controller's run id, handed to each worker (``workerinput``), and the worker's
 #: state at its end, handed back (``workeroutput``; conformance/session.py ``worker_state``).
 XDIST_RUN_ID = "conformance_run_id"
@@ -363,7 +362,13 @@ def _configure_spending(config: pytest.Config, run: RunSession) -> None:
         raise pytest.UsageError(str(error)) from None
     config.stash[METER_KEY] = Meter(shared, caps) if caps is not None else None
     record = config.getoption("conformance_record")
-    config.stash[RECORDING_KEY] = Recording(Path(record), test_id=normalize_test_id) if record else None
+    config.stash[RECORDING_KEY] = None
+    if record:
+        # Imported only when asked for, as endpoint kinds are (conformance/endpoints/__init__.py): in-process
+        # moto's derandomized auth machine explores other paths in a process that merely imported it.
+        from conformance.recording import Recording
+
+        config.stash[RECORDING_KEY] = Recording(Path(record), test_id=normalize_test_id)
 
 
 def _attach_spending(config: pytest.Config, run: RunSession) -> list[str]:
