@@ -203,6 +203,12 @@ class Cognito:
         self.deadline: tuple[float, str] | None = None
         #: calls in a row that got no answer (timeout, reset); any answer sets it back to 0.
         self.silent = 0
+        #: called with (operation, parameters) before every request, retries included, and waits as
+        #: long as the run's pacing says (conformance/pacing.py); None: no pacing (local endpoints).
+        self.pacer: Callable[[str, dict[str, Any]], object] | None = None
+        #: called with every answered call, clean-up included and unsupported answers too: the run's
+        #: budget meter (conformance/budget.py) and recording (conformance/recording.py).
+        self.meters: list[Callable[[Response], None]] = []
 
     def __getattr__(self, name: str) -> Callable[..., Response]:
         if name.startswith("_") or name not in self.__dict__.get("_to_api", {}):
@@ -234,27 +240,46 @@ class Cognito:
         _register_secrets(params)
         retries = 0
         while True:
-            exchange, data = self._send(api_name, method, params)
+            if self.pacer is not None:
+                self.pacer(api_name, params)
+            try:
+                exchange, data = self._send(api_name, method, params)
+            except Unsupported:
+                # The meters still see the answer (a recording must replay "unsupported" as such).
+                self._meter(Response(api_name, params, self._capture.take(), None))
+                raise
             # Where the endpoint says so (real AWS): a throttled call is retried after a pause, and
-            # the retry is counted on the exchange, never hidden (docs/facts.md §11.2, §11.5: 400
+            # the retry is counted on the exchange, never hidden (facts:protocol.throttled: 400
             # TooManyRequestsException, which boto3's legacy mode does not retry). Local targets
             # are never retried: a throttle there is an answer to check.
             if (
                 not self.endpoint.retries_throttling
                 or exchange is None
                 or exchange.error_type() != "TooManyRequestsException"
-                or retries >= len(THROTTLE_PAUSES)
             ):
                 break
+            if retries >= len(THROTTLE_PAUSES):
+                # Still throttled after every pause: AWS did not answer the question the test asked,
+                # so there is nothing to judge (never a divergence); counted, and the test ends
+                # as unsupported with the reason.
+                exchange.retries = retries
+                self._meter(Response(api_name, params, exchange, data))
+                raise NoAnswer(api_name, f"still TooManyRequestsException after {retries} retries")
             time.sleep(THROTTLE_PAUSES[retries])
             retries += 1
         if exchange is not None:
             exchange.retries = retries
         response = Response(api_name, params, exchange, data)
         response.index = self.log.record(method, params, response)
+        self._meter(response)
         if self.observer is not None:
             self.observer(response, invalid_request=invalid_request)  # type: ignore[call-arg]
         return response
+
+    def _meter(self, response: Response) -> None:
+        if response.exchange is not None:
+            for meter in self.meters:
+                meter(response)
 
     def _send(
         self, api_name: str, method: str, params: dict[str, Any]

@@ -11,10 +11,12 @@ record; the fixtures live in ``conformance/fixtures.py``; the terminal summary a
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -24,8 +26,9 @@ from hypothesis.errors import InvalidArgument
 
 from conformance import __version__, fixtures, profiles, redact, specs
 from conformance.areas import area_of_module, title_of
+from conformance.budget import DEFAULT_MAX_MAU, Caps, Meter
 from conformance.endpoints import EndpointError, help_text, parse
-from conformance.expectations import ExpectationsError
+from conformance.expectations import ExpectationsError, normalize_test_id
 from conformance.fixtures import RECORDER_KEY, SESSION_KEY
 from conformance.outcomes import DEFAULT_RUN_TIMEOUT, DEFAULT_TEST_TIMEOUT, OutcomeKind, TestInfo, fact_of
 from conformance.records import INSUFFICIENT, INTERRUPTED, remove_worker_files
@@ -55,6 +58,9 @@ TEST_TIMEOUT_OPTION = "--test-timeout"
 RUN_TIMEOUT_OPTION = "--run-timeout"
 REPORTS_INI = "conformance_reports_dir"
 MAX_UNSUPPORTED_OPTION = "--max-unsupported-share"
+PACING_OPTION = "--pacing"
+RATE_SHARE_OPTION = "--aws-rate-share"
+RECORD_OPTION = "--record"
 #: The default share of unsupported checks (and of seed operations never answered) above which a
 #: whole-suite run is insufficient. Measured on the whole suite: moto 5 of 997 checks and 1 of 24 seed
 #: operations, cognito-local 5.3.0 10 of 299 and 3 of 14, the reference none; an endpoint answering
@@ -66,6 +72,10 @@ PREVIOUS_SIGTERM_KEY = pytest.StashKey[Any]()
 PREVIOUS_SIGINT_KEY = pytest.StashKey[Any]()
 #: pytest's own exit status of an interrupted run, also that of a run ended by a second signal.
 EXIT_INTERRUPTED = int(pytest.ExitCode.INTERRUPTED)
+#: What a run spends and keeps (conformance/pacing.py, budget.py, recording.py), where it was asked for.
+PACER_KEY = pytest.StashKey[Any]()  # a conformance.pacing.Pacer, or None
+METER_KEY = pytest.StashKey["Meter | None"]()
+RECORDING_KEY = pytest.StashKey[Any]()  # a conformance.recording.Recording, or None
 #: pytest-xdist: the controller's run id, handed to each worker (``workerinput``), and the worker's
 #: state at its end, handed back (``workeroutput``; conformance/session.py ``worker_state``).
 XDIST_RUN_ID = "conformance_run_id"
@@ -173,6 +183,51 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=DEFAULT_RUN_TIMEOUT,
         help=f"seconds the run may take; then the remaining tests are skipped, 0 for none (default {DEFAULT_RUN_TIMEOUT:g})",
     )
+    group.addoption(
+        PACING_OPTION,
+        dest="conformance_pacing",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="pace calls under Cognito's request-rate quotas, shared by all workers "
+        "(auto: on for --endpoint=aws only; on: any endpoint, for testing)",
+    )
+    group.addoption(
+        RATE_SHARE_OPTION,
+        dest="conformance_rate_share",
+        type=float,
+        default=None,
+        help="paced runs: the share of each default request rate to use (default 0.5: half, the rest "
+        "left to the account's other users)",
+    )
+    group.addoption(
+        "--aws-max-mau",
+        dest="conformance_max_mau",
+        type=int,
+        default=None,
+        help=f"no new test starts once the run made this many users active (created or signed in; "
+        f"default {DEFAULT_MAX_MAU} on aws, no cap elsewhere)",
+    )
+    group.addoption(
+        "--aws-max-calls",
+        dest="conformance_max_calls",
+        type=int,
+        default=None,
+        help="no new test starts once the run sent this many calls (default on aws: the profile's)",
+    )
+    group.addoption(
+        "--aws-max-pools",
+        dest="conformance_max_pools",
+        type=int,
+        default=None,
+        help="no new test starts once the run created this many user pools (default on aws: the profile's)",
+    )
+    group.addoption(
+        RECORD_OPTION,
+        dest="conformance_record",
+        default=None,
+        metavar="DIR",
+        help="store every exchange, normalised and redacted, one file per test (replay with --endpoint=replay:DIR)",
+    )
     parser.addini(ENDPOINT_INI, "default endpoint when neither --endpoint nor $CONFORMANCE_ENDPOINT is set")
     parser.addini(REPORTS_INI, "reports folder (default: reports)")
 
@@ -255,6 +310,12 @@ def _interrupt_on_sigterm(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    run = config.stash.get(SESSION_KEY, None)
+    if run is not None and not run.worker:
+        # The buckets and counts of this run (conformance/pacing.py, budget.py): its figures are in run.json.
+        shutil.rmtree(run.reports_dir / ".spending" / run.run_id, ignore_errors=True)
+        with contextlib.suppress(OSError):  # other runs' folders, if any, stay
+            (run.reports_dir / ".spending").rmdir()
     for key, signum in ((PREVIOUS_SIGTERM_KEY, signal.SIGTERM), (PREVIOUS_SIGINT_KEY, signal.SIGINT)):
         previous = config.stash.get(key, None)
         if previous is not None:
@@ -319,10 +380,69 @@ def pytest_configure(config: pytest.Config) -> None:
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
     config.stash[SESSION_KEY] = run
+    _configure_spending(config, run)
     _interrupt_on_sigterm(config)
     # Registered here, not in an ini file, so the suite runs with --strict-markers wherever it is installed.
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
+
+
+def _configure_spending(config: pytest.Config, run: RunSession) -> None:
+    """Pacing, the budget meter and the recording the options ask for; on aws, pacing and the budget
+    by default. Their shared state lives in a folder of the run, which every worker names alike."""
+    endpoint = run.endpoint
+    shared = run.reports_dir / ".spending" / run.run_id
+    pacing = config.getoption("conformance_pacing")
+    config.stash[PACER_KEY] = None
+    if pacing == "on" or (pacing == "auto" and endpoint.retries_throttling):
+        # Imported only for a paced run, like the recording below: in-process moto's derandomized
+        # machines explore other paths in a process that merely imported it (as the endpoint kinds'
+        # modules, conformance/endpoints/__init__.py; the cause is not understood yet).
+        from conformance.pacing import DEFAULT_RATE_SHARE, Pacer
+
+        share = config.getoption("conformance_rate_share")
+        try:
+            config.stash[PACER_KEY] = Pacer(
+                shared / "pacing", endpoint.region, DEFAULT_RATE_SHARE if share is None else share
+            )
+        except ValueError as error:
+            raise pytest.UsageError(str(error)) from None
+    try:
+        caps = Caps.for_run(
+            *(config.getoption(f"conformance_max_{name}") for name in ("calls", "pools", "mau")),
+            aws=endpoint.retries_throttling,
+            profile=profiles.profile(config.getoption("hypothesis_profile", default=None)),
+        )
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+    config.stash[METER_KEY] = Meter(shared, caps) if caps is not None else None
+    record = config.getoption("conformance_record")
+    config.stash[RECORDING_KEY] = None
+    if record:
+        from conformance.recording import Recording  # only when asked for: see the pacing above
+
+        config.stash[RECORDING_KEY] = Recording(Path(record), test_id=normalize_test_id)
+
+
+def _attach_spending(config: pytest.Config, run: RunSession) -> list[str]:
+    """Hand the client its pacer and meters; returns the lines that state the run's plan."""
+    cognito = run.client()
+    pacer, meter, recording = (config.stash[key] for key in (PACER_KEY, METER_KEY, RECORDING_KEY))
+    cognito.pacer = pacer
+    cognito.meters = [m for m in (meter, recording) if m is not None]
+    lines = [f"conformance: {pacer.describe()}"] if pacer is not None else []
+    if meter is not None:
+        lines.append(f"conformance: {meter.plan()}")
+    if recording is not None:
+        endpoint = run.endpoint
+        recording.describe_endpoint(
+            label=endpoint.label,
+            implementation=endpoint.implementation,
+            region=endpoint.region,
+            uses_expectations=run.use_expectations,
+        )
+        lines.append(f"conformance: recording every exchange in {recording.directory}/")
+    return lines
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -343,6 +463,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         raise pytest.UsageError(str(error)) from None
     run.whole_suite = not session.config.stash.get(DESELECTED_KEY, False) and _whole_suite(session)
     fixtures.bind_names(run)
+    plan = _attach_spending(session.config, run)
     swept = run.sweep()
     run.begin()
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
@@ -352,6 +473,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             f"conformance: {run.endpoint.describe()}; expectations: {run.describe_expectations()}; "
             f"run {run.run_id}; swept {swept} leftover pools"
         )
+        for line in plan:
+            reporter.write_line(line)
 
 
 # --- pytest-xdist (-n N): one run, one record ------------------------------------------------------
@@ -387,6 +510,9 @@ def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
         reporter.write_line(
             f"conformance: {run.endpoint.label}; {len(run.workers)} workers (-n); run {run.run_id}; {note}"
         )
+        pacer, meter = node.config.stash.get(PACER_KEY, None), node.config.stash.get(METER_KEY, None)
+        for line in ([pacer.describe()] if pacer else []) + ([meter.plan()] if meter else []):
+            reporter.write_line(f"conformance: {line}")
 
 
 def _in_suite(config: pytest.Config, nodeid: str) -> bool:
@@ -401,8 +527,15 @@ def pytest_testnodedown(node: Any, error: object) -> None:
         run.begin()  # endpoint tests outside the suite: the run starts when a worker says it had one
 
 
+def _close_recording(config: pytest.Config, run: RunSession) -> None:
+    recording = config.stash.get(RECORDING_KEY, None)
+    if recording is not None:
+        recording.close(run.record.results if run.record is not None else [])
+
+
 def _finish_worker(session: pytest.Session, run: RunSession) -> None:
     """A worker's end: close its files and endpoint, hand its state to the controller (no judgement)."""
+    _close_recording(session.config, run)
     run.close({}, status="worker")
     session.config.workeroutput[XDIST_STATE] = run.worker_state()  # type: ignore[attr-defined]
 
@@ -411,6 +544,24 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     run = item.config.stash.get(SESSION_KEY, None)
     if run is not None and fixtures.uses_endpoint(item) and run.run_budget_spent():
         pytest.skip(f"run time budget ({run.run_timeout:g} s, {RUN_TIMEOUT_OPTION}) spent")
+    meter = item.config.stash.get(METER_KEY, None)
+    if meter is not None and fixtures.uses_endpoint(item) and (reason := meter.exhausted()):
+        pytest.skip(reason)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    """A recording files each call under the test in progress: its set-up, call and clean-up."""
+    recording = item.config.stash.get(RECORDING_KEY, None)
+    if recording is not None:
+        recording.current = item.nodeid
+    try:
+        return (yield)
+    finally:
+        if recording is not None:
+            recording.current = ""
 
 
 def pytest_deselected(items: list[pytest.Item]) -> None:
@@ -531,9 +682,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             # unexpected set-up divergence fails the run without failing each test that met it.
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
     status, reason = _status(session, run)
-    info = run.close(
-        run.meta(session.config.getoption("hypothesis_seed", default=None)), status=status, reason=reason
-    )
+    _close_recording(session.config, run)
+    meta = run.meta(session.config.getoption("hypothesis_seed", default=None))
+    meter = session.config.stash.get(METER_KEY, None)
+    if meter is not None:
+        # Every worker's calls are in the shared file: the run's figures, kept in run.json too.
+        meta["budget"] = {**meter.figures(), "caps": meter.caps.describe()}
+    info = run.close(meta, status=status, reason=reason)
     if info is not None:
         allure_dir = getattr(session.config.option, "allure_report_dir", None)
         if allure_dir:
@@ -575,6 +730,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.section(f"conformance: {run.endpoint.label}")
         for line in terminal.run_summary(run, specs.seed_operations()):
             terminalreporter.write_line(line)
+        meter = config.stash.get(METER_KEY, None)
+        if meter is not None:
+            terminalreporter.write_line(meter.summary())
         if run.status == INSUFFICIENT:
             terminalreporter.write_line(
                 f"INSUFFICIENT (exit status {EXIT_INSUFFICIENT}): {run.status_reason}", red=True

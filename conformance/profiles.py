@@ -11,12 +11,20 @@ This module may import Hypothesis, never pytest.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from hypothesis import HealthCheck, settings
+from hypothesis.database import (
+    DirectoryBasedExampleDatabase,
+    ExampleDatabase,
+    GitHubArtifactDatabase,
+    MultiplexedDatabase,
+    ReadOnlyDatabase,
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,9 @@ class Profile:
         shrink_seconds: once a machine found a failing example, how long Hypothesis may go on
             shrinking it; after that every new example ends before it makes a call, so the
             run ends with the smallest failure found so far and says shrinking was cut short.
+        max_calls, max_pools: the whole run's caps on calls sent and user pools created against
+            real AWS, unless ``--aws-max-calls`` / ``--aws-max-pools`` say otherwise
+            (conformance/budget.py); None: no cap.
     """
 
     hypothesis: Mapping[str, Any]
@@ -51,6 +62,8 @@ class Profile:
     steps: int
     budget: Budget
     shrink_seconds: float
+    max_calls: int | None = None
+    max_pools: int | None = None
 
 
 def _frozen(**hypothesis: Any) -> Mapping[str, Any]:
@@ -89,11 +102,13 @@ PROFILES: Mapping[str, Profile] = MappingProxyType(
             budget=Budget(max_users=6),
             shrink_seconds=120.0,
         ),
+        # Not derandomized: each night explores anew, and what it finds is kept (example_database:
+        # the nightly workflow uploads it, pull-request runs replay it).
         "aws-budget": Profile(
             _frozen(
                 max_examples=4,
                 stateful_step_count=10,
-                derandomize=True,
+                derandomize=False,
                 database=None,
                 deadline=None,
                 suppress_health_check=[HealthCheck.too_slow],
@@ -102,6 +117,11 @@ PROFILES: Mapping[str, Profile] = MappingProxyType(
             steps=10,
             budget=Budget(max_users=2),
             shrink_seconds=30.0,
+            # A whole-suite run (under ci, against the reference) sends 2,868 calls, creates 192 pools
+            # and makes 314 users active; under --aws-max-mau's default of 25 a night runs a part of
+            # it. The caps leave room for throttling retries and clean-up, not for a runaway loop.
+            max_calls=4000,
+            max_pools=400,
         ),
     }
 )
@@ -112,10 +132,43 @@ DEFAULT_PROFILE = "ci"
 FALLBACK_PROFILE = "dev"
 
 
+#: A folder where runs keep the examples Hypothesis found (the nightly workflow uploads it as the
+#: artifact :data:`EXAMPLES_ARTIFACT`).
+EXAMPLES_DIR_ENV = "CONFORMANCE_EXAMPLES_DIR"
+#: ``owner/repo``: runs also replay the examples of that repository's latest nightly artifact, read-only
+#: (pull-request runs: a counterexample found at night is tried first).
+EXAMPLES_FROM_GITHUB_ENV = "CONFORMANCE_EXAMPLES_FROM_GITHUB"
+EXAMPLES_ARTIFACT = "hypothesis-example-db"
+
+
+def example_database(environ: Mapping[str, str] | None = None) -> ExampleDatabase | None:
+    """The example database the environment asks for, or None (then the table's own applies).
+
+    A derandomized profile never uses one (Hypothesis: derandomize implies no database), so only the
+    randomized profiles (``dev``, ``nightly``, ``aws-budget``) take it.
+    """
+    env = os.environ if environ is None else environ
+    local = env.get(EXAMPLES_DIR_ENV)
+    remote = env.get(EXAMPLES_FROM_GITHUB_ENV, "")
+    if not local and not remote:
+        return None
+    databases: list[ExampleDatabase] = [DirectoryBasedExampleDatabase(local or ".hypothesis/examples")]
+    owner, _, repo = remote.partition("/")
+    if owner and repo:
+        databases.append(
+            ReadOnlyDatabase(GitHubArtifactDatabase(owner, repo, artifact_name=EXAMPLES_ARTIFACT))
+        )
+    return databases[0] if len(databases) == 1 else MultiplexedDatabase(*databases)
+
+
 def register() -> None:
     """Register every profile of the table with Hypothesis (loading one is the caller's choice)."""
+    database = example_database()
     for name, profile in PROFILES.items():
-        settings.register_profile(name, **profile.hypothesis)
+        chosen = dict(profile.hypothesis)
+        if database is not None and not chosen.get("derandomize"):
+            chosen["database"] = database
+        settings.register_profile(name, **chosen)
 
 
 def profile(name: str | None) -> Profile:

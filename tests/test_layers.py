@@ -24,9 +24,9 @@ FLOORS: list[tuple[str, ...]] = [
     # 1. the vocabulary: divergences, facts, expectations of a value at a path
     ("divergence", "facts", "expect"),
     # 2. the two independent models of AWS, the schemas, the record format
-    ("specs", "oracle", "reference", "chaos", "records", "profiles"),
+    ("specs", "oracle", "reference", "chaos", "records", "profiles", "recording"),
     # 3. reaching an endpoint, and checking what it answers
-    ("endpoints", "calls", "checks", "token_checks", "expectations"),
+    ("endpoints", "calls", "checks", "token_checks", "expectations", "pacing", "budget"),
     # 4. what a test or a run does with those
     ("flows", "session", "lifecycle", "outcomes", "machines", "reports", "peers", "clientflows", "janitor"),
     # 5. pytest

@@ -96,6 +96,12 @@ CONNECTORS: dict[str, Connector] = {
         "real AWS with the standard boto3 credentials; refuses unless they belong to `--aws-account`",
         "conformance.endpoints.aws:AwsEndpoint.connect",
     ),
+    "replay": Connector(
+        "replay:DIR",
+        "replay:DIR",
+        "the answers recorded with `--record=DIR`, test by test, judged again offline (docs/recordings.md)",
+        "conformance.endpoints.replay:ReplayEndpoint.connect",
+    ),
     "miniature": Connector(
         "miniature:NAME",
         "miniature:NAME",
