@@ -385,6 +385,13 @@ class RunSession(RunLifecycle):
             if error.operation not in recorder.operations:
                 # The call that was not answered is never observed; its line says unsupported.
                 recorder.operations.append(error.operation)
+            # Known or soft divergences met before the unanswered call are shown as a passing test's
+            # are: their blocks and the reproducer travel with the outcome (terminal, Allure).
+            shown: list[tuple[str, str]] = []
+            reproducer = ""
+            if verdict.known or verdict.soft:
+                reproducer = self.cognito.log.script() if self.cognito is not None else ""
+                shown = [("conformance", self._render(verdict, reproducer, failing_only=False))]
             return self._outcome(
                 OutcomeKind.UNSUPPORTED,
                 recorder,
@@ -393,6 +400,8 @@ class RunSession(RunLifecycle):
                 text=unsupported,
                 verdict=verdict,
                 forced=Outcome.UNSUPPORTED,
+                sections=shown,
+                reproducer=reproducer,
                 message=str(error),
                 duration_s=duration_s,
             )
