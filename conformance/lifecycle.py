@@ -199,8 +199,10 @@ class RunLifecycle:
         Raises EndpointError (one line, exit code 4) when more than ``max_harness_pools`` pools of other
         runs are in the account: runs that were killed left them, and the janitor must run first.
         """
-        if self.endpoint.local:
-            return  # local endpoints are swept by name (:meth:`sweep`); their answers stay untagged
+        if not self.endpoint.guards_account:
+            # Local endpoints are swept by name (:meth:`sweep`) and their answers stay untagged; a replay
+            # answers only what it recorded.
+            return
         self.endpoint.client_hooks.append(self._mark_client)
         try:
             pools = harness_pools(self.endpoint.make_client())

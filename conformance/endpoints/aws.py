@@ -25,6 +25,7 @@ class AwsEndpoint(Endpoint):
     waits_in_real_time = True
     uses_expectations = False
     local = False
+    guards_account = True
 
     def __init__(
         self,

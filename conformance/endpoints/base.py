@@ -70,6 +70,10 @@ class Endpoint:
     uses_expectations: ClassVar[bool] = True
     #: Whether the endpoint is the harness's own to tidy: leftover harness pools are swept at the start.
     local: ClassVar[bool] = True
+    #: Whether the endpoint is an account shared with pools that are not the harness's (AWS): every pool
+    #: the run makes is tagged and reaped, and a run refuses to start over too many leaked ones
+    #: (conformance/lifecycle.py ``protect_account``). A replay is neither local nor such an account.
+    guards_account: ClassVar[bool] = False
 
     def __init__(
         self,

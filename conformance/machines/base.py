@@ -286,8 +286,12 @@ class CognitoMachine(RuleBasedStateMachine):
         entry names one difference, not every difference at that member.
         """
         start = len(self.check.divergences)
-        self._compare(prediction, response, note)
-        self.check.rewrite_since(start, qualified)
+        try:
+            self._compare(prediction, response, note)
+        finally:
+            # Also when a comparison stops the machine (a hard divergence ends the step): the key
+            # recorded must be the qualified one, whichever way the step ends.
+            self.check.rewrite_since(start, qualified)
 
     def _compare(self, prediction: Prediction, response: Response, note: str) -> None:
         if prediction.verdict is Verdict.UNKNOWN:
