@@ -69,6 +69,20 @@ AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
             "AdminForgetDevice",
         ),
     ),
+    "groups": (
+        "Groups",
+        (
+            "CreateGroup",
+            "GetGroup",
+            "ListGroups",
+            "UpdateGroup",
+            "DeleteGroup",
+            "AdminAddUserToGroup",
+            "AdminRemoveUserFromGroup",
+            "AdminListGroupsForUser",
+            "ListUsersInGroup",
+        ),
+    ),
 }
 
 #: operation -> area, for every operation an area holds.

@@ -405,6 +405,43 @@ behaviour(
     shape_result=_drop_member("AdminGetUser", "UserStatus"),
 )
 
+behaviour(
+    "tokens-without-groups",
+    "issues access tokens without the cognito:groups claim of a user in a group",
+    "token.access.groups",
+    "test_groups.py::test_tokens_of_a_group_member_carry_cognito_groups",
+    access_token_claims=_without("cognito:groups", "access_token_claims"),
+)
+
+
+def _preferred_role_of_highest_precedence(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    # The reference lists cognito:roles in precedence order: the last is the group of the highest value.
+    out = dict(CognitoService.id_token_claims(self, *args, **kwargs))
+    if out.get("cognito:roles"):
+        out["cognito:preferred_role"] = out["cognito:roles"][-1]
+    return out
+
+
+behaviour(
+    "preferred-role-ignores-precedence",
+    "puts the role of the group of the highest Precedence value in cognito:preferred_role",
+    "token.id.preferred-role",
+    "test_groups.py::test_preferred_role_is_the_role_of_the_lowest_precedence",
+    id_token_claims=_preferred_role_of_highest_precedence,
+)
+
+
+@miniature(
+    "group-members-not-listed",
+    "answers ListUsersInGroup with no users whoever is in the group",
+    "list.items",
+    "test_groups.py::test_membership_is_listed_both_ways_until_removed",
+)
+def _group_members_not_listed(operation: str, response: dict[str, Any]) -> None:
+    body = _json(response)
+    if operation == "ListUsersInGroup" and response["status_code"] == 200 and isinstance(body, dict):
+        _put_json(response, {**body, "Users": []})
+
 
 # --- set-up divergences (conformance/session.py) ------------------------------------------------
 # An emulator whose user-pool answers carry `null` and empty-string members breaks the schema of

@@ -44,12 +44,27 @@ CATEGORIES: dict[str, tuple[int, tuple[str, ...]]] = {
     "UserRead": (120, ("AdminGetUser", "GetUser")),
     "UserUpdate": (
         25,
-        ("AdminDeleteUser", "AdminDisableUser", "AdminEnableUser", "AdminUserGlobalSignOut", "GlobalSignOut"),
+        (
+            "AdminDeleteUser",
+            "AdminDisableUser",
+            "AdminEnableUser",
+            "AdminUserGlobalSignOut",
+            "GlobalSignOut",
+            "AdminAddUserToGroup",
+            "AdminRemoveUserFromGroup",
+        ),
     ),
     "UserToken": (120, ("RevokeToken",)),
     "UserResourceRead": (
         50,
-        ("AdminGetDevice", "AdminListDevices", "GetDevice", "ListDevices", "ResendConfirmationCode"),
+        (
+            "AdminGetDevice",
+            "AdminListDevices",
+            "GetDevice",
+            "ListDevices",
+            "ResendConfirmationCode",
+            "AdminListGroupsForUser",
+        ),
     ),
     "UserResourceUpdate": (
         25,
@@ -61,14 +76,18 @@ CATEGORIES: dict[str, tuple[int, tuple[str, ...]]] = {
             "AdminUpdateDeviceStatus",
         ),
     ),
-    "UserList": (30, ("ListUsers",)),
+    "UserList": (30, ("ListUsers", "ListUsersInGroup")),
     "UserPoolRead": (15, ("DescribeUserPool", "ListUserPools")),
     "UserPoolUpdate": (15, ("CreateUserPool", "UpdateUserPool", "DeleteUserPool")),
+    "UserPoolResourceRead": (20, ("GetGroup", "ListGroups")),
+    "UserPoolResourceUpdate": (15, ("CreateGroup", "UpdateGroup", "DeleteGroup")),
     "UserPoolClientRead": (15, ("DescribeUserPoolClient", "ListUserPoolClients")),
     "UserPoolClientUpdate": (15, ("CreateUserPoolClient", "UpdateUserPoolClient", "DeleteUserPoolClient")),
 }
 #: ³ categories: any one operation is also capped at 5 RPS for a single user pool.
-PER_POOL_CATEGORIES = frozenset({"UserPoolClientRead", "UserPoolClientUpdate"})
+PER_POOL_CATEGORIES = frozenset(
+    {"UserPoolClientRead", "UserPoolClientUpdate", "UserPoolResourceRead", "UserPoolResourceUpdate"}
+)
 PER_POOL_RPS = 5
 CHALLENGE_ALLOWANCE_FACTOR = 3
 CATEGORY_OF = {op: name for name, (_, ops) in CATEGORIES.items() for op in ops}

@@ -55,7 +55,7 @@ _TESTS = textwrap.dedent(
 
     @pytest.mark.aws_verified
     def test_expected_to_fail():
-        _client().create_group(GroupName="g", UserPoolId="us-west-2_nothere1")
+        _client().create_resource_server(UserPoolId="us-west-2_nothere1", Identifier="https://api", Name="api")
 
 
     @pytest.mark.aws_verified
@@ -196,7 +196,7 @@ def test_a_run_against_the_reference_server_end_to_end(cache: Path, tmp_path: Pa
     expectations = tmp_path / "expected.toml"
     expectations.write_text(
         '[[failure]]\ntest = "test_expected_to_fail"\n'
-        'reason = "the reference does not model groups (facts:tokens.access-groups)"\n',
+        'reason = "the reference does not model resource servers (facts:protocol.shape-model)"\n',
         encoding="utf-8",
     )
     out = tmp_path / "peers" / "reference-server"
@@ -211,7 +211,7 @@ def test_a_run_against_the_reference_server_end_to_end(cache: Path, tmp_path: Pa
     }
     assert run.status == "fail" and "test_fails_with_a_token_in_its_message" in run.status_reason
     failing = next(t for t in run.tests if t.name == "test_expected_to_fail")
-    assert "ReferenceUnsupportedOperation" in failing.reason and "CreateGroup" in failing.reason
+    assert "ReferenceUnsupportedOperation" in failing.reason and "CreateResourceServer" in failing.reason
     assert all("eyJhbGci" not in t.reason for t in run.tests)
     assert set(run.out_of_scope) == set(OUT_OF_SCOPE)
     recorded = json.loads((out / "peers.json").read_text(encoding="utf-8"))

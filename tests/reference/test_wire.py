@@ -102,7 +102,7 @@ def test_wrong_json_type_is_a_serialization_error(app: ReferenceApp) -> None:
 def test_unknown_target_and_unimplemented_operation(app: ReferenceApp) -> None:
     status, _, body = call(app, "NoSuchOperation", {})
     assert (status, body["__type"]) == (400, "UnknownOperationException")
-    status, _, body = call(app, "AdminAddUserToGroup", {})
+    status, _, body = call(app, "CreateResourceServer", {})
     assert (status, body["__type"]) == (501, "ReferenceUnsupportedOperation")
 
 

@@ -4,7 +4,7 @@ Every rule cites the docs/facts.md section it executes. Where the facts file say
 the comment says so and names the choice made.
 
 The package follows the areas of :mod:`conformance.areas`: ``pools``, ``clients``, ``users``,
-``auth``, ``tokens`` and ``devices`` each hold one mixin with that area's operations (its
+``auth``, ``tokens``, ``devices`` and ``groups`` each hold one mixin with that area's operations (its
 ``OPERATIONS``) and helpers; ``common`` holds the state and the lookups every area uses; ``hooks``
 holds the one-behaviour seams (``HOOKS``) the "miniature wrong endpoints" override. Each hook
 carries exactly one behaviour, so a :class:`CognitoService` subclass that overrides one of them
@@ -18,6 +18,7 @@ import re
 from conformance.reference.service.auth import AuthMixin
 from conformance.reference.service.clients import ClientsMixin
 from conformance.reference.service.devices import DevicesMixin
+from conformance.reference.service.groups import GroupsMixin
 from conformance.reference.service.hooks import HOOK_BEHAVIOURS, HOOKS, HooksMixin
 from conformance.reference.service.pools import PoolsMixin
 from conformance.reference.service.tokens import TokensMixin
@@ -39,6 +40,7 @@ AREA_MIXINS: dict[str, type] = {
     "auth": AuthMixin,
     "tokens": TokensMixin,
     "devices": DevicesMixin,
+    "groups": GroupsMixin,
 }
 
 
@@ -55,7 +57,9 @@ _WIRE_NAMES: tuple[str, ...] = tuple(
 OPERATIONS: dict[str, str] = {operation: _method_name(operation) for operation in _WIRE_NAMES}
 
 
-class CognitoService(HooksMixin, PoolsMixin, ClientsMixin, UsersMixin, AuthMixin, TokensMixin, DevicesMixin):
+class CognitoService(
+    HooksMixin, PoolsMixin, ClientsMixin, UsersMixin, AuthMixin, TokensMixin, DevicesMixin, GroupsMixin
+):
     """The behaviour of one reference endpoint: all state and every implemented operation.
 
     Args:

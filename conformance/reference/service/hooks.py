@@ -162,13 +162,16 @@ class HooksMixin(ServiceBase):
                 "username": user.username,
             }
         )
+        # facts:groups.token-claims: cognito:groups for a member of any group (groups.py).
+        claims.update(self.group_claims(pool, user, roles=False))
         return claims
 
     def id_token_claims(
         self, pool: Pool, client: AppClient, user: User, family: TokenFamily, now: int, lifetime: int
     ) -> dict[str, Any]:
         """ID-token claims (§5): attributes (booleans as JSON booleans, custom ones as strings)."""
-        claims: dict[str, Any] = {"sub": user.sub}
+        # facts:groups.token-claims: cognito:groups, cognito:roles, cognito:preferred_role (groups.py).
+        claims: dict[str, Any] = {"sub": user.sub, **self.group_claims(pool, user, roles=True)}
         for name, value in user.attributes.items():
             if name == "sub" or name.startswith("dev:"):
                 continue
