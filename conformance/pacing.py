@@ -43,7 +43,13 @@ CATEGORIES: Mapping[str, tuple[int, frozenset[str]]] = MappingProxyType(
         "UserAuthentication": (
             120,
             frozenset(
-                {"InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge", "AdminRespondToAuthChallenge"}
+                {
+                    "InitiateAuth",
+                    "AdminInitiateAuth",
+                    "RespondToAuthChallenge",
+                    "AdminRespondToAuthChallenge",
+                    "GetTokensFromRefreshToken",
+                }
             ),
         ),
         "UserCreation": (50, frozenset({"SignUp", "ConfirmSignUp", "AdminCreateUser", "AdminConfirmSignUp"})),
@@ -72,6 +78,8 @@ CATEGORIES: Mapping[str, tuple[int, frozenset[str]]] = MappingProxyType(
                     "AdminUpdateUserAttributes",
                     "UpdateUserAttributes",
                     "DeleteUser",
+                    "AdminAddUserToGroup",
+                    "AdminRemoveUserFromGroup",
                 }
             ),
         ),
@@ -79,7 +87,14 @@ CATEGORIES: Mapping[str, tuple[int, frozenset[str]]] = MappingProxyType(
         "UserResourceRead": (
             50,
             frozenset(
-                {"AdminGetDevice", "AdminListDevices", "GetDevice", "ListDevices", "ResendConfirmationCode"}
+                {
+                    "AdminGetDevice",
+                    "AdminListDevices",
+                    "GetDevice",
+                    "ListDevices",
+                    "ResendConfirmationCode",
+                    "AdminListGroupsForUser",
+                }
             ),
         ),
         "UserResourceUpdate": (
@@ -94,11 +109,26 @@ CATEGORIES: Mapping[str, tuple[int, frozenset[str]]] = MappingProxyType(
                 }
             ),
         ),
-        "UserList": (30, frozenset({"ListUsers"})),
+        "UserList": (30, frozenset({"ListUsers", "ListUsersInGroup"})),
         "UserPoolRead": (15, frozenset({"DescribeUserPool", "ListUserPools"})),
         "UserPoolUpdate": (15, frozenset({"CreateUserPool", "UpdateUserPool", "DeleteUserPool"})),
-        "UserPoolResourceRead": (20, frozenset({"ListTagsForResource", "GetUserPoolMfaConfig"})),
-        "UserPoolResourceUpdate": (15, frozenset({"TagResource", "UntagResource", "SetUserPoolMfaConfig"})),
+        "UserPoolResourceRead": (
+            20,
+            frozenset({"ListTagsForResource", "GetUserPoolMfaConfig", "GetGroup", "ListGroups"}),
+        ),
+        "UserPoolResourceUpdate": (
+            15,
+            frozenset(
+                {
+                    "TagResource",
+                    "UntagResource",
+                    "SetUserPoolMfaConfig",
+                    "CreateGroup",
+                    "UpdateGroup",
+                    "DeleteGroup",
+                }
+            ),
+        ),
         "UserPoolClientRead": (15, frozenset({"DescribeUserPoolClient", "ListUserPoolClients"})),
         "UserPoolClientUpdate": (
             15,

@@ -225,3 +225,20 @@ def test_a_call_throttled_past_every_pause_ends_unanswered_not_divergent(
     with pytest.raises(calls.NoAnswer, match="still TooManyRequestsException after 2 retries"):
         cognito.list_user_pools(MaxResults=10)
     assert meter.figures()["calls"] == 3 and meter.figures()["throttle_retries"] == 2
+
+
+def test_pacing_and_the_reference_quotas_agree_on_every_operation_the_harness_calls():
+    # The two tables state the same AWS facts (facts:protocol.rate-quotas) on either side of the
+    # oracle/reference line; an operation added to one and not the other would be paced in the wrong
+    # bucket on AWS, or throttled differently by the stand-in.
+    from conformance.areas import AREAS
+    from conformance.pacing import CATEGORIES as PACED
+    from conformance.reference.quota import CATEGORIES as ENFORCED
+
+    paced = {op: (name, rate) for name, (rate, ops) in PACED.items() for op in ops}
+    enforced = {op: (name, rate) for name, (rate, ops) in ENFORCED.items() for op in ops}
+    operations = {op for _, ops in AREAS.values() for op in ops}
+    disagree = {
+        op: (paced.get(op), enforced.get(op)) for op in operations if paced.get(op) != enforced.get(op)
+    }
+    assert not disagree
