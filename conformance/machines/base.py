@@ -26,11 +26,13 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import currently_in_test_context
 from hypothesis.control import current_build_context
+from hypothesis.errors import Flaky
 from hypothesis.stateful import RuleBasedStateMachine
 
 from conformance.calls import HarnessError, Unsupported
@@ -48,6 +50,16 @@ if TYPE_CHECKING:
     from conformance.crypto.srp import UserSrpClient
     from conformance.flows import AppClient
     from conformance.oracle import Prediction
+
+
+class _EveryDivergence:
+    """Expectations that list every divergence (``key in EVERY_DIVERGENCE`` is always true)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+EVERY_DIVERGENCE: Container[str] = _EveryDivergence()
 
 
 @dataclass
@@ -77,6 +89,30 @@ class MachineRun:
     #: whether examples were ended unrun because the shrink budget ran out, and after how many seconds.
     shrink_cut_short: bool = False
     shrink_cut_after: float = 0.0
+    #: whether the run explores as if every divergence were listed (``--update-expectations``:
+    #: :meth:`list_everything`); the test's own expectations are kept aside meanwhile.
+    lists_everything: bool = False
+    _listed: Container[str] | None = None
+
+    def list_everything(self) -> None:
+        """Before the first example of a run that rewrites the expectations: every divergence is listed.
+
+        An example stops at its first unlisted hard divergence (and at an unreadable answer), and
+        stopping changes what Hypothesis explores: a stopped example draws fewer steps, and a
+        derandomized (``ci``) run generates each later example from what the earlier ones drew. So
+        which divergences a run meets depends on which ones stop it, that is on the file. A run
+        that wrote the file from stopped examples would meet others once its entries are listed
+        and nothing stops. While rewriting, nothing stops: the run meets what the next run, with
+        every divergence listed, will meet, and :meth:`finish` hands all of them to the recorder
+        (the test still fails on those the file does not list yet). :meth:`end` restores the list.
+        """
+        if self.lists_everything and self._listed is None:
+            self._listed, self.check.expected = self.check.expected, EVERY_DIVERGENCE
+
+    def end(self) -> None:
+        """After the last example, whatever ended the run: the test's own expectations again."""
+        if self._listed is not None:
+            self.check.expected, self._listed = self._listed, None
 
     def failed(self) -> None:
         """An example stopped on an unexpected divergence: the shrink budget starts at the first one."""
@@ -120,6 +156,30 @@ class MachineRun:
         if self.shrink_cut_short:
             error.add_note(self.shrink_note)
 
+    def flaky_divergences(self, flaky: Flaky) -> list[Divergence] | None:
+        """The unexpected hard divergences behind a flaky run; None when a failure was not a divergence.
+
+        Hypothesis calls a run flaky when replaying its failing example does not fail the same way.
+        Against an endpoint whose answers change from call to call (a chaos endpoint, a service
+        under load) that is the endpoint's doing: each failure a ``FlakyFailure`` holds is a
+        divergence the endpoint showed once, and so is each divergence that stopped an example
+        (``seen``; a ``FlakyReplay`` or ``FlakyStrategyDefinition``, where the replay drew
+        differently because the answers steer the draws, holds no failure). A failure that is not a
+        divergence (a fault of the harness) gives None: the run stays the harness error it is.
+        """
+        found: dict[str, Divergence] = {}
+        for failure in _failures(flaky):
+            if isinstance(failure, DivergenceFound):
+                for divergence in failure.divergences:
+                    found.setdefault(divergence.key(), divergence)
+            elif not isinstance(failure, Flaky):
+                # A nested Flaky (FlakyStrategyDefinition: the replay drew differently) is the
+                # endpoint's changing answers again, not a failure of its own.
+                return None
+        for key, divergence in self.seen.items():
+            found.setdefault(key, divergence)
+        return [d for d in found.values() if d.confidence.is_hard and d.key() not in self.check.expected]
+
     def finish_failed(self) -> None:
         """After a run that stopped on an unexpected divergence: keep the known ones of every example.
 
@@ -146,6 +206,13 @@ class MachineRun:
 
     def steps_per_second(self) -> float:
         return self.steps / self.elapsed if self.elapsed > 0 else 0.0
+
+
+def _failures(error: BaseException) -> list[BaseException]:
+    """The exceptions an exception group holds, nested groups opened; any other exception: itself."""
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in _failures(inner)]
+    return [error]
 
 
 #: A value that names itself in a key: an enum-like word (``CONFIRMED``, ``NotAuthorizedException``).
@@ -255,6 +322,12 @@ class CognitoMachine(RuleBasedStateMachine):
             # state stays as it was and the rule goes on with an empty answer.
             self.run.unsupported[feature] = error
             return self._nothing(operation, params)
+        except DivergenceFound:
+            # The answer could not be read (Recorder.observe stops there): the example stops at this
+            # step as at any unexpected divergence, and the run keeps what stopped it.
+            self.keep_seen()
+            self.run.failed()
+            raise
         self.run.calls += 1
         self.compare(prediction, response, note)
         body = response.body if isinstance(response.body, dict) else {}
@@ -331,13 +404,17 @@ class CognitoMachine(RuleBasedStateMachine):
 
     def stop_if_unexpected(self) -> None:
         """Keep every divergence for the run's report; stop the example on an unexpected hard one."""
-        for divergence in self.check.divergences:
-            self.run.seen.setdefault(divergence.key(), divergence)
+        self.keep_seen()
         try:
             self.check.raise_if_unexpected()
         except DivergenceFound:
             self.run.failed()
             raise
+
+    def keep_seen(self) -> None:
+        """Keep this example's divergences for the run's report (the recorder forgets them per example)."""
+        for divergence in self.check.divergences:
+            self.run.seen.setdefault(divergence.key(), divergence)
 
     def step_taken(self) -> None:
         self.run.steps += 1

@@ -61,15 +61,20 @@ def _run(
         budget=chosen.budget,
         shrink_seconds=chosen.shrink_seconds,
         setup_calls=list(cognito.log.calls),
+        # Rewriting the expectations: explore as the next run will, with every divergence listed.
+        lists_everything=request.config.getoption("conformance_update", default=False),
     )
     machine_settings = profiles.machine_settings(chosen)
+    run.list_everything()
     try:
         # This line's text seeds the derandomized (ci) runs: Hypothesis digests the factory's source.
         run_state_machine_as_test(lambda: factory(run), settings=machine_settings)
     except Flaky as flaky:
+        run.end()
         # The endpoint answered the same calls differently when Hypothesis replayed them, so no
-        # minimal example can be shown; the divergences that stopped examples are still reported.
-        unexpected = [d for d in run.seen.values() if d.confidence.is_hard and d.key() not in check.expected]
+        # minimal example can be shown; the divergences Hypothesis saw fail, and those that stopped
+        # examples, are still reported, as divergences (a failure that is not one stays an error).
+        unexpected = run.flaky_divergences(flaky)
         run.finish_failed()
         if not unexpected:
             raise
@@ -79,6 +84,7 @@ def _run(
         run.annotate(found)
         raise found from flaky
     except Exception as error:
+        run.end()
         run.annotate(error)
         run.finish_failed()
         if run.latest is not None:
@@ -86,6 +92,7 @@ def _run(
             request.node.add_report_section("call", "oracle state", describe_state(run.latest.state))
         raise
     finally:
+        run.end()
         lacking = f"; not implemented here: {', '.join(sorted(run.unsupported))}" if run.unsupported else ""
         shrinking = f"; {run.shrink_note}" if run.shrink_cut_short else ""
         request.node.add_report_section(
