@@ -70,6 +70,7 @@ def _child(argv: list[str], out: Path) -> int:
 
     botocore.endpoint.Endpoint._send = timed_send
     urllib.request.urlopen = timed_urlopen
+    counts = _count_setups()
     components = _meter_components()
     started, cpu_started = time.perf_counter(), time.process_time()
     status = pytest.main(argv)
@@ -83,11 +84,36 @@ def _child(argv: list[str], out: Path) -> int:
                 "cpu": cpu_total,
                 "other_endpoint_s": other[0],
                 "components_cpu_s": components,
+                **counts,
                 "status": int(status),
             }
         )
     )
     return 0
+
+
+def _count_setups() -> dict[str, int]:
+    """Count what a run sets up that should be set up once, not per call: TCP connections opened by
+    botocore's HTTP client (urllib3; one per call against a server that closes each connection) and
+    boto3 clients made by the harness; returns the counts, filled in as the run goes."""
+    import urllib3.connection
+
+    from conformance.endpoints.base import Endpoint
+
+    counts = {"connections": 0, "clients": 0}
+    new_conn, make_client = urllib3.connection.HTTPConnection._new_conn, Endpoint.make_client
+
+    def counted_new_conn(self: Any) -> Any:
+        counts["connections"] += 1
+        return new_conn(self)
+
+    def counted_make_client(self: Any) -> Any:
+        counts["clients"] += 1
+        return make_client(self)
+
+    urllib3.connection.HTTPConnection._new_conn = counted_new_conn  # type: ignore[method-assign]
+    Endpoint.make_client = counted_make_client  # type: ignore[method-assign]
+    return counts
 
 
 #: Where a call's CPU time goes: (component, module, owner or None for a module function, attribute).
@@ -175,6 +201,9 @@ def _summary(result: dict[str, Any]) -> dict[str, Any]:
         "wall_s": round(result["wall"], 2),
         "endpoint_s": round(inside, 2),
         "calls": len(spans),
+        # TCP connections botocore opened and boto3 clients the harness made over the whole run
+        "connections": result.get("connections"),
+        "clients": result.get("clients"),
         "harness_ms_per_call": round((result["wall"] - inside) / max(len(spans), 1) * 1000.0, 3),
         # the same from the first call to the last: without pytest's start-up (imports, collection)
         "harness_ms_per_call_between_calls": round(_harness_ms_per_call(spans), 3) if spans else None,

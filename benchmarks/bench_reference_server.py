@@ -2,10 +2,12 @@
 
 Starts ``python -m conformance.reference`` on a free loopback port (or uses ``--url``), then runs
 ``--clients`` threads for ``--seconds``; each sends ListUserPools over a new connection per request
-(the server speaks HTTP/1.0 and closes each one), so every request goes through the listen queue.
-A refused or reset connection is counted, never retried: the goal is 0 of them at 32 clients.
+(closed after its answer), so every request goes through the listen queue; with ``--keep-alive``
+each client sends all its requests over one persistent connection instead (HTTP/1.1, as botocore
+does). A refused or reset connection is counted, never retried: the goal is 0 of them at 32 clients.
 
-Usage: ``python benchmarks/bench_reference_server.py [--clients 32] [--seconds 30] [--url URL] [--json]``.
+Usage: ``python benchmarks/bench_reference_server.py [--clients 32] [--seconds 30] [--keep-alive] [--url URL]
+[--json]``.
 ``tests/reference/test_server_load.py`` runs :func:`run_load` for a few seconds.
 """
 
@@ -68,9 +70,11 @@ class LoadResult:
         }
 
 
-def _one_request(host: str, port: int) -> tuple[str, float]:
+def _one_request(host: str, port: int, kept: http.client.HTTPConnection | None = None) -> tuple[str, float]:
+    """One request over ``kept`` (left open after a good answer) or over a new connection."""
     started = time.perf_counter()
-    connection = http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT)
+    connection = kept or http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT)
+    outcome = "unanswered"
     try:
         connection.request(
             "POST",
@@ -90,12 +94,15 @@ def _one_request(host: str, port: int) -> tuple[str, float]:
     except OSError as error:
         outcome = "refused" if error.errno == errno.ECONNREFUSED else f"os-error:{error.errno}"
     finally:
-        connection.close()
+        if kept is None or outcome not in ("ok", "http-error"):
+            # A kept connection that failed is closed too: http.client reconnects on the next request.
+            connection.close()
     return outcome, (time.perf_counter() - started) * 1000.0
 
 
-def run_load(url: str, *, clients: int = 32, seconds: float = 30.0) -> LoadResult:
-    """``clients`` threads sending requests to ``url`` back to back for ``seconds``."""
+def run_load(url: str, *, clients: int = 32, seconds: float = 30.0, keep_alive: bool = False) -> LoadResult:
+    """``clients`` threads sending requests to ``url`` back to back for ``seconds``, each over a new
+    connection per request or (``keep_alive``) over one connection per client."""
     parsed = urllib.parse.urlsplit(url)
     host, port = parsed.hostname or "127.0.0.1", parsed.port or 80
     start = threading.Barrier(clients + 1)
@@ -106,12 +113,15 @@ def run_load(url: str, *, clients: int = 32, seconds: float = 30.0) -> LoadResul
     def client() -> None:
         outcomes: Counter[str] = Counter()
         latencies: list[float] = []
+        kept = http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT) if keep_alive else None
         start.wait()
         while time.perf_counter() < deadline:
-            outcome, elapsed_ms = _one_request(host, port)
+            outcome, elapsed_ms = _one_request(host, port, kept)
             outcomes[outcome] += 1
             if outcome in ("ok", "http-error"):
                 latencies.append(elapsed_ms)
+        if kept is not None:
+            kept.close()
         with lock:
             result.outcomes.update(outcomes)
             result.latencies_ms.extend(latencies)
@@ -137,14 +147,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--keep-alive", action="store_true", help="one persistent connection per client")
     parser.add_argument("--url", help="an already running server (default: start a reference server)")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON line")
     args = parser.parse_args()
     if args.url:
-        result = run_load(args.url, clients=args.clients, seconds=args.seconds)
+        result = run_load(args.url, clients=args.clients, seconds=args.seconds, keep_alive=args.keep_alive)
     else:
         with reference_server() as url:
-            result = run_load(url, clients=args.clients, seconds=args.seconds)
+            result = run_load(url, clients=args.clients, seconds=args.seconds, keep_alive=args.keep_alive)
     summary = result.summary()
     if args.json:
         print(json.dumps(summary))

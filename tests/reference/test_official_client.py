@@ -25,7 +25,7 @@ import pytest
 from reference_support import PASSWORD
 
 from conformance.reference import ReferenceApp
-from conformance.reference.__main__ import _QuietHandler, _ThreadingWSGIServer
+from conformance.reference.__main__ import _KeepAliveHandler, _ThreadingWSGIServer
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -50,7 +50,9 @@ class ChallengeRecordingApp(ReferenceApp):
 @pytest.fixture
 def served_app() -> Iterator[tuple[str, ChallengeRecordingApp]]:
     app = ChallengeRecordingApp()
-    server = make_server("127.0.0.1", 0, app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+    server = make_server(
+        "127.0.0.1", 0, app, server_class=_ThreadingWSGIServer, handler_class=_KeepAliveHandler
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -5,7 +5,9 @@ Run: ``pytest tests/reference/test_server.py -q``.
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -86,3 +88,88 @@ def test_over_http(served: str) -> None:
     started = time.perf_counter()
     cognito.list_user_pools(MaxResults=1)
     assert time.perf_counter() - started < 5
+
+
+_LIST = {
+    "Content-Type": "application/x-amz-json-1.1",
+    "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools",
+}
+
+
+def _port(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
+
+
+def test_one_connection_carries_many_requests(served: str) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", _port(served), timeout=5)
+    try:
+        connection.request("POST", "/", body=b'{"MaxResults": 1}', headers=_LIST)
+        # Kept open: the same socket answers the next requests (a closed one would be reconnected by
+        # http.client; the socket object tells).
+        sock = connection.sock
+        first = connection.getresponse()
+        assert first.version == 11 and not first.will_close
+        assert first.getheader("Content-Length") == str(len(first.read()))
+        for method, path in (("GET", "/reference-api/health"), ("POST", "/"), ("PUT", "/")):
+            body = b'{"MaxResults": 1}' if method == "POST" else None
+            connection.request(method, path, body=body, headers=_LIST if method == "POST" else {})
+            answer = connection.getresponse()
+            payload = answer.read()
+            assert answer.getheader("Content-Length") == str(len(payload))
+            assert connection.sock is sock
+        assert answer.status == 405  # the application's answer to PUT, on the same connection
+    finally:
+        connection.close()
+
+
+def test_connection_close_and_http_1_0_clients_are_answered_then_closed(served: str) -> None:
+    with socket.create_connection(("127.0.0.1", _port(served)), timeout=5) as sock:
+        sock.sendall(b"GET /reference-api/health HTTP/1.0\r\nHost: x\r\n\r\n")
+        answer = _read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 200") and b"Connection: close" in answer
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert f"Content-Length: {len(body)}".encode() in head
+    with socket.create_connection(("127.0.0.1", _port(served)), timeout=5) as sock:
+        sock.sendall(b"GET /reference-api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert b'"ok": true' in _read_until_closed(sock)
+
+
+def test_an_unread_request_body_does_not_leak_into_the_next_request(served: str) -> None:
+    # The application never reads a GET's body; the server must, or the body would be parsed as
+    # the next request line.
+    connection = http.client.HTTPConnection("127.0.0.1", _port(served), timeout=5)
+    try:
+        connection.request("GET", "/reference-api/health", body=b"POST / HTTP/1.1\r\n\r\n")
+        assert connection.getresponse().read()
+        connection.request("GET", "/reference-api/health")
+        assert json.loads(connection.getresponse().read())["ok"] is True
+    finally:
+        connection.close()
+
+
+def test_a_chunked_request_is_refused_and_the_connection_closed(served: str) -> None:
+    with socket.create_connection(("127.0.0.1", _port(served)), timeout=5) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+        answer = _read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 411") and b"Connection: close" in answer
+
+
+def test_the_aws_stand_in_keeps_connections_alive_too() -> None:
+    with served_reference("--aws-stand-in", "--latency-ms", "0") as url:
+        connection = http.client.HTTPConnection("127.0.0.1", _port(url), timeout=5)
+        try:
+            for _ in range(2):
+                # Its /reference-api answer sets no length of its own: the server states it.
+                connection.request("GET", "/reference-api/health")
+                answer = connection.getresponse()
+                assert answer.status == 404 and not answer.will_close
+                assert answer.getheader("Content-Length") == str(len(answer.read()))
+        finally:
+            connection.close()
+
+
+def _read_until_closed(sock: socket.socket) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)

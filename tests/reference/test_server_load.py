@@ -43,3 +43,14 @@ def test_thirty_two_concurrent_clients_meet_no_refused_connection() -> None:
     # Every request was answered: none refused, reset or timed out, and every answer a success.
     assert set(result.outcomes) == {"ok"}, summary
     assert result.outcomes["ok"] >= CLIENTS, summary
+
+
+def test_thirty_two_clients_on_persistent_connections_are_all_answered() -> None:
+    # As the harness's botocore client does: every request of a client over one HTTP/1.1 connection,
+    # which the server keeps open (32 connections held at once, one thread each).
+    bench = _benchmark()
+    with bench.reference_server() as url:
+        result = bench.run_load(url, clients=CLIENTS, seconds=SECONDS, keep_alive=True)
+    summary = result.summary()
+    assert set(result.outcomes) == {"ok"}, summary
+    assert result.outcomes["ok"] >= CLIENTS, summary
