@@ -59,10 +59,16 @@ def _keys(reports: Path) -> tuple[Counter[tuple[str, str, str, str]], set[tuple[
     return lines, {(d["test_id"], d["id"]) for d in divergences}
 
 
+#: The tests that move a server's clock (conformance/suite: wait_past, let_time_pass). The clock of a
+#: server named by URL is one for every worker, so a jump made by one worker can expire another
+#: worker's challenge in flight (README "Parallel runs"); they are left out of both runs compared.
+MOVES_THE_CLOCK = "not expired_session and not session_lasts and not expired_access_token"
+
+
 def test_two_workers_make_the_serial_run_s_record(server: str, tmp_path: Path) -> None:
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    one = _suite(server, serial)
-    two = _suite(server, parallel, "-n", "2")
+    one = _suite(server, serial, "-k", MOVES_THE_CLOCK)
+    two = _suite(server, parallel, "-n", "2", "-k", MOVES_THE_CLOCK)
     assert one.returncode == 0, one.stdout[-3000:] + one.stderr[-3000:]
     assert two.returncode == 0, two.stdout[-3000:] + two.stderr[-3000:]
 
@@ -75,7 +81,7 @@ def test_two_workers_make_the_serial_run_s_record(server: str, tmp_path: Path) -
     assert setup and all(parallel_lines[key] == 1 for key in setup)
 
     run = json.loads((parallel / RUN_FILE).read_text())
-    assert run["status"] == "pass" and run["whole_suite"] is True
+    assert run["status"] == "pass" and run["whole_suite"] is False  # the clock-moving tests left out
     assert sum(run["counts"].values()) == sum(parallel_lines.values())
     run_ids = {
         line["run_id"] for name in (RESULTS_FILE, DIVERGENCES_FILE) for line in read_jsonl(parallel / name)
