@@ -254,3 +254,18 @@ def get_json(url: str) -> Any:
     request.add_header("Authorization", _SERVICE_AUTHORIZATION)
     with urllib.request.urlopen(request, timeout=5) as response:
         return json.loads(response.read())
+
+
+class RawBody:
+    """The minimal raw stream botocore reads a response body from, for a connector that answers
+    botocore in-process (the reference, a replay) instead of over a socket."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Any:
+        yield self._data
+
+    def read(self, *_: Any, **__: Any) -> bytes:
+        data, self._data = self._data, b""
+        return data

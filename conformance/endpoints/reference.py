@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from botocore.awsrequest import AWSResponse
 
-from conformance.endpoints.base import DEFAULT_REGION, Endpoint, EndpointError, parse_options
+from conformance.endpoints.base import DEFAULT_REGION, Endpoint, EndpointError, RawBody, parse_options
 from conformance.reference import CognitoService, ReferenceApp, create_app
 from conformance.reference.clock import OffsetClock
 from conformance.reference.miniatures import MINIATURES, Miniature
@@ -112,20 +112,6 @@ def install_reference(endpoint: ReferenceEndpoint, app: ReferenceApp) -> Referen
     return app
 
 
-class _RawBody:
-    """The minimal raw stream botocore reads a response body from."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **_: Any) -> Any:
-        yield self._data
-
-    def read(self, *_: Any, **__: Any) -> bytes:
-        data, self._data = self._data, b""
-        return data
-
-
 def _answer_in_process(app: ReferenceApp) -> Any:
     def before_send(request: Any, **_: Any) -> AWSResponse:
         headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
@@ -135,7 +121,7 @@ def _answer_in_process(app: ReferenceApp) -> Any:
         target = headers.get("X-Amz-Target", "")
         status, response_headers, response_body = app.dispatch(target, body, headers)
         # A plain dict serves as botocore's HTTPHeaders here (botocore reads it with .get and items()).
-        return AWSResponse(request.url, status, cast(Any, response_headers), _RawBody(response_body))
+        return AWSResponse(request.url, status, cast(Any, response_headers), RawBody(response_body))
 
     return before_send
 

@@ -26,7 +26,7 @@ import jwt
 from botocore.awsrequest import AWSResponse
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from conformance.endpoints.base import Endpoint, EndpointError
+from conformance.endpoints.base import Endpoint, EndpointError, RawBody
 from conformance.expectations import normalize_test_id
 from conformance.recording import CURRENT_TEST_ENV, Rehydrator, load, test_key
 from conformance.wire import JSON_CONTENT_TYPE
@@ -121,7 +121,7 @@ class ReplayEndpoint(Endpoint):
         response_headers["content-length"] = str(len(data))
         # AWSResponse wraps any mapping of headers (botocore only reads them by name).
         return AWSResponse(
-            request.url, int(recorded.get("status", 200)), cast(Any, response_headers), _Body(data)
+            request.url, int(recorded.get("status", 200)), cast(Any, response_headers), RawBody(data)
         )
 
     def jwks(self, user_pool_id: str, issuer: str | None = None) -> dict[str, Any]:
@@ -142,23 +142,9 @@ class ReplayEndpoint(Endpoint):
         return f"{self.label} ({len(self.documents)} recorded tests in {self.directory}; {self.version})"
 
 
-class _Body:
-    """The minimal raw stream botocore reads a response body from."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **_: Any) -> Any:
-        yield self._data
-
-    def read(self, *_: Any, **__: Any) -> bytes:
-        data, self._data = self._data, b""
-        return data
-
-
 def _unsupported(request: Any, reason: str) -> AWSResponse:
     # A JSON 500 typed "Unsupported" is how the harness knows an endpoint lacks something, with the reason
     # shown (conformance/calls.py ``is_unsupported``).
     body = json.dumps({"__type": "Replay#Unsupported", "message": reason}).encode()
     headers = {"content-type": JSON_CONTENT_TYPE, "content-length": str(len(body))}
-    return AWSResponse(request.url, 500, cast(Any, headers), _Body(body))
+    return AWSResponse(request.url, 500, cast(Any, headers), RawBody(body))
