@@ -110,6 +110,20 @@ class Miss:
     actual: Any
     fact: Fact
 
+    def divergence(self, operation: str, evidence: Exchange | None) -> Divergence:
+        """This miss as the run records it: a token divergence of ``operation``, cited to its fact."""
+        return Divergence(
+            operation=operation,
+            check=self.check,
+            path=self.path,
+            expected=self.expected,
+            actual=self.actual,
+            confidence=self.fact.confidence,
+            source=self.fact.cite(),
+            kind=CheckKind.TOKENS,
+            evidence=evidence,
+        )
+
 
 ClaimCheckFunction = Callable[[SignInTokens], Iterable[Miss]]
 
@@ -440,19 +454,7 @@ def check_token_claims(
                 raise ValueError(
                     f"claim check {check.function.__name__} reported unregistered {miss.check!r}"
                 )
-            found.append(
-                Divergence(
-                    operation=operation,
-                    check=miss.check,
-                    path=miss.path,
-                    expected=miss.expected,
-                    actual=miss.actual,
-                    confidence=miss.fact.confidence,
-                    source=miss.fact.cite(),
-                    kind=CheckKind.TOKENS,
-                    evidence=evidence,
-                )
-            )
+            found.append(miss.divergence(operation, evidence))
     return found
 
 
@@ -505,17 +507,4 @@ def check_claims_complete(
         if "email" in id_claims and id_claims["email"] != email:
             fact = ID_EMAIL_CLAIMS["email"]
             misses.append(Miss("token.id.email-value", f"{path}.email", email, id_claims["email"], fact))
-    return [
-        Divergence(
-            operation=operation,
-            check=miss.check,
-            path=miss.path,
-            expected=miss.expected,
-            actual=miss.actual,
-            confidence=miss.fact.confidence,
-            source=miss.fact.cite(),
-            kind=CheckKind.TOKENS,
-            evidence=evidence,
-        )
-        for miss in misses
-    ]
+    return [miss.divergence(operation, evidence) for miss in misses]
