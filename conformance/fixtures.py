@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from conformance import redact
 from conformance.calls import Cognito, HarnessError, Response, Unsupported
 from conformance.checks import Recorder
 from conformance.endpoints import Endpoint
@@ -225,3 +226,45 @@ def _unusable(answers: list[Response], member: str, key: str) -> Response:
     ):
         raise
     return last
+
+
+class DeliveredCodes:
+    """What an endpoint's message outbox says it sent: the codes a user would read in their inbox.
+
+    AWS sends sign-up, verification, password-reset and MFA codes to real mailboxes; only an endpoint
+    that publishes what it sent (the reference: reference/outbox.py) lets a test type the code back.
+    Every code read here is registered as a secret, so no artifact prints it.
+    """
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+
+    def messages(self, user_pool_id: str, username: str) -> list[dict[str, Any]]:
+        """Every message sent to one user, oldest first; skips the test where there is no outbox."""
+        found = self.endpoint.delivered_messages(user_pool_id, username)
+        if found is None:
+            pytest.skip(
+                f"{self.endpoint.label} exposes no message outbox: a delivered code cannot be read "
+                "(the reference's is GET /reference-api/outbox)"
+            )
+        messages = [message for message in found if isinstance(message, dict)]
+        redact.register(*(str(message.get("code") or "") for message in messages))
+        return messages
+
+    def latest(self, user_pool_id: str, username: str, purpose: str) -> dict[str, Any] | None:
+        """The newest message of one purpose (``sign-up``, ``password-reset``, ``mfa``, ...), or None
+        when none was sent: the test decides whether that is the divergence."""
+        matching = [m for m in self.messages(user_pool_id, username) if m.get("purpose") == purpose]
+        return matching[-1] if matching else None
+
+    def code(self, user_pool_id: str, username: str, purpose: str) -> str | None:
+        """The newest code of one purpose, or None when none was sent."""
+        message = self.latest(user_pool_id, username, purpose)
+        return str(message["code"]) if message and message.get("code") else None
+
+
+@pytest.fixture
+def outbox(endpoint: Endpoint) -> DeliveredCodes:
+    """The endpoint's message outbox (:class:`DeliveredCodes`); a test that reads it skips, with the
+    reason, on an endpoint that publishes none."""
+    return DeliveredCodes(endpoint)

@@ -161,8 +161,40 @@ def example_database(environ: Mapping[str, str] | None = None) -> ExampleDatabas
     return databases[0] if len(databases) == 1 else MultiplexedDatabase(*databases)
 
 
+def _no_local_constants() -> Any:
+    return _EMPTY_CONSTANTS
+
+
+def ignore_project_constants() -> None:
+    """Stop Hypothesis drawing the literals of the project's own modules into generated data.
+
+    Why: Hypothesis (6.131 and later) collects the string and number constants of every loaded
+    module it deems local (an editable install of this project is) and mixes them into draws
+    (``hypothesis.internal.conjecture.providers._get_local_constants``). A derandomized machine then
+    explored differently whenever a docstring, an import or the order of the test modules changed,
+    so the ``ci`` profile's promise, the same exploration on every run, held for one source tree
+    only. The suite's inputs come from its strategies; the project's literals add nothing to them.
+    There is no public setting for this, so the private hook is replaced where it exists and left
+    alone in a Hypothesis that has none.
+    """
+    global _EMPTY_CONSTANTS
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - a Hypothesis without the provider module
+        return
+    if not hasattr(providers, "_get_local_constants") or not hasattr(providers, "Constants"):
+        return
+    if _EMPTY_CONSTANTS is None:
+        _EMPTY_CONSTANTS = providers.Constants()
+    providers._get_local_constants = _no_local_constants
+
+
+_EMPTY_CONSTANTS: Any = None
+
+
 def register() -> None:
     """Register every profile of the table with Hypothesis (loading one is the caller's choice)."""
+    ignore_project_constants()
     database = example_database()
     for name, profile in PROFILES.items():
         chosen = dict(profile.hypothesis)
@@ -182,6 +214,7 @@ def machine_settings(chosen: Profile) -> settings:
     Health checks are off (a machine's examples are slow by nature, and draw from the endpoint's
     answers) and no blob is printed: the reproducer is the boto3 script of the call log.
     """
+    ignore_project_constants()
     return settings(
         settings(),
         max_examples=chosen.examples,

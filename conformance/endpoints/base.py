@@ -182,6 +182,13 @@ class Endpoint:
         run is worth a wait: real AWS) sleep; False when neither is possible and the test must skip."""
         return self.advance_clock(seconds)
 
+    def delivered_messages(self, user_pool_id: str, username: str) -> list[dict[str, Any]] | None:
+        """The e-mails and SMS the endpoint sent one user (oldest first, each with ``purpose``,
+        ``channel``, ``destination`` and ``code``), or None where the endpoint exposes no outbox and a
+        test that needs a delivered code must skip. Only the reference keeps one
+        (reference/outbox.py); AWS delivers to real mailboxes the harness cannot read."""
+        return None
+
     def reproducer_prologue(self) -> str:
         """The lines of a reproducer script that create ``client``, a boto3 client of this endpoint."""
         url = f", endpoint_url={self.url!r}" if self.url else ""

@@ -82,6 +82,9 @@ class ReferenceEndpoint(Endpoint):
         clock.advance(seconds)
         return True
 
+    def delivered_messages(self, user_pool_id: str, username: str) -> list[dict[str, Any]] | None:
+        return self.app.outbox_messages(user_pool_id, username)
+
     def reproducer_prologue(self) -> str:
         return (
             "# in-process reference: serve it with "

@@ -69,6 +69,19 @@ class UrlEndpoint(Endpoint):
         except (OSError, ValueError):
             return False
 
+    def delivered_messages(self, user_pool_id: str, username: str) -> list[dict[str, Any]] | None:
+        # The reference server serves its outbox at GET /reference-api/outbox; no other server
+        # publishes what it sent.
+        if self.implementation != "reference":
+            return None
+        query = urllib.parse.urlencode({"poolId": user_pool_id, "username": username})
+        try:
+            document = get_json(f"{self.url}/reference-api/outbox?{query}")
+        except (OSError, ValueError):
+            return None
+        messages = document.get("messages") if isinstance(document, dict) else None
+        return messages if isinstance(messages, list) else None
+
 
 def identify(url: str) -> tuple[str, str, str]:
     """Which implementation serves ``url``: (implementation, label, version), from each one's health route.

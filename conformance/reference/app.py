@@ -166,7 +166,8 @@ class ReferenceApp:
 
     def get(self, path: str) -> Response:
         """Answer a GET route: ``/{poolId}/.well-known/jwks.json``, ``.../openid-configuration``,
-        ``/reference-api/health``, ``/reference-api/confirmation-code?poolId=..&username=..``."""
+        ``/reference-api/health``, ``/reference-api/confirmation-code?poolId=..&username=..`` and
+        ``/reference-api/outbox?poolId=..[&username=..]`` (the messages the reference would have sent)."""
         path, _, query = path.partition("?")
         if path == "/reference-api/health":
             return self._json(200, {"ok": True, "name": self.name, "version": self.version})
@@ -179,6 +180,10 @@ class ReferenceApp:
                 kind=params.get("kind", ["sign-up"])[0],
             )
             return self._json(200 if code else 404, {"code": code})
+        if path == "/reference-api/outbox":
+            params = parse_qs(query)
+            messages = self.outbox_messages(params.get("poolId", [""])[0], params.get("username", [None])[0])
+            return self._json(200, {"messages": messages})
         parts = path.strip("/").split("/")
         if len(parts) == 3 and parts[1] == ".well-known":
             with self._lock:
@@ -240,6 +245,12 @@ class ReferenceApp:
             if user is None:
                 return None
             return user.reset_code if kind == "password-reset" else user.confirmation_code
+
+    def outbox_messages(self, user_pool_id: str, username: str | None = None) -> list[dict[str, Any]]:
+        """The e-mails and SMS the reference would have sent in a pool (to one user), oldest first
+        (reference/outbox.py)."""
+        with self._lock:
+            return [message.as_json() for message in self.service.outbox.messages(user_pool_id, username)]
 
     def _json(self, status: int, document: Any) -> Response:
         payload = json.dumps(document).encode()

@@ -14,6 +14,7 @@ from typing import Any
 from conformance.reference import ids
 from conformance.reference.clock import Clock
 from conformance.reference.errors import client_not_found, invalid_parameter, pool_not_found, user_not_found
+from conformance.reference.outbox import Outbox
 from conformance.reference.state import (
     AppClient,
     AuthSession,
@@ -77,6 +78,26 @@ class ServiceBase:
         self.cursors: dict[str, PageCursor] = {}
         #: the source IP of the current request (device ``last_ip_used``, §2).
         self.source_ip = "127.0.0.1"
+        #: every e-mail and SMS the reference would have sent (reference/outbox.py).
+        self.outbox = Outbox()
+
+    def deliver_code(self, pool: Pool, user: User, purpose: str, code: str, delivery: dict[str, Any]) -> None:
+        """Put in the outbox the message that ``delivery`` (a ``CodeDeliveryDetails``) announces, sent
+        to the unmasked value of the attribute it names; an empty ``delivery`` sends nothing, as AWS
+        sends no code when it reports no delivery."""
+        if not delivery:
+            return
+        attribute = delivery.get("AttributeName")
+        self.outbox.deliver(
+            user_pool_id=pool.pool_id,
+            username=user.username,
+            channel=delivery.get("DeliveryMedium", "EMAIL"),
+            destination=user.attributes.get(attribute or "", delivery.get("Destination", "")),
+            purpose=purpose,
+            code=code,
+            sent_at=self.clock.now(),
+            attribute=attribute,
+        )
 
     def issuer(self, pool_id: str) -> str:
         """``iss`` in the AWS form (§5)."""

@@ -296,6 +296,7 @@ class PoolsMixin(ServiceBase):
                 "The user pool cannot be deleted because deletion protection is activated."
             )
         del self.pools[pool.pool_id]
+        self.outbox.forget_pool(pool.pool_id)
         return {}
 
     def list_user_pools(self, req: dict[str, Any]) -> dict[str, Any]:

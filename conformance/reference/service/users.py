@@ -210,6 +210,9 @@ class UsersMixin(ServiceBase):
                 "DeliveryMedium": "SMS",
                 "AttributeName": "phone_number",
             }
+        self.deliver_code(
+            pool, user, "sign-up", user.confirmation_code, result.get("CodeDeliveryDetails", {})
+        )
         result["UserSub"] = sub
         return result
 
@@ -411,6 +414,9 @@ class UsersMixin(ServiceBase):
         user.reset_code = ids.confirmation_code()
         user.reset_code_expires = self.clock.now() + 3600
         user.modified = self.clock.now()
+        self.deliver_code(
+            pool, user, "password-reset", user.reset_code, self._code_delivery(pool, user, user.username)
+        )
         return {}
 
     def forgot_password(self, req: dict[str, Any]) -> dict[str, Any]:
@@ -433,6 +439,7 @@ class UsersMixin(ServiceBase):
             )
         user.reset_code = ids.confirmation_code()
         user.reset_code_expires = self.clock.now() + 3600
+        self.deliver_code(pool, user, "password-reset", user.reset_code, delivery)
         return {"CodeDeliveryDetails": delivery}
 
     def confirm_forgot_password(self, req: dict[str, Any]) -> dict[str, Any]:
@@ -490,4 +497,5 @@ class UsersMixin(ServiceBase):
                 "DeliveryMedium": "SMS",
                 "AttributeName": "phone_number",
             }
+        self.deliver_code(pool, user, "sign-up", user.confirmation_code, delivery)
         return {"CodeDeliveryDetails": delivery} if delivery else {}
