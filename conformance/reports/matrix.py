@@ -18,11 +18,13 @@ from typing import Any
 
 import jinja2
 
+from conformance.areas import AREAS
 from conformance.clientflows import FLOWS, ClientFlowRun, load_client_flow_runs
 from conformance.facts import fact
 from conformance.peers.results import PeerRun, find_peer_runs
 from conformance.records import KINDS, Run, is_hard_result, load_runs
 from conformance.redact import redact, redact_text
+from conformance.reports.coverage import coverage_by_area
 from conformance.reports.history import changes_since_previous, merge_history, read_history
 
 #: The endpoints' column order (the issue's order); endpoints not named here follow, sorted.
@@ -378,7 +380,32 @@ def matrix_context(
         "changes": change_views,
         "history_runs": len(summaries),
         "peer_suite": peer_suite_section(peer_runs or []),
+        "areas": area_coverage_section(latest, columns),
     }
+
+
+def area_coverage_section(latest: dict[str, Run], columns: list[str]) -> list[dict[str, Any]]:
+    """Per API area and endpoint: how many of the area's operations each way of checking exercised
+    (schema, scenario, errors, machine) and how many all four did, from each latest run's results."""
+    per_endpoint = {endpoint: coverage_by_area(latest[endpoint].results) for endpoint in columns}
+    rows: list[dict[str, Any]] = []
+    for index, (area, (title, operations)) in enumerate(AREAS.items()):
+        cells = []
+        for endpoint in columns:
+            found = per_endpoint[endpoint][index]
+            counts = found.counts()
+            cells.append(
+                {
+                    "endpoint": endpoint,
+                    "counts": counts,
+                    "complete": counts["complete"] == counts["operations"],
+                    "lacking": [
+                        f"{op.operation}: {', '.join(op.missing())}" for op in found.coverage.incomplete()
+                    ],
+                }
+            )
+        rows.append({"area": area, "title": title, "operations": len(operations), "cells": cells})
+    return rows
 
 
 #: How a client flow's verdict shows in its cell: (CSS class shared with the main table, label).

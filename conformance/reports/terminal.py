@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from conformance.divergence import Outcome
 from conformance.records import setup_test_id
 from conformance.reports import history
-from conformance.reports.coverage import coverage_from_results
+from conformance.reports.coverage import coverage_by_area, coverage_from_results
 
 if TYPE_CHECKING:
     from conformance.outcomes import SetupOutcome
@@ -105,6 +105,24 @@ def seed_coverage_lines(results: Iterable[Mapping[str, Any]], seed_operations: I
     return lines
 
 
+def area_coverage_lines(results: Iterable[Mapping[str, Any]]) -> list[str]:
+    """One line per API area (conformance/areas.py): how many of its operations schema, scenario,
+    errors and machine checks exercised, and which ways each incomplete operation lacks."""
+    areas = coverage_by_area(results)
+    if not any(a.counts()["schema"] or a.counts()["scenario"] or a.counts()["machine"] for a in areas):
+        return []
+    lines = ["areas (operations exercised by schema / scenario / errors / machine checks; all four):"]
+    for area in areas:
+        counts = area.counts()
+        line = (
+            f"  {area.title} ({counts['operations']}): {counts['schema']} / {counts['scenario']} / "
+            f"{counts['errors']} / {counts['machine']}; all four {counts['complete']}"
+        )
+        missing = [f"{op.operation} ({', '.join(op.missing())})" for op in area.coverage.incomplete()]
+        lines.append(line + (f"; lacking: {'; '.join(missing)}" if missing else ""))
+    return lines
+
+
 def run_summary(run: RunSession, seed_operations: Iterable[str]) -> list[str]:
     """The whole ``conformance: <endpoint>`` section, from the run's result lines and set-up record."""
     results = run.record.results if run.record is not None else []
@@ -113,5 +131,6 @@ def run_summary(run: RunSession, seed_operations: Iterable[str]) -> list[str]:
     lines.append(f"reports: {run.reports_dir}/results.jsonl, divergences.jsonl, run.json")
     lines += setup_lines(run.setup)
     lines += seed_coverage_lines(results, seed_operations)
+    lines += area_coverage_lines(results)
     lines.append(history.summary_line(run.reports_dir))
     return lines + run.notices

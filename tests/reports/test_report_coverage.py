@@ -65,3 +65,26 @@ def test_coverage_of_a_run_reads_results_jsonl(tmp_path):
     coverage = coverage_of_run(tmp_path, ["ListUsers"])
     assert coverage.operations[0].schema and not coverage.operations[0].machine
     assert coverage_of_run(tmp_path / "missing", ["ListUsers"]).counts()["schema"] == 0
+
+
+def test_every_area_is_judged_and_printed_with_what_its_operations_lack():
+    """Issue 15: each area's operations show as exercised by schema, scenario, errors and machine checks."""
+    from conformance.areas import AREAS
+    from conformance.reports.coverage import coverage_by_area
+    from conformance.reports.terminal import area_coverage_lines
+
+    results = [
+        _record("test_groups.py::test_create_group", "CreateGroup", "shape"),
+        _record("test_groups.py::test_create_group", "CreateGroup", "semantics"),
+        _record("test_groups.py::test_create_group_twice", "CreateGroup", "errors"),
+        _record("test_machines.py::test_groups_machine", "CreateGroup", "semantics"),
+    ]
+    areas = {found.area: found for found in coverage_by_area(results)}
+    assert set(areas) == set(AREAS)
+    groups = areas["groups"].counts()
+    assert groups["complete"] == 1 and groups["operations"] == len(AREAS["groups"][1])
+    lines = area_coverage_lines(results)
+    [line] = [line for line in lines if line.startswith(f"  {AREAS['groups'][0]} (")]
+    assert "all four 1" in line and "GetGroup (schema, scenario, errors, machine)" in line
+    assert "CreateGroup (" not in line
+    assert area_coverage_lines([]) == []

@@ -178,3 +178,16 @@ def test_histories_under_the_inputs_are_merged(runs_dir, tmp_path, ids):
     out = build_matrix([runs_dir], tmp_path / "index.html")
     assert out.read_text().count(f'data-run="{ids.moto_2}"') == 1
     assert out.read_text().count(f'data-run="{ids.moto_1}"') == 1
+
+
+def test_page_shows_each_areas_coverage_per_endpoint(context, page):
+    """Issue 15: the matrix shows, per area and endpoint, the operations each way of checking exercised."""
+    from conformance.areas import AREAS
+
+    assert [row["area"] for row in context["areas"]] == list(AREAS)
+    for row in context["areas"]:
+        assert [cell["endpoint"] for cell in row["cells"]] == [c["endpoint"] for c in context["columns"]]
+        for cell in row["cells"]:
+            assert cell["counts"]["operations"] == row["operations"]
+            assert cell["complete"] == (not cell["lacking"])
+    assert 'id="areas"' in page and "Coverage by area" in page
