@@ -1,4 +1,4 @@
-"""User pools and app clients: create, describe, update, list (§2, §9, §12.3, §12.5)."""
+"""User pools and app clients: create, describe, update, list, delete (§2, §9, §12.3, §12.5)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis.stateful import Bundle, initialize, invariant, multiple, precond
 
 from conformance.calls import HarnessError, Unsupported
 from conformance.machines.base import CognitoMachine, MachineRun
-from conformance.oracle import State, live_pool_ids
+from conformance.oracle import State, live_client_names, live_pool_ids
 from conformance.oracle import facts as F
 
 #: ExplicitAuthFlows a client may be created or updated with (None: unset) (§4, §12.3, §12.5).
@@ -34,6 +34,8 @@ class PoolsAndClients(CognitoMachine):
     def __init__(self, run: MachineRun, state: State) -> None:
         super().__init__(run, state)
         self.created_pools: list[str] = []
+        #: every client's pool, kept after DeleteUserPoolClient so the deleted client can still be named.
+        self.client_pools: dict[str, str] = {}
 
     @initialize(target=pools)
     def create_user_pool_to_begin(self):
@@ -111,23 +113,64 @@ class PoolsAndClients(CognitoMachine):
             params["ExplicitAuthFlows"] = list(flows)
         response = self.perform("CreateUserPoolClient", params)
         created = [c for c in self.state.created if c in self.state.clients]
+        self.client_pools.update({c: pool for c in created})
         return multiple(*created) if response.ok else multiple()
 
     @rule(client=clients)
     def describe_user_pool_client(self, client: str):
         self.step_taken()
-        known = self.state.clients[client]
-        self.perform("DescribeUserPoolClient", {"UserPoolId": known.pool_id, "ClientId": client})
+        self.perform("DescribeUserPoolClient", {"UserPoolId": self.client_pools[client], "ClientId": client})
 
     @rule(client=clients, flows=st.sampled_from(FLOW_SETS))
     def update_user_pool_client(self, client: str, flows):
         """UpdateUserPoolClient replaces every setting it is given and resets the others (§9)."""
         self.step_taken()
-        known = self.state.clients[client]
-        params: dict = {"UserPoolId": known.pool_id, "ClientId": client, "ClientName": known.name}
+        known = self.state.clients.get(client)
+        params: dict = {"UserPoolId": self.client_pools[client], "ClientId": client}
+        if known is not None:
+            params["ClientName"] = known.name
         if flows:
             params["ExplicitAuthFlows"] = list(flows)
         self.perform("UpdateUserPoolClient", params)
+
+    @rule(client=clients)
+    def delete_user_pool_client(self, client: str):
+        """DeleteUserPoolClient; the oracle then refuses every later use of the client as unknown."""
+        self.step_taken()
+        self.perform("DeleteUserPoolClient", {"UserPoolId": self.client_pools[client], "ClientId": client})
+
+    @rule(pool=pools, max_results=st.sampled_from([1, 60]))
+    def list_user_pool_clients(self, pool: str, max_results: int):
+        """ListUserPoolClients to exhaustion: exactly the pool's live clients, each once, by name."""
+        self.step_taken()
+        listed = self.paginate(
+            "ListUserPoolClients",
+            {"UserPoolId": pool, "MaxResults": max_results},
+            "UserPoolClients",
+            token="NextToken",
+        )
+        if listed is None:
+            return
+        found = {c.get("ClientId"): c.get("ClientName") for c in listed if isinstance(c, dict)}
+        expected = live_client_names(self.state, pool)
+        self.agree(
+            len(found) == len(listed),
+            operation="ListUserPoolClients",
+            check="pagination.no-duplicates",
+            path="$.UserPoolClients",
+            expected="each client once",
+            actual=sorted(str(c.get("ClientId")) for c in listed if isinstance(c, dict)),
+            fact=F.LIST_CLIENTS,
+        )
+        self.agree(
+            found == expected,
+            operation="ListUserPoolClients",
+            check="pagination.union",
+            path="$.UserPoolClients",
+            expected=sorted(expected.items()),
+            actual=sorted((str(k), str(v)) for k, v in found.items()),
+            fact=F.LIST_CLIENTS,
+        )
 
     @invariant()
     def clients_belong_to_known_pools(self):

@@ -18,7 +18,7 @@ Use::
 
 from __future__ import annotations
 
-from conformance.oracle.clients import known_client
+from conformance.oracle.clients import known_client, live_client_names
 from conformance.oracle.model import (
     Answer,
     Call,
@@ -57,6 +57,7 @@ __all__ = [
     "initial_state",
     "known_client",
     "known_pool",
+    "live_client_names",
     "live_pool_ids",
     "observe",
     "predict",

@@ -14,6 +14,7 @@ from conformance.oracle.model import (
     Prediction,
     State,
     absent,
+    at_most_items,
     equal,
     frozen,
     matches,
@@ -130,6 +131,43 @@ def update_user_pool_client(state: State, call: Call) -> Transition:
     return Transition(
         succeeds(facts.UPDATE_CLIENT_RESETS, "UpdateUserPoolClient replaces the settings", *expects), then
     )
+
+
+def delete_user_pool_client(state: State, call: Call) -> Transition:
+    """DeleteUserPoolClient: an empty answer, and the client is unknown from then on (§9; facts:clients.delete-client)."""
+    pool = pool_or_refusal(state, call.param("UserPoolId"))
+    if isinstance(pool, Prediction):
+        return refuse(state, pool)
+    client = client_or_refusal(state, call.param("ClientId"), pool.pool_id)
+    if isinstance(client, Prediction):
+        return refuse(state, client)
+
+    def then(_answer: Answer | None) -> State:
+        remaining = {key: value for key, value in state.clients.items() if key != client.client_id}
+        return replace(state, clients=frozen(remaining))
+
+    return Transition(succeeds(facts.DELETE_CLIENT, "the app client is deleted"), then)
+
+
+def list_user_pool_clients(state: State, call: Call) -> Transition:
+    """ListUserPoolClients: a page of at most MaxResults client descriptions (§9; facts:clients.list-clients); the
+    machine checks that the pages together hold exactly the pool's live clients."""
+    pool = pool_or_refusal(state, call.param("UserPoolId"))
+    if isinstance(pool, Prediction):
+        return refuse(state, pool)
+    expects = [present("$.UserPoolClients", facts.LIST_CLIENTS)]
+    limit = call.param("MaxResults")
+    if isinstance(limit, int):
+        expects.append(at_most_items("$.UserPoolClients", limit, facts.LIST_CLIENTS))
+    return Transition(
+        succeeds(facts.LIST_CLIENTS, "a page of the pool's app clients", *expects), unchanged(state)
+    )
+
+
+def live_client_names(state: State, pool_id: str) -> dict[str, str]:
+    """ClientId -> ClientName of every client of ``pool_id`` the model holds: what a complete
+    ListUserPoolClients listing must hold, no more and no less."""
+    return {c.client_id: c.name for c in state.clients.values() if c.pool_id == pool_id}
 
 
 def known_client(

@@ -30,6 +30,8 @@ OPERATIONS: dict[str, Operation] = {
     "CreateUserPoolClient": clients.create_user_pool_client,
     "DescribeUserPoolClient": clients.describe_user_pool_client,
     "UpdateUserPoolClient": clients.update_user_pool_client,
+    "DeleteUserPoolClient": clients.delete_user_pool_client,
+    "ListUserPoolClients": clients.list_user_pool_clients,
     "AdminCreateUser": users.admin_create_user,
     "AdminSetUserPassword": users.admin_set_user_password,
     "AdminGetUser": users.admin_get_user,

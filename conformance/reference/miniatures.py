@@ -237,6 +237,38 @@ def _describe_client_unimplemented(operation: str, response: dict[str, Any]) -> 
         response["body"] = b"<html><body>Not yet implemented</body></html>"
 
 
+@miniature(
+    "client-list-full-objects",
+    "lists app clients as whole UserPoolClientType objects instead of UserPoolClientDescription items",
+    "list.items",
+    "test_clients.py::test_list_user_pool_clients_pages_to_exhaustion",
+)
+def _client_list_full_objects(operation: str, response: dict[str, Any]) -> None:
+    body = _json(response)
+    if operation == "ListUserPoolClients" and isinstance(body, dict):
+        for item in body.get("UserPoolClients") or []:
+            item["AllowedOAuthFlowsUserPoolClient"] = False
+        _put_json(response, body)
+
+
+@miniature(
+    "deletes-protected-pool",
+    "answers DeleteUserPool with success when the pool's deletion protection refuses it",
+    "error.code",
+    "test_pools.py::test_delete_of_a_protected_pool_is_refused_and_the_pool_stays",
+)
+def _deletes_protected_pool(operation: str, response: dict[str, Any]) -> None:
+    body = _json(response)
+    if (
+        operation == "DeleteUserPool"
+        and isinstance(body, dict)
+        and "InvalidParameter" in str(body.get("__type"))
+    ):
+        response["status_code"] = 200
+        _set_header(response, "x-amzn-ErrorType", None)
+        _put_json(response, {})
+
+
 def behaviour(
     name: str, broken: str, detects: str, test: str, *, soft: bool = False, **hooks: Callable[..., Any]
 ) -> None:

@@ -1,4 +1,4 @@
-"""App clients: create, describe, update (docs/facts.md §9, §12.3, §12.5).
+"""App clients: create, describe, update, list, delete (docs/facts.md §9, §12.3, §12.5).
 
 Run a subset: ``pytest conformance/suite/test_clients.py -k secret --endpoint=moto``.
 """
@@ -22,6 +22,8 @@ UPDATE_RESETS = fact("clients.update-resets")
 UNKNOWN_CLIENT = fact("clients.unknown-client")
 UNKNOWN_POOL = fact("pools.unknown-pool")
 SECRET_AND_GENERATE = fact("clients.secret-and-generate")
+DELETE_CLIENT = fact("clients.delete-client")
+LIST_CLIENTS = fact("clients.list-clients")
 SECRET_AND_GENERATE_TEXT = fact("clients.secret-and-generate-text")
 #: What a failed pool creation rests on (the fixture's set-up step, not the client facts under test).
 POOL_SETUP = fact("pools.setup")
@@ -250,3 +252,116 @@ def test_update_user_pool_client_of_unknown_pool_or_client_is_refused(
             UNKNOWN_CLIENT,
             message=f"User pool client {client_id} does not exist.",
         )
+
+
+@pytest.mark.fact(DELETE_CLIENT)
+def test_delete_user_pool_client_removes_the_client(cognito, check, pool_id):
+    """DeleteUserPoolClient answers an empty result; the client is then unknown to
+    DescribeUserPoolClient and to a second DeleteUserPoolClient (API reference)."""
+    created = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=unique_name("client"))
+    if not check.succeeded(created, DELETE_CLIENT, note="creating the client to delete"):
+        return
+    client_id = check.read(created, "$.UserPoolClient.ClientId", str)
+    if client_id is None:
+        return
+    deleted = cognito.delete_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+    if not check.succeeded(deleted, DELETE_CLIENT):
+        return
+    check.equal(deleted, "$", {}, DELETE_CLIENT, check="empty-result")
+    gone = f"User pool client {client_id} does not exist."
+    described = cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+    check.error(
+        described, "ResourceNotFoundException", DELETE_CLIENT, message=gone, message_fact=UNKNOWN_CLIENT
+    )
+    again = cognito.delete_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+    check.error(again, "ResourceNotFoundException", DELETE_CLIENT, message=gone, message_fact=UNKNOWN_CLIENT)
+
+
+@pytest.mark.fact(LIST_CLIENTS)
+def test_list_user_pool_clients_pages_to_exhaustion(cognito, check, pool_id):
+    """ListUserPoolClients with MaxResults=1, following NextToken: each page within the limit, every
+    client once, each item a UserPoolClientDescription (ClientId, UserPoolId, ClientName)."""
+    mine: dict[str, str] = {}
+    for _ in range(3):
+        name = unique_name("client")
+        created = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=name)
+        client_id = check.read(created, "$.UserPoolClient.ClientId", str) if created.ok else None
+        if client_id is None:
+            check.succeeded(created, LIST_CLIENTS, note="creating the clients to list")
+            return
+        mine[client_id] = name
+    seen: list[dict] = []
+    token = None
+    for _ in range(20):  # bounded: a server that never stops paging is a divergence, not a hang
+        page = cognito.list_user_pool_clients(
+            UserPoolId=pool_id, MaxResults=1, **({"NextToken": token} if token else {})
+        )
+        if not check.succeeded(page, LIST_CLIENTS):
+            return
+        items = check.read(page, "$.UserPoolClients", list, default=[], items=dict)
+        check.that(
+            len(items) <= 1,
+            operation="ListUserPoolClients",
+            check="pagination.page-size",
+            path="$.UserPoolClients",
+            expected="at most MaxResults (1) items",
+            actual=len(items),
+            fact=LIST_CLIENTS,
+            evidence=page.exchange,
+        )
+        seen.extend(items)
+        token = check.read(page, "$.NextToken", str, default=None)
+        if not token:
+            break
+    listed = {str(item.get("ClientId")): item for item in seen}
+    check.that(
+        sorted(listed) == sorted(mine) and len(seen) == len(mine),
+        operation="ListUserPoolClients",
+        check="pagination.complete",
+        path="$.UserPoolClients[*].ClientId",
+        expected=sorted(mine),
+        actual=sorted(str(item.get("ClientId")) for item in seen),
+        fact=LIST_CLIENTS,
+        note="three clients created, then listed with MaxResults=1 following NextToken to the end",
+    )
+    for client_id, item in listed.items():
+        if client_id in mine:
+            check.that(
+                item == {"ClientId": client_id, "UserPoolId": pool_id, "ClientName": mine[client_id]},
+                operation="ListUserPoolClients",
+                check="list.items",
+                path="$.UserPoolClients[*]",
+                expected={"ClientId": client_id, "UserPoolId": pool_id, "ClientName": mine[client_id]},
+                actual=item,
+                fact=LIST_CLIENTS,
+            )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("operation", ["ListUserPoolClients", "DeleteUserPoolClient"])
+@pytest.mark.fact(UNKNOWN_POOL)
+def test_client_operations_in_unknown_pool_are_resource_not_found(cognito, check, endpoint, operation):
+    """ListUserPoolClients and DeleteUserPoolClient in an unknown pool: ResourceNotFoundException
+    "User pool <poolId> does not exist." (§7)."""
+    missing_pool = f"{endpoint.region}_NoSuchPl0"
+    params = {"UserPoolId": missing_pool, "MaxResults": 10}
+    if operation == "DeleteUserPoolClient":
+        params = {"UserPoolId": missing_pool, "ClientId": "0" * 26}
+    answer = cognito.call(operation, params)
+    check.error(
+        answer, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {missing_pool} does not exist."
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact(UNKNOWN_CLIENT)
+def test_delete_unknown_client_is_resource_not_found(cognito, check, pool_id):
+    """DeleteUserPoolClient of a client the pool does not have: ResourceNotFoundException (§7)."""
+    client_id = "0" * 26
+    answer = cognito.delete_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+    check.error(
+        answer,
+        "ResourceNotFoundException",
+        UNKNOWN_CLIENT,
+        message=f"User pool client {client_id} does not exist.",
+    )

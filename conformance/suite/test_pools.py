@@ -27,6 +27,8 @@ MAX_RESULTS = fact("pools.max-results")
 VALIDATION_TEXT = fact("pools.validation-text")
 LIST_ITEMS = fact("pools.list-items")
 PAGINATION = fact("pools.pagination")
+DELETE_POOL = fact("pools.delete-pool")
+DELETION_PROTECTION_REFUSES = fact("pools.deletion-protection-refuses")
 
 
 @pytest.mark.fact(POOL_ID)
@@ -326,16 +328,51 @@ def test_create_user_pool_refuses_invalid_parameters(cognito, check, case):
 
 
 @pytest.mark.kind("errors")
-@pytest.mark.parametrize("operation", ["DescribeUserPool", "UpdateUserPool"])
+@pytest.mark.parametrize("operation", ["DescribeUserPool", "UpdateUserPool", "DeleteUserPool"])
 @pytest.mark.fact(UNKNOWN_POOL)
 def test_pool_operations_on_unknown_pool_are_resource_not_found(cognito, check, endpoint, operation):
-    """§7: DescribeUserPool and UpdateUserPool of an unknown pool give ResourceNotFoundException
-    "User pool <poolId> does not exist."."""
+    """§7: DescribeUserPool, UpdateUserPool and DeleteUserPool of an unknown pool give
+    ResourceNotFoundException "User pool <poolId> does not exist."."""
     pool_id = f"{endpoint.region}_NoSuchPl0"
-    if operation == "DescribeUserPool":
-        answer = cognito.describe_user_pool(UserPoolId=pool_id)
-    else:
-        answer = cognito.update_user_pool(UserPoolId=pool_id)
+    answer = cognito.call(operation, {"UserPoolId": pool_id})
     check.error(
         answer, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist."
     )
+
+
+@pytest.mark.fact(DELETE_POOL)
+def test_delete_user_pool_removes_the_pool(cognito, check, make_user_pool):
+    """DeleteUserPool answers an empty result; the pool is then unknown to DescribeUserPool and to a
+    second DeleteUserPool (API reference, DeleteUserPool)."""
+    created = make_user_pool()
+    if not check.succeeded(created, DELETE_POOL, note="creating the pool to delete"):
+        return
+    pool_id = created.body["UserPool"]["Id"]
+    deleted = cognito.delete_user_pool(UserPoolId=pool_id)
+    if not check.succeeded(deleted, DELETE_POOL):
+        return
+    check.equal(deleted, "$", {}, DELETE_POOL, check="empty-result")
+    gone = f"User pool {pool_id} does not exist."
+    described = cognito.describe_user_pool(UserPoolId=pool_id)
+    check.error(described, "ResourceNotFoundException", DELETE_POOL, message=gone, message_fact=UNKNOWN_POOL)
+    again = cognito.delete_user_pool(UserPoolId=pool_id)
+    check.error(again, "ResourceNotFoundException", DELETE_POOL, message=gone, message_fact=UNKNOWN_POOL)
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact(DELETION_PROTECTION_REFUSES)
+def test_delete_of_a_protected_pool_is_refused_and_the_pool_stays(cognito, check, make_user_pool):
+    """A pool with DeletionProtection ACTIVE: DeleteUserPool is InvalidParameterException and the pool
+    stays (developer guide, deletion protection); the test then lifts the protection to clean up."""
+    created = make_user_pool(DeletionProtection="ACTIVE")
+    if not check.succeeded(created, DELETION_PROTECTION_REFUSES, note="creating a protected pool"):
+        return
+    pool_id = created.body["UserPool"]["Id"]
+    try:
+        refused = cognito.delete_user_pool(UserPoolId=pool_id)
+        check.error(refused, "InvalidParameterException", DELETION_PROTECTION_REFUSES)
+        described = cognito.describe_user_pool(UserPoolId=pool_id)
+        check.succeeded(described, DELETION_PROTECTION_REFUSES, note="the protected pool is still there")
+    finally:
+        # UpdateUserPool resets what it omits (§9): this lifts the protection, so the fixture can delete it.
+        cognito.update_user_pool(UserPoolId=pool_id, DeletionProtection="INACTIVE")
