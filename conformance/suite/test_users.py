@@ -226,6 +226,44 @@ def test_admin_set_temporary_password_requires_change(cognito, check, user_pool,
         check.equal(described, "$.UserStatus", "FORCE_CHANGE_PASSWORD", SET_PASSWORD, check="status")
 
 
+SET_PASSWORD_POLICY = fact("users.set-password-policy")
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("case", ["short-password", "unknown-user"])
+@pytest.mark.fact(SET_PASSWORD_POLICY)
+def test_admin_set_user_password_refusals(cognito, check, user_pool, make_user, case):
+    """AdminSetUserPassword: a password shorter than the policy's minimum is InvalidPasswordException
+    "Password did not conform with policy: Password not long enough"; an unknown user is
+    UserNotFoundException "User does not exist." (API reference; §7)."""
+    if case == "short-password":
+        user = make_user(user_pool)
+        answer = cognito.admin_set_user_password(
+            UserPoolId=user_pool, Username=user.username, Password="Ab1!cde", Permanent=True
+        )
+        check.error(
+            answer,
+            "InvalidPasswordException",
+            SET_PASSWORD_POLICY,
+            message="Password did not conform with policy: Password not long enough",
+            message_fact=fact("users.policy-text-create"),
+        )
+    else:
+        answer = cognito.admin_set_user_password(
+            UserPoolId=user_pool,
+            Username=flows.new_username("ghost"),
+            Password="Aa1!" + "x" * 12,
+            Permanent=True,
+        )
+        check.error(
+            answer,
+            "UserNotFoundException",
+            SET_PASSWORD_POLICY,
+            message="User does not exist.",
+            message_fact=UNKNOWN_USER,
+        )
+
+
 # --- SignUp and confirmation -----------------------------------------------------------------------
 
 
