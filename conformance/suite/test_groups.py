@@ -152,6 +152,17 @@ def test_create_group_in_unknown_pool_is_resource_not_found(cognito, check, endp
 
 
 @pytest.mark.kind("errors")
+@pytest.mark.fact(UNKNOWN_POOL)
+def test_list_groups_in_unknown_pool_is_resource_not_found(cognito, check, endpoint):
+    """ListGroups in an unknown pool: ResourceNotFoundException "User pool <poolId> does not exist."."""
+    pool_id = f"{endpoint.region}_NoSuchPl0"
+    listed = cognito.list_groups(UserPoolId=pool_id)
+    check.error(
+        listed, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist."
+    )
+
+
+@pytest.mark.kind("errors")
 @pytest.mark.fact(UNKNOWN_GROUP)
 def test_operations_on_an_unknown_group_are_resource_not_found(cognito, check, user_pool):
     """GetGroup, UpdateGroup, DeleteGroup and ListUsersInGroup of a group the pool lacks: ResourceNotFoundException."""
