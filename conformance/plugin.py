@@ -395,9 +395,9 @@ def _freeze_long_lived_objects(config: pytest.Config) -> None:
     """Keep the objects that live as long as the run (modules, botocore's models, Hypothesis, the
     endpoint) out of the cyclic garbage collector's full passes, until the run ends.
 
-    A run imports some million objects that are never freed; every full collection walks all of them
-    (about 0.2 s each here), and a ``ci`` run makes several, the last ones at its end (pytest's and
-    Hypothesis's own ``gc.collect()``). ``gc.freeze()`` moves what exists now to the permanent generation;
+    A run starts with some 120,000 objects tracked by the collector that are never freed; every full
+    collection walks all of them (0.1 to 0.2 s each here), and a ``ci`` run makes several, the last ones
+    at its end (pytest's and Hypothesis's own ``gc.collect()``). ``gc.freeze()`` moves what exists now to the permanent generation;
     anything the tests make is collected as before. Called again once the endpoint has started
     (:func:`pytest_collection_finish`). ``gc.unfreeze()`` at the end gives everything back to the
     collector, so a process that goes on (pytester's in-process runs) keeps nothing it would have freed.
