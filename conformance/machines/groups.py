@@ -153,7 +153,9 @@ class GroupsAndMemberships(CognitoMachine):
             fact=fact,
         )
 
-    def _agree_union(self, operation: str, path: str, names: list[Any], expected: frozenset[str], fact) -> None:
+    def _agree_union(
+        self, operation: str, path: str, names: list[Any], expected: frozenset[str], fact
+    ) -> None:
         self.agree(
             len(names) == len(set(names)) and set(names) == expected,
             operation=operation,

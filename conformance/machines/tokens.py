@@ -1,4 +1,5 @@
-"""Tokens and revocation: refresh, GlobalSignOut, AdminUserGlobalSignOut, AdminDisableUser (§4, §6, §12.4)."""
+"""Tokens and revocation: refresh (InitiateAuth, GetTokensFromRefreshToken), GlobalSignOut,
+AdminUserGlobalSignOut, RevokeToken and AdminDisableUser (§4, §6, §12.4)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,25 @@ class TokensAndRevocation(CognitoMachine):
                 "AuthParameters": {"REFRESH_TOKEN": tokens.refresh_token},
             },
         )
+
+    @rule(sign_in=tokens)
+    def get_tokens_from_refresh_token(self, sign_in: str):
+        """GetTokensFromRefreshToken: what Amplify refreshes with; stopped by every revocation (facts:tokens.get-tokens-*)."""
+        self.step_taken()
+        tokens = self.state.sign_ins[sign_in]
+        self.perform(
+            "GetTokensFromRefreshToken",
+            {"ClientId": self.client.client_id, "RefreshToken": tokens.refresh_token},
+        )
+
+    @rule(sign_in=tokens, access_token=st.booleans())
+    def revoke_token(self, sign_in: str, access_token: bool):
+        """RevokeToken: that sign-in's refresh and access tokens only; an access token is not revocable (§6)."""
+        self.step_taken()
+        tokens = self.state.sign_ins[sign_in]
+        token = tokens.access_tokens[-1] if access_token else tokens.refresh_token
+        self.perform("RevokeToken", {"ClientId": self.client.client_id, "Token": token})
+        self._note_revocations()
 
     @rule(sign_in=tokens, latest=st.booleans())
     def get_user(self, sign_in: str, latest: bool):

@@ -106,9 +106,7 @@ def delete_group(state: State, call: Call) -> Transition:
     return Transition(succeeds(DELETE_GROUP, "the group is deleted"), then)
 
 
-def _member_change(
-    state: State, call: Call, change: Callable[[State, Group, str], Transition]
-) -> Transition:
+def _member_change(state: State, call: Call, change: Callable[[State, Group, str], Transition]) -> Transition:
     """AdminAddUserToGroup / AdminRemoveUserFromGroup: the user, then the group, must exist."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
@@ -153,7 +151,9 @@ def admin_remove_user_from_group(state: State, call: Call) -> Transition:
         removed = replace(group, members=group.members - {username})
         if username not in group.members:
             # Removing a user who is not a member: whether AWS answers success is UNVERIFIED.
-            return Transition(unknown("the user is not a member"), lambda _answer: _with_group(state, removed))
+            return Transition(
+                unknown("the user is not a member"), lambda _answer: _with_group(state, removed)
+            )
         return Transition(
             succeeds(MEMBERSHIP, "the user leaves the group", equal("$", {}, MEMBERSHIP, "empty")),
             lambda _answer: _with_group(state, removed),

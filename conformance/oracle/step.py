@@ -44,6 +44,8 @@ OPERATIONS: dict[str, Operation] = {
     "GetUser": tokens.get_user,
     "GlobalSignOut": tokens.global_sign_out,
     "AdminUserGlobalSignOut": tokens.admin_user_global_sign_out,
+    "RevokeToken": tokens.revoke_token,
+    "GetTokensFromRefreshToken": tokens.get_tokens_from_refresh_token,
     "ConfirmDevice": devices.confirm_device,
     "GetDevice": devices.get_device,
     "AdminGetDevice": devices.admin_get_device,

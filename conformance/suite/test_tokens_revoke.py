@@ -74,7 +74,9 @@ def test_revoke_token_revokes_that_sign_in_only(cognito, check, user_pool, make_
     check.equal(revoked, "$", {}, REVOKE, check="empty-body")
     check.error(cognito.get_user(AccessToken=first["AccessToken"]), "NotAuthorizedException", REVOKE_ACCESS)
     check.error(
-        flows.refresh_sign_in(cognito, client, first["RefreshToken"]), "NotAuthorizedException", REFRESH_REFUSED
+        flows.refresh_sign_in(cognito, client, first["RefreshToken"]),
+        "NotAuthorizedException",
+        REFRESH_REFUSED,
     )
     check.succeeded(cognito.get_user(AccessToken=second["AccessToken"]), REVOKE)
     check.succeeded(flows.refresh_sign_in(cognito, client, second["RefreshToken"]), REVOKE)
@@ -141,7 +143,9 @@ def test_revoke_token_without_token_revocation_is_unsupported_operation(
     result = signed_in(cognito, check, client, make_user(user_pool))
     if result is None:
         return
-    check.error(revoke(cognito, client, result["RefreshToken"]), "UnsupportedOperationException", REVOKE_DISABLED)
+    check.error(
+        revoke(cognito, client, result["RefreshToken"]), "UnsupportedOperationException", REVOKE_DISABLED
+    )
 
 
 @pytest.mark.kind("errors")
@@ -169,24 +173,32 @@ def test_get_tokens_from_refresh_token_issues_id_and_access_tokens(
     result = signed_in(cognito, check, client, make_user(user_pool))
     if result is None:
         return
-    answer = cognito.get_tokens_from_refresh_token(RefreshToken=result["RefreshToken"], ClientId=client.client_id)
+    answer = cognito.get_tokens_from_refresh_token(
+        RefreshToken=result["RefreshToken"], ClientId=client.client_id
+    )
     if not check.succeeded(answer, GET_TOKENS):
         return
     check.present(answer, "$.AuthenticationResult.AccessToken", GET_TOKENS)
     check.present(answer, "$.AuthenticationResult.IdToken", GET_TOKENS)
     check.absent(answer, "$.AuthenticationResult.RefreshToken", GET_TOKENS)
     check.succeeded(
-        cognito.get_user(AccessToken=check.read(answer, "$.AuthenticationResult.AccessToken", str, default="")),
+        cognito.get_user(
+            AccessToken=check.read(answer, "$.AuthenticationResult.AccessToken", str, default="")
+        ),
         GET_TOKENS,
     )
 
 
 @pytest.mark.kind("errors")
 @pytest.mark.fact(GET_TOKENS_INVALID)
-def test_get_tokens_from_an_unusable_refresh_token_is_not_authorized(cognito, check, user_pool, make_app_client):
+def test_get_tokens_from_an_unusable_refresh_token_is_not_authorized(
+    cognito, check, user_pool, make_app_client
+):
     """A string that is no refresh token: NotAuthorizedException "Invalid Refresh Token." (text UNVERIFIED)."""
     client = make_app_client(user_pool, ExplicitAuthFlows=FLOWS)
-    answer = cognito.get_tokens_from_refresh_token(RefreshToken="not-a-refresh-token", ClientId=client.client_id)
+    answer = cognito.get_tokens_from_refresh_token(
+        RefreshToken="not-a-refresh-token", ClientId=client.client_id
+    )
     check.error(answer, "NotAuthorizedException", GET_TOKENS_INVALID, message="Invalid Refresh Token.")
 
 
@@ -233,7 +245,9 @@ def test_rotation_answers_a_new_refresh_token_and_retires_the_old_one(
     cognito, check, user_pool, make_app_client, make_user
 ):
     """Rotation, no grace period: a new refresh token that works; the submitted one is RefreshTokenReuseException."""
-    client = make_app_client(user_pool, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"], RefreshTokenRotation=ROTATING)
+    client = make_app_client(
+        user_pool, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"], RefreshTokenRotation=ROTATING
+    )
     result = signed_in(cognito, check, client, make_user(user_pool))
     if result is None:
         return
@@ -256,7 +270,9 @@ def test_rotation_answers_a_new_refresh_token_and_retires_the_old_one(
     )
     again = cognito.get_tokens_from_refresh_token(RefreshToken=old, ClientId=client.client_id)
     check.error(again, "RefreshTokenReuseException", ROTATION_REUSE)
-    check.succeeded(cognito.get_tokens_from_refresh_token(RefreshToken=new, ClientId=client.client_id), ROTATION)
+    check.succeeded(
+        cognito.get_tokens_from_refresh_token(RefreshToken=new, ClientId=client.client_id), ROTATION
+    )
 
 
 @pytest.mark.fact(ROTATION_GRACE)
@@ -272,12 +288,16 @@ def test_rotated_out_refresh_token_is_refused_after_the_grace_period(
     result = signed_in(cognito, check, client, make_user(user_pool))
     if result is None:
         return
-    answer = cognito.get_tokens_from_refresh_token(RefreshToken=result["RefreshToken"], ClientId=client.client_id)
+    answer = cognito.get_tokens_from_refresh_token(
+        RefreshToken=result["RefreshToken"], ClientId=client.client_id
+    )
     if not check.succeeded(answer, ROTATION):
         return
     if not endpoint.let_time_pass(11):
         pytest.skip("the endpoint's clock cannot be advanced")
-    again = cognito.get_tokens_from_refresh_token(RefreshToken=result["RefreshToken"], ClientId=client.client_id)
+    again = cognito.get_tokens_from_refresh_token(
+        RefreshToken=result["RefreshToken"], ClientId=client.client_id
+    )
     check.error(again, "RefreshTokenReuseException", ROTATION_GRACE)
 
 
@@ -353,4 +373,3 @@ def test_token_lifetime_out_of_range_is_invalid_parameter(cognito, check, user_p
         UserPoolId=user_pool, ClientName=flows.new_username("lifetime"), **settings
     )
     check.error(created, "InvalidParameterException", OUT_OF_RANGE)
-

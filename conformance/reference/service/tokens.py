@@ -17,7 +17,6 @@ from conformance.reference.state import AppClient, Device, Pool, TokenFamily, Us
 from conformance.reference.tokens import new_refresh_token, unverified_claims
 
 
-
 def rotation_of(client: AppClient) -> dict[str, Any] | None:
     """The client's RefreshTokenRotation when ENABLED (facts:tokens.rotation), else None."""
     rotation = client.settings.get("RefreshTokenRotation") or {}
