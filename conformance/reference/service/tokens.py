@@ -12,7 +12,7 @@ from typing import Any
 
 from conformance.reference.errors import CognitoError, not_authorized
 from conformance.reference.service.common import SCOPE, ServiceBase, attributes_list
-from conformance.reference.service.settable import DEFAULT_UNIT, UNIT_SECONDS, unsupported_parameter
+from conformance.reference.service.settable import unsupported_parameter
 from conformance.reference.state import AppClient, Device, Pool, TokenFamily, User
 from conformance.reference.tokens import new_refresh_token, unverified_claims
 
@@ -41,15 +41,6 @@ class TokensMixin(ServiceBase):
         #: a refresh token rotated out -> (its family's origin_jti, until when a retry may use it).
         self.rotated_out: dict[str, tuple[str, float]] = {}
 
-    def _lifetime(self, client: AppClient, kind: str, default_value: int, default_unit: str) -> int:
-        """A token's lifetime in seconds: value x unit (facts:tokens.validity-units, -lifetime)."""
-        value = client.settings.get(f"{kind}Validity")
-        unit = (client.settings.get("TokenValidityUnits") or {}).get(kind) or DEFAULT_UNIT[kind]
-        if value is None or (kind == "RefreshToken" and value == 0):
-            # facts:tokens.refresh-validity-zero: a RefreshTokenValidity of 0 means the default.
-            value, unit = default_value, default_unit
-        return int(value) * UNIT_SECONDS[unit]
-
     def _tokens(
         self,
         pool: Pool,
@@ -65,7 +56,7 @@ class TokensMixin(ServiceBase):
         now = int(self.clock.now())
         new_sign_in = family is None
         if family is None:
-            refresh_lifetime = self._lifetime(client, "RefreshToken", 30, "days")
+            refresh_lifetime = self.token_lifetime(client, "RefreshToken", 30, "days")
             family = TokenFamily(
                 origin_jti=str(uuid.uuid4()),
                 pool_id=pool.pool_id,
@@ -80,8 +71,8 @@ class TokensMixin(ServiceBase):
             self.families[family.origin_jti] = family
             self.refresh_tokens[family.refresh_token] = family.origin_jti
             user.families.append(family.origin_jti)
-        access_lifetime = self._lifetime(client, "AccessToken", 1, "hours")
-        id_lifetime = self._lifetime(client, "IdToken", 1, "hours")
+        access_lifetime = self.token_lifetime(client, "AccessToken", 1, "hours")
+        id_lifetime = self.token_lifetime(client, "IdToken", 1, "hours")
         result: dict[str, Any] = {
             "AccessToken": pool.keys.access_key.sign(
                 self.access_token_claims(pool, client, user, family, now, access_lifetime)
@@ -239,7 +230,7 @@ class TokensMixin(ServiceBase):
         the family (origin_jti, auth_time) and its expiry: rotation does not extend the sign-in
         (facts:tokens.rotation-keeps-expiry), and revoking it revokes the family's access tokens.
         """
-        rotated = new_refresh_token()
+        rotated = self.rotated_refresh_token(submitted)
         self.refresh_tokens[rotated] = family.origin_jti
         family.refresh_token = rotated
         self.rotated_out[submitted] = (family.origin_jti, self.clock.now() + grace)
