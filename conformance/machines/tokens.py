@@ -30,6 +30,26 @@ class TokensAndRevocation(CognitoMachine):
         """Every example starts with a confirmed user, so that the sign-in rules have someone to sign in."""
         return self.admin_create_user()
 
+    @initialize()
+    def global_sign_out_of_a_user_apart(self):
+        """Every example signs in a user of its own, refreshes and signs them out (§4, §6).
+
+        So GetTokensFromRefreshToken and GlobalSignOut are judged in every example, whatever the
+        rules draw, and the rules' users (signed in later) must be untouched by that sign-out.
+        """
+        apart = self.admin_create_user()
+        if not isinstance(apart, str):
+            return
+        known = self.state.user(self.pool_id, apart)
+        parameters = self.client.auth_parameters(apart, PASSWORD=known.password if known else new_password())
+        signed_in = self.password_sign_in(self.client, parameters, admin=False)
+        handles = [h for h in self.state.created if h.startswith("signin")]
+        if not signed_in.ok or not handles:
+            return
+        self.get_tokens_from_refresh_token(handles[-1])
+        self.global_sign_out(handles[-1], latest=True)
+        self.get_user(handles[-1], latest=False)
+
     @precondition(lambda self: self.can_create_user())
     @rule(target=users)
     def admin_create_user(self):
