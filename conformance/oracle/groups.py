@@ -64,7 +64,8 @@ def _membership_fact(*groups: Group) -> Fact:
 
 
 def create_group(state: State, call: Call) -> Transition:
-    """CreateGroup: a new group answered as a GroupType; a taken name is GroupExistsException."""
+    """CreateGroup: a new group answered as a GroupType; a taken name is GroupExistsException
+    (facts:groups.create-group, groups.group-exists; the refusal §7)."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
         return refuse(state, pool)
@@ -87,7 +88,8 @@ def create_group(state: State, call: Call) -> Transition:
 
 
 def delete_group(state: State, call: Call) -> Transition:
-    """DeleteGroup: the group is gone; an unknown group is ResourceNotFoundException."""
+    """DeleteGroup: the group is gone; an unknown group is ResourceNotFoundException
+    (facts:groups.delete-group, groups.unknown-group; the refusal §7)."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
         return refuse(state, pool)
@@ -130,7 +132,8 @@ def _with_group(state: State, group: Group) -> State:
 
 
 def admin_add_user_to_group(state: State, call: Call) -> Transition:
-    """AdminAddUserToGroup: the user becomes a member; adding a member again is not an error."""
+    """AdminAddUserToGroup: the user becomes a member; adding a member again is not an error
+    (facts:groups.membership, groups.add-idempotent; the refusals §7)."""
 
     def add(state: State, group: Group, username: str) -> Transition:
         fact_ = ADD_TWICE if username in group.members else MEMBERSHIP
@@ -145,7 +148,8 @@ def admin_add_user_to_group(state: State, call: Call) -> Transition:
 
 
 def admin_remove_user_from_group(state: State, call: Call) -> Transition:
-    """AdminRemoveUserFromGroup: the member leaves the group (a non-member: unpredicted)."""
+    """AdminRemoveUserFromGroup: the member leaves the group; a non-member is unpredicted
+    (facts:groups.membership; the refusals §7)."""
 
     def remove(state: State, group: Group, username: str) -> Transition:
         removed = replace(group, members=group.members - {username})
@@ -201,7 +205,7 @@ def groups_claim(state: State, pool_id: str, username: str) -> tuple[frozenset[s
 
 
 def list_users_in_group(state: State, call: Call) -> Transition:
-    """ListUsersInGroup: a page of the group's members (UserType items)."""
+    """ListUsersInGroup: a page of the group's members, UserType items (facts:groups.membership; §7)."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
         return refuse(state, pool)
@@ -217,7 +221,7 @@ def list_users_in_group(state: State, call: Call) -> Transition:
 
 
 def admin_list_groups_for_user(state: State, call: Call) -> Transition:
-    """AdminListGroupsForUser: a page of the user's groups (GroupType items)."""
+    """AdminListGroupsForUser: a page of the user's groups, GroupType items (facts:groups.membership; §7)."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
         return refuse(state, pool)

@@ -216,7 +216,7 @@ def revoke_token(state: State, call: Call) -> Transition:
 
 
 def get_tokens_from_refresh_token(state: State, call: Call) -> Transition:
-    """GetTokensFromRefreshToken: REFRESH_TOKEN_AUTH's rules, answered without challenge members.
+    """GetTokensFromRefreshToken: REFRESH_TOKEN_AUTH's rules, answered without challenge members (§4, §6).
 
     Without rotation, new ID and access tokens and no refresh token (facts:tokens.get-tokens-from-
     refresh); an unknown token is "Invalid Refresh Token." (UNVERIFIED text); a revoked one is
