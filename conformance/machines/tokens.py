@@ -1,4 +1,5 @@
-"""Tokens and revocation: refresh, GlobalSignOut, AdminUserGlobalSignOut, AdminDisableUser (§4, §6, §12.4)."""
+"""Tokens and revocation: refresh (InitiateAuth, GetTokensFromRefreshToken), GlobalSignOut,
+AdminUserGlobalSignOut, RevokeToken and AdminDisableUser (§4, §6, §12.4)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,26 @@ class TokensAndRevocation(CognitoMachine):
     def admin_create_user_to_begin(self):
         """Every example starts with a confirmed user, so that the sign-in rules have someone to sign in."""
         return self.admin_create_user()
+
+    @initialize()
+    def global_sign_out_of_a_user_apart(self):
+        """Every example signs in a user of its own, refreshes and signs them out (§4, §6).
+
+        So GetTokensFromRefreshToken and GlobalSignOut are judged in every example, whatever the
+        rules draw, and the rules' users (signed in later) must be untouched by that sign-out.
+        """
+        apart = self.admin_create_user()
+        if not isinstance(apart, str):
+            return
+        known = self.state.user(self.pool_id, apart)
+        parameters = self.client.auth_parameters(apart, PASSWORD=known.password if known else new_password())
+        signed_in = self.password_sign_in(self.client, parameters, admin=False)
+        handles = [h for h in self.state.created if h.startswith("signin")]
+        if not signed_in.ok or not handles:
+            return
+        self.get_tokens_from_refresh_token(handles[-1])
+        self.global_sign_out(handles[-1], latest=True)
+        self.get_user(handles[-1], latest=False)
 
     @precondition(lambda self: self.can_create_user())
     @rule(target=users)
@@ -74,6 +95,25 @@ class TokensAndRevocation(CognitoMachine):
                 "AuthParameters": {"REFRESH_TOKEN": tokens.refresh_token},
             },
         )
+
+    @rule(sign_in=tokens)
+    def get_tokens_from_refresh_token(self, sign_in: str):
+        """GetTokensFromRefreshToken: what Amplify refreshes with; stopped by every revocation (facts:tokens.get-tokens-*)."""
+        self.step_taken()
+        tokens = self.state.sign_ins[sign_in]
+        self.perform(
+            "GetTokensFromRefreshToken",
+            {"ClientId": self.client.client_id, "RefreshToken": tokens.refresh_token},
+        )
+
+    @rule(sign_in=tokens, access_token=st.booleans())
+    def revoke_token(self, sign_in: str, access_token: bool):
+        """RevokeToken: that sign-in's refresh and access tokens only; an access token is not revocable (§6)."""
+        self.step_taken()
+        tokens = self.state.sign_ins[sign_in]
+        token = tokens.access_tokens[-1] if access_token else tokens.refresh_token
+        self.perform("RevokeToken", {"ClientId": self.client.client_id, "Token": token})
+        self._note_revocations()
 
     @rule(sign_in=tokens, latest=st.booleans())
     def get_user(self, sign_in: str, latest: bool):

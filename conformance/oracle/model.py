@@ -192,6 +192,18 @@ class Device:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A group of a pool (facts:groups.*) and the usernames of its members."""
+
+    pool_id: str
+    name: str
+    members: frozenset[str] = frozenset()
+    #: created again after a DeleteGroup of the same name: whether the old members come back is
+    #: UNVERIFIED, so what is predicted about its members rests on an unverified fact.
+    recreated: bool = False
+
+
+@dataclass(frozen=True)
 class State:
     """Everything the oracle knows: pools, clients, users, challenges, sign-ins and devices."""
 
@@ -206,6 +218,10 @@ class State:
     sessions: Mapping[str, Session] = field(default_factory=lambda: EMPTY)
     sign_ins: Mapping[str, SignIn] = field(default_factory=lambda: EMPTY)
     devices: Mapping[str, Device] = field(default_factory=lambda: EMPTY)
+    #: (pool id, group name) -> group; a deleted group is gone from the table.
+    groups: Mapping[tuple[str, str], Group] = field(default_factory=lambda: EMPTY)
+    #: (pool id, group name) of every group deleted (to tell a re-created one).
+    deleted_groups: frozenset[tuple[str, str]] = frozenset()
     counter: int = 0
     #: handles and device keys the last call created (for machines to put into their bundles).
     created: tuple[str, ...] = ()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from conformance.oracle import auth, clients, devices, pools, tokens, users
+from conformance.oracle import auth, clients, devices, groups, pools, tokens, users
 from conformance.oracle.core import Transition
 from conformance.oracle.model import Answer, Call, Prediction, State, Verdict, frozen, unknown
 
@@ -46,6 +46,8 @@ OPERATIONS: dict[str, Operation] = {
     "GetUser": tokens.get_user,
     "GlobalSignOut": tokens.global_sign_out,
     "AdminUserGlobalSignOut": tokens.admin_user_global_sign_out,
+    "RevokeToken": tokens.revoke_token,
+    "GetTokensFromRefreshToken": tokens.get_tokens_from_refresh_token,
     "ConfirmDevice": devices.confirm_device,
     "GetDevice": devices.get_device,
     "AdminGetDevice": devices.admin_get_device,
@@ -55,6 +57,12 @@ OPERATIONS: dict[str, Operation] = {
     "AdminUpdateDeviceStatus": devices.admin_update_device_status,
     "ForgetDevice": devices.forget_device,
     "AdminForgetDevice": devices.admin_forget_device,
+    "CreateGroup": groups.create_group,
+    "DeleteGroup": groups.delete_group,
+    "AdminAddUserToGroup": groups.admin_add_user_to_group,
+    "AdminRemoveUserFromGroup": groups.admin_remove_user_from_group,
+    "ListUsersInGroup": groups.list_users_in_group,
+    "AdminListGroupsForUser": groups.admin_list_groups_for_user,
 }
 
 

@@ -463,6 +463,44 @@ behaviour(
 )
 
 
+def _default_lifetime(self: Any, client: Any, kind: str, default_value: int, default_unit: str) -> int:
+    return default_value * {"hours": 3600, "days": 86400}[default_unit]
+
+
+def _same_refresh_token(self: Any, submitted: str) -> str:
+    return submitted
+
+
+behaviour(
+    "token-lifetime-ignored",
+    "issues tokens lasting the default whatever the client's validity settings",
+    "claims.lifetime",
+    "test_tokens_revoke.py::test_token_lifetimes_follow_the_client_settings",
+    token_lifetime=_default_lifetime,
+)
+behaviour(
+    "rotation-keeps-refresh-token",
+    "answers a rotating GetTokensFromRefreshToken with the refresh token it was given",
+    "rotation.new-token",
+    "test_tokens_revoke.py::test_rotation_answers_a_new_refresh_token_and_retires_the_old_one",
+    rotated_refresh_token=_same_refresh_token,
+)
+behaviour(
+    "revoke-token-revokes-nothing",
+    "answers RevokeToken without revoking anything",
+    "error.code",
+    "test_tokens_revoke.py::test_revoke_token_revokes_that_sign_in_only",
+    revoke_families=_do_nothing,
+)
+behaviour(
+    "machine-tokens-without-groups",
+    "issues access tokens without cognito:groups (found by the groups machine)",
+    "claims.groups",
+    "test_machines.py::test_groups_and_memberships_machine",
+    access_token_claims=_without("cognito:groups", "access_token_claims"),
+)
+
+
 @miniature(
     "group-members-not-listed",
     "answers ListUsersInGroup with no users whoever is in the group",

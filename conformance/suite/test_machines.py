@@ -24,6 +24,7 @@ from conformance.facts import fact
 from conformance.machines.auth import AuthenticationAndChallenges
 from conformance.machines.base import CognitoMachine, MachineRun
 from conformance.machines.devices import RememberedDevices
+from conformance.machines.groups import GroupsAndMemberships
 from conformance.machines.pools import PoolsAndClients
 from conformance.machines.tokens import TokensAndRevocation
 from conformance.machines.users import UserLifecycle
@@ -43,6 +44,7 @@ SIGN_IN = fact("auth.sign-in-model")
 DEVICES = fact("devices.device-model")
 REVOCATION = fact("tokens.revocation-model")
 POOLS_AND_CLIENTS = fact("pools.pool-client-model")
+GROUPS = fact("groups.group-model")
 
 
 def _profile(request: pytest.FixtureRequest) -> profiles.Profile:
@@ -195,6 +197,17 @@ def test_tokens_and_revocation_machine(request, cognito, check, endpoint, make_u
         _oracle(endpoint, pool_id, name), pool_id, client.client_id, ExplicitAuthFlows=PASSWORD_FLOWS
     )
     _run(request, cognito, check, lambda run: TokensAndRevocation(run, state, pool_id, client))
+
+
+@pytest.mark.fact(GROUPS)
+def test_groups_and_memberships_machine(request, cognito, check, endpoint, make_user_pool, make_app_client):
+    """Create/Delete groups, add and remove members, list both ways and sign in: cognito:groups agrees with the oracle."""
+    pool_id, name = _pool(make_user_pool, check)
+    client = make_app_client(pool_id, ExplicitAuthFlows=PASSWORD_FLOWS)
+    state = known_client(
+        _oracle(endpoint, pool_id, name), pool_id, client.client_id, ExplicitAuthFlows=PASSWORD_FLOWS
+    )
+    _run(request, cognito, check, lambda run: GroupsAndMemberships(run, state, pool_id, client))
 
 
 @pytest.mark.fact(POOLS_AND_CLIENTS)

@@ -182,6 +182,37 @@ def revoke_token_revokes(w: World) -> bool:
     return fails(lambda: w.cognito.get_user(AccessToken=result["AccessToken"]))
 
 
+def access_token_lasts_as_configured(w: World) -> bool:
+    client_id = w.cognito.create_user_pool_client(
+        UserPoolId=w.pool_id,
+        ClientName="short",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
+        AccessTokenValidity=10,
+        TokenValidityUnits={"AccessToken": "minutes"},
+    )["UserPoolClient"]["ClientId"]
+    claims = jwt.decode(
+        sign_in(w.cognito, client_id)["AuthenticationResult"]["AccessToken"],
+        options={"verify_signature": False},
+    )
+    return claims["exp"] - claims["iat"] == 600
+
+
+def rotation_hands_out_a_new_refresh_token(w: World) -> bool:
+    # A pool without device tracking: a tracked sign-in's refresh needs its confirmed device key.
+    pool_id = w.cognito.create_user_pool(PoolName="rotation")["UserPool"]["Id"]
+    w.cognito.admin_create_user(UserPoolId=pool_id, Username="alice", MessageAction="SUPPRESS")
+    w.cognito.admin_set_user_password(UserPoolId=pool_id, Username="alice", Password=PASSWORD, Permanent=True)
+    client_id = w.cognito.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="rotating",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
+        RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 0},
+    )["UserPoolClient"]["ClientId"]
+    old = sign_in(w.cognito, client_id)["AuthenticationResult"]["RefreshToken"]
+    answer = w.cognito.get_tokens_from_refresh_token(RefreshToken=old, ClientId=client_id)
+    return answer["AuthenticationResult"]["RefreshToken"] != old
+
+
 def confirmed_device_found(w: World) -> bool:
     secret, result = w.remembered_device()
     return not fails(
@@ -244,6 +275,8 @@ BREAKS: dict[str, tuple[Callable[[World], bool], Callable[..., Any]]] = {
     "id_token_claims": (id_token_has_aud, drop_aud),
     "check_secret_hash": (secret_hash_required, lambda self, *args, **kwargs: None),
     "flow_error": (disabled_flow_refused, lambda self, client, flow: None),
+    "token_lifetime": (access_token_lasts_as_configured, lambda self, client, kind, value, unit: 3600),
+    "rotated_refresh_token": (rotation_hands_out_a_new_refresh_token, lambda self, submitted: submitted),
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from conformance.reference import ids
 from conformance.reference.errors import invalid_parameter
 from conformance.reference.service.common import LEGACY_FLOWS, ServiceBase, aws_timestamp
-from conformance.reference.service.settable import refuse_unmodelled
+from conformance.reference.service.settable import check_token_lifetimes, refuse_unmodelled
 from conformance.reference.state import AppClient, Pool
 
 #: CreateUserPoolClient members UpdateUserPoolClient can change (all reset when omitted, §9).
@@ -93,11 +93,15 @@ class ClientsMixin(ServiceBase):
             "EnablePropagateAdditionalUserContextData", False
         )
         result["AuthSessionValidity"] = s.get("AuthSessionValidity", 3)
+        if "RefreshTokenRotation" in s:
+            # facts:tokens.rotation: a response member of DescribeUserPoolClient (echoed as sent).
+            result["RefreshTokenRotation"] = s["RefreshTokenRotation"]
         return result
 
     def create_user_pool_client(self, req: dict[str, Any]) -> dict[str, Any]:
         pool = self.pool(req["UserPoolId"])
         refuse_unmodelled("CreateUserPoolClient", req)
+        check_token_lifetimes(req)
         if req.get("GenerateSecret") and req.get("ClientSecret"):
             # §9 [BC]: "you can't give both"; text UNVERIFIED.
             raise invalid_parameter("ClientSecret cannot be set when GenerateSecret is true.")
@@ -115,6 +119,7 @@ class ClientsMixin(ServiceBase):
         pool = self.pool(req["UserPoolId"])
         client = self.client_in_pool(pool, req["ClientId"])
         refuse_unmodelled("UpdateUserPoolClient", req)
+        check_token_lifetimes(req)
         # §9 [DG authentication-flow]: omitted settings reset to their defaults.
         client.settings = self._client_settings(req)
         if req.get("ClientName"):

@@ -19,7 +19,9 @@ from conformance.crypto.srp import decode_secret_block, pool_name
 from conformance.reference.errors import not_authorized
 from conformance.reference.filters import UserFilter
 from conformance.reference.service.common import LEGACY_FLOWS, SCOPE, ServiceBase, attribute_is_true
+from conformance.reference.service.settable import DEFAULT_UNIT, UNIT_SECONDS
 from conformance.reference.state import AppClient, AuthSession, Device, Pool, SrpExchange, TokenFamily, User
+from conformance.reference.tokens import new_refresh_token
 
 #: The one-behaviour seams for miniatures: hook name -> the behaviour it carries (override it on a
 #: CognitoService subclass, set ``ReferenceApp.service_class``). ``ReferenceApp.error_response`` is
@@ -36,6 +38,8 @@ HOOK_BEHAVIOURS: dict[str, str] = {
     "forget_device_record": "deleting a device on ForgetDevice / AdminForgetDevice",
     "consume_session": "single use of Session strings",
     "refresh_issues_refresh_token": "whether REFRESH_TOKEN_AUTH returns a new refresh token",
+    "token_lifetime": "how long a token lasts, from the client's validity and units",
+    "rotated_refresh_token": "the refresh token a rotating GetTokensFromRefreshToken hands out",
     "filter_users": "applying the ListUsers filter",
     "page_size": "how many items a list page holds for a Limit / MaxResults",
     "access_token_claims": "the access token's claims",
@@ -129,6 +133,19 @@ class HooksMixin(ServiceBase):
     def refresh_issues_refresh_token(self) -> bool:
         """Whether REFRESH_TOKEN_AUTH returns a new refresh token: not without rotation (§4)."""
         return False
+
+    def token_lifetime(self, client: AppClient, kind: str, default_value: int, default_unit: str) -> int:
+        """A token's lifetime in seconds: value x unit (facts:tokens.validity-lifetime, -units)."""
+        value = client.settings.get(f"{kind}Validity")
+        unit = (client.settings.get("TokenValidityUnits") or {}).get(kind) or DEFAULT_UNIT[kind]
+        if value is None or (kind == "RefreshToken" and value == 0):
+            # facts:tokens.refresh-validity-zero: a RefreshTokenValidity of 0 means the default.
+            value, unit = default_value, default_unit
+        return int(value) * UNIT_SECONDS[unit]
+
+    def rotated_refresh_token(self, submitted: str) -> str:
+        """The new refresh token of a rotation: never the one submitted (facts:tokens.rotation)."""
+        return new_refresh_token()
 
     def filter_users(self, users: list[User], user_filter: UserFilter | None) -> list[User]:
         """The users a ListUsers filter selects (a miniature ignores the filter)."""

@@ -16,7 +16,11 @@ from conformance.reference.service.settable import unsupported_parameter
 from conformance.reference.state import AppClient, Device, Pool, TokenFamily, User
 from conformance.reference.tokens import new_refresh_token, unverified_claims
 
-_UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+
+def rotation_of(client: AppClient) -> dict[str, Any] | None:
+    """The client's RefreshTokenRotation when ENABLED (facts:tokens.rotation), else None."""
+    rotation = client.settings.get("RefreshTokenRotation") or {}
+    return rotation if rotation.get("Feature") == "ENABLED" else None
 
 
 class TokensMixin(ServiceBase):
@@ -32,12 +36,10 @@ class TokensMixin(ServiceBase):
 
     # ------------------------------------------------------------------ issuing and refreshing
 
-    def _lifetime(self, client: AppClient, kind: str, default_value: int, default_unit: str) -> int:
-        value = client.settings.get(f"{kind}Validity")
-        unit = (client.settings.get("TokenValidityUnits") or {}).get(kind, default_unit)
-        if value is None:
-            value, unit = default_value, default_unit
-        return int(value) * _UNIT_SECONDS[unit]
+    def reset(self) -> None:
+        super().reset()
+        #: a refresh token rotated out -> (its family's origin_jti, until when a retry may use it).
+        self.rotated_out: dict[str, tuple[str, float]] = {}
 
     def _tokens(
         self,
@@ -54,7 +56,7 @@ class TokensMixin(ServiceBase):
         now = int(self.clock.now())
         new_sign_in = family is None
         if family is None:
-            refresh_lifetime = self._lifetime(client, "RefreshToken", 30, "days")
+            refresh_lifetime = self.token_lifetime(client, "RefreshToken", 30, "days")
             family = TokenFamily(
                 origin_jti=str(uuid.uuid4()),
                 pool_id=pool.pool_id,
@@ -69,8 +71,8 @@ class TokensMixin(ServiceBase):
             self.families[family.origin_jti] = family
             self.refresh_tokens[family.refresh_token] = family.origin_jti
             user.families.append(family.origin_jti)
-        access_lifetime = self._lifetime(client, "AccessToken", 1, "hours")
-        id_lifetime = self._lifetime(client, "IdToken", 1, "hours")
+        access_lifetime = self.token_lifetime(client, "AccessToken", 1, "hours")
+        id_lifetime = self.token_lifetime(client, "IdToken", 1, "hours")
         result: dict[str, Any] = {
             "AccessToken": pool.keys.access_key.sign(
                 self.access_token_claims(pool, client, user, family, now, access_lifetime)
@@ -113,6 +115,12 @@ class TokensMixin(ServiceBase):
 
     def _refresh(self, pool: Pool, client: AppClient, params: dict[str, Any]) -> dict[str, Any]:
         """REFRESH_TOKEN_AUTH (§4, §6, §12.2, §12.4)."""
+        if rotation_of(client) is not None:
+            # facts:tokens.rotation-needs-get-tokens: rotation is completed with GetTokensFromRefreshToken
+            # only; which error REFRESH_TOKEN_AUTH then gets is UNVERIFIED, so it is not answered.
+            raise unsupported_parameter(
+                "CreateUserPoolClient", "RefreshTokenRotation", "REFRESH_TOKEN_AUTH on a rotating client"
+            )
         token = self._require(params, "REFRESH_TOKEN")
         family, user = self._refresh_family(
             pool,
@@ -154,6 +162,16 @@ class TokensMixin(ServiceBase):
             raise not_authorized("Refresh Token has been revoked")
         if family.refresh_expires <= self.clock.now():
             raise not_authorized("Refresh Token has expired")
+        if token in self.rotated_out:
+            _, until = self.rotated_out[token]
+            if self.clock.now() >= until:
+                # facts:tokens.rotation-reuse: a token invalidated by rotation; the text is UNVERIFIED.
+                raise CognitoError("RefreshTokenReuseException", "Refresh token has been rotated.")
+            # facts:tokens.rotation-grace: still valid for a retry, but what the retry answers (the
+            # refresh token already issued, or another) is UNVERIFIED: not answered.
+            raise unsupported_parameter(
+                "CreateUserPoolClient", "RefreshTokenRotation", "a retry within RetryGracePeriodSeconds"
+            )
         self.ensure_enabled(user)
         if family.device_key is not None and pool.settings.get("DeviceConfiguration") is not None:
             # §2: without the sign-in's confirmed device key, "Invalid Refresh Token" [3P].
@@ -165,13 +183,15 @@ class TokensMixin(ServiceBase):
         """GetTokensFromRefreshToken: new ID and access tokens for a refresh token (Amplify JS v6 refreshes so).
 
         facts:tokens.get-tokens-from-refresh: new ID and access tokens, and no new refresh token while
-        rotation is off (the reference refuses rotation, see ``settable``); facts:tokens.get-tokens-
+        rotation is off; with rotation on, a new refresh token (``_rotate``); facts:tokens.get-tokens-
         from-refresh-invalid: an unusable token is "Invalid Refresh Token." (with a period, unlike
         InitiateAuth's); facts:tokens.get-tokens-from-refresh-revoked: RevokeToken stops it.
         ClientMetadata only reaches Lambda triggers, which the reference never has.
         """
         pool, client = self.client_anywhere(req["ClientId"])
-        message = self.flow_error(client, "REFRESH_TOKEN_AUTH")
+        # A rotating client refreshes with this operation only, and needs no ALLOW_REFRESH_TOKEN_AUTH
+        # (facts:tokens.rotation-needs-get-tokens: REFRESH_TOKEN_AUTH is for clients without rotation).
+        message = None if rotation_of(client) is not None else self.flow_error(client, "REFRESH_TOKEN_AUTH")
         if message is not None:
             # UNVERIFIED whether this operation checks ALLOW_REFRESH_TOKEN_AUTH; the reference does,
             # as InitiateAuth does, rather than hand out tokens a client was not allowed.
@@ -197,7 +217,24 @@ class TokensMixin(ServiceBase):
         tokens = self._tokens(
             pool, client, user, device_key=family.device_key, new_device=None, family=family
         )
-        return {"AuthenticationResult": tokens["AuthenticationResult"]}
+        result = tokens["AuthenticationResult"]
+        rotation = rotation_of(client)
+        if rotation is not None:
+            self._rotate(family, req["RefreshToken"], int(rotation["RetryGracePeriodSeconds"]), result)
+        return {"AuthenticationResult": result}
+
+    def _rotate(self, family: TokenFamily, submitted: str, grace: int, result: dict[str, Any]) -> None:
+        """Refresh-token rotation (facts:tokens.rotation, -grace): a new refresh token in the answer.
+
+        The submitted token stays usable for ``grace`` seconds, then is refused. The new token keeps
+        the family (origin_jti, auth_time) and its expiry: rotation does not extend the sign-in
+        (facts:tokens.rotation-keeps-expiry), and revoking it revokes the family's access tokens.
+        """
+        rotated = self.rotated_refresh_token(submitted)
+        self.refresh_tokens[rotated] = family.origin_jti
+        family.refresh_token = rotated
+        self.rotated_out[submitted] = (family.origin_jti, self.clock.now() + grace)
+        result["RefreshToken"] = rotated
 
     # ------------------------------------------------------------------ token-authorised operations
 

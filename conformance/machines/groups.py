@@ -1,0 +1,175 @@
+"""Groups and memberships: CreateGroup to DeleteGroup, both listings, and cognito:groups in the tokens.
+
+The oracle (conformance/oracle/groups.py) predicts each call; after every listing and sign-in the
+machine compares the whole (all pages, the token's claim) with what the oracle's state holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, initialize, multiple, precondition, rule
+
+from conformance.crypto.tokens import MalformedToken, decode_unverified
+from conformance.divergence import CheckKind
+from conformance.flows import AppClient, new_password
+from conformance.machines.base import CognitoMachine, MachineRun
+from conformance.oracle import State
+from conformance.oracle.groups import groups_claim, groups_listing, members_listing
+
+#: Two names, so that rules meet the same groups again (created, deleted, created anew).
+GROUP_NAMES = st.sampled_from(["g1", "g2"])
+
+
+class GroupsAndMemberships(CognitoMachine):
+    """Users joining and leaving groups that come and go; every listing and token agrees with the oracle."""
+
+    kind = CheckKind.SEMANTICS
+    users = Bundle("users")
+
+    def __init__(self, run: MachineRun, state: State, pool_id: str, client: AppClient) -> None:
+        super().__init__(run, state)
+        self.pool_id = pool_id
+        self.client = client
+
+    def group(self, name: str) -> str:
+        """This example's name for a group (examples share the pool, so each has its own groups)."""
+        return f"{self.prefix}-{name}"
+
+    @initialize(target=users)
+    def admin_create_user_to_begin(self):
+        """Every example starts with a confirmed user in group g1, so that a sign-in has a claim to check."""
+        username = self.admin_create_user()
+        if isinstance(username, str):
+            self.create_group("g1")
+            self.admin_add_user_to_group(username, "g1")
+        return username
+
+    @precondition(lambda self: self.can_create_user())
+    @rule(target=users)
+    def admin_create_user(self):
+        self.step_taken()
+        username = self.new_username()
+        self.created_users.append((self.pool_id, username))
+        created = self.perform(
+            "AdminCreateUser",
+            {
+                "UserPoolId": self.pool_id,
+                "Username": username,
+                "TemporaryPassword": new_password(),
+                "MessageAction": "SUPPRESS",
+            },
+        )
+        if not created.ok:
+            return multiple()
+        self.perform(
+            "AdminSetUserPassword",
+            {"UserPoolId": self.pool_id, "Username": username, "Password": new_password(), "Permanent": True},
+        )
+        return username
+
+    @rule(name=GROUP_NAMES)
+    def create_group(self, name: str):
+        self.step_taken()
+        self.perform("CreateGroup", {"UserPoolId": self.pool_id, "GroupName": self.group(name)})
+
+    @rule(name=GROUP_NAMES)
+    def delete_group(self, name: str):
+        self.step_taken()
+        self.perform("DeleteGroup", {"UserPoolId": self.pool_id, "GroupName": self.group(name)})
+
+    @rule(user=users, name=GROUP_NAMES)
+    def admin_add_user_to_group(self, user: str, name: str):
+        self.step_taken()
+        self.perform(
+            "AdminAddUserToGroup",
+            {"UserPoolId": self.pool_id, "Username": user, "GroupName": self.group(name)},
+        )
+
+    @rule(user=users, name=GROUP_NAMES)
+    def admin_remove_user_from_group(self, user: str, name: str):
+        self.step_taken()
+        self.perform(
+            "AdminRemoveUserFromGroup",
+            {"UserPoolId": self.pool_id, "Username": user, "GroupName": self.group(name)},
+        )
+
+    @rule(user=users)
+    def admin_delete_user(self, user: str):
+        """A deleted user leaves every listing; memberships of a name not in the pool are UserNotFound."""
+        self.step_taken()
+        self.perform("AdminDeleteUser", {"UserPoolId": self.pool_id, "Username": user})
+
+    @rule(name=GROUP_NAMES)
+    def list_users_in_group(self, name: str):
+        """ListUsersInGroup to exhaustion: the union is exactly the group's members (facts:groups.membership)."""
+        self.step_taken()
+        group = self.group(name)
+        expected = members_listing(self.state, self.pool_id, group)
+        listed = self.paginate(
+            "ListUsersInGroup", {"UserPoolId": self.pool_id, "GroupName": group}, "Users", token="NextToken"
+        )
+        if listed is None or expected is None:
+            return
+        self._agree_union("ListUsersInGroup", "$.Users", _names(listed, "Username"), *expected)
+
+    @rule(user=users)
+    def admin_list_groups_for_user(self, user: str):
+        """AdminListGroupsForUser to exhaustion: the union is exactly the user's groups."""
+        self.step_taken()
+        expected = groups_listing(self.state, self.pool_id, user)
+        listed = self.paginate(
+            "AdminListGroupsForUser",
+            {"UserPoolId": self.pool_id, "Username": user},
+            "Groups",
+            token="NextToken",
+        )
+        if listed is None or expected is None:
+            return
+        self._agree_union("AdminListGroupsForUser", "$.Groups", _names(listed, "GroupName"), *expected)
+
+    @rule(user=users)
+    def initiate_auth(self, user: str):
+        """A sign-in: the access token's cognito:groups names exactly the user's groups (facts:groups.token-claims)."""
+        self.step_taken()
+        known = self.state.user(self.pool_id, user)
+        expected = groups_claim(self.state, self.pool_id, user)
+        parameters = self.client.auth_parameters(user, PASSWORD=known.password if known else new_password())
+        response = self.password_sign_in(self.client, parameters, admin=False)
+        if not response.ok or expected is None or not isinstance(response.body, dict):
+            return
+        token = (response.body.get("AuthenticationResult") or {}).get("AccessToken")
+        try:
+            _, claims = decode_unverified(token)
+        except MalformedToken:
+            return  # the token checks of the suite report a malformed token; nothing to compare here
+        names, fact = expected
+        claim = claims.get("cognito:groups")
+        actual = sorted(claim) if isinstance(claim, list) else claim
+        self.agree(
+            (claim is None and not names) or (isinstance(claim, list) and set(claim) == names),
+            operation="InitiateAuth",
+            check="claims.groups",
+            path="$.AuthenticationResult.AccessToken cognito:groups",
+            expected=sorted(names) if names else None,
+            actual=actual,
+            fact=fact,
+        )
+
+    def _agree_union(
+        self, operation: str, path: str, names: list[Any], expected: frozenset[str], fact
+    ) -> None:
+        self.agree(
+            len(names) == len(set(names)) and set(names) == expected,
+            operation=operation,
+            check="pagination.union",
+            path=path,
+            expected=sorted(expected),
+            actual=sorted(str(n) for n in names),
+            fact=fact,
+        )
+
+
+def _names(items: list[Any], key: str) -> list[Any]:
+    return [item.get(key) for item in items if isinstance(item, dict)]
