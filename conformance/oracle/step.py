@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from conformance.oracle import auth, clients, devices, pools, tokens, users
+from conformance.oracle import attributes, auth, clients, devices, pools, tokens, users
 from conformance.oracle.core import Transition
 from conformance.oracle.model import Answer, Call, Prediction, State, Verdict, frozen, unknown
 
@@ -53,6 +53,8 @@ OPERATIONS: dict[str, Operation] = {
     "AdminUpdateDeviceStatus": devices.admin_update_device_status,
     "ForgetDevice": devices.forget_device,
     "AdminForgetDevice": devices.admin_forget_device,
+    "AdminUpdateUserAttributes": attributes.admin_update_user_attributes,
+    "AdminDeleteUserAttributes": attributes.admin_delete_user_attributes,
 }
 
 

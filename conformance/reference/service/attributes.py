@@ -299,6 +299,8 @@ class AttributesMixin(ServiceBase):
         return {"CodeDeliveryDetailsList": deliveries} if deliveries else {}
 
     def _delete_attributes(self, pool: Pool, user: User, names: list[str], client: AppClient | None) -> None:
+        # Deleting an attribute of the schema that the user does not hold: AWS's answer is UNVERIFIED;
+        # the reference answers success, as a blank value in an update does.
         self._check_writes(pool, dict.fromkeys(names, ""), client=client, deleting=True)
         for name in names:
             self._delete_attribute(user, name)
