@@ -51,7 +51,11 @@ def _custom_name(attr: dict[str, Any]) -> str:
 
 
 class AttributesMixin(ServiceBase):
-    """The attribute operations; ``_check_writes`` and ``_apply_updates`` are the shared rules."""
+    """The attribute operations; ``_check_writes`` and ``_apply_updates`` are the shared rules.
+
+    The hooks ``attribute_is_mutable``, ``verified_after_change`` and ``send_attribute_code`` live in
+    ``hooks`` (one behaviour each, for the miniatures) and are called through ``self``.
+    """
 
     OPERATIONS: tuple[str, ...] = (
         "AdminUpdateUserAttributes",
@@ -87,7 +91,7 @@ class AttributesMixin(ServiceBase):
             self._check_client_writes(client, list(values))
         # facts:attributes.immutable: Mutable false (the sub among them) cannot be changed; the text
         # is UNVERIFIED.
-        immutable = [name for name in values if schema[name].get("Mutable") is False]
+        immutable = [name for name in values if not self.attribute_is_mutable(schema[name])]
         if immutable:
             raise invalid_parameter(
                 "Invalid user attributes: "
@@ -136,9 +140,9 @@ class AttributesMixin(ServiceBase):
                 raise invalid_parameter(
                     f"Invalid user attributes: user.{name}: Number value is not valid.\n"
                 ) from None
-            low, high = limits.get("MinValue"), limits.get("MaxValue")
-            if (low not in (None, "") and number < int(low)) or (
-                high not in (None, "") and number > int(high)
+            least, most = limits.get("MinValue"), limits.get("MaxValue")
+            if (least not in (None, "") and number < int(least)) or (
+                most not in (None, "") and number > int(most)
             ):
                 raise invalid_parameter(
                     f"Invalid user attributes: user.{name}: Number value is out of range.\n"
@@ -191,16 +195,7 @@ class AttributesMixin(ServiceBase):
         CodeDeliveryDetails."""
         code = ids.confirmation_code()
         user.attribute_codes[attribute] = (code, self.clock.now() + CODE_LIFETIME)
-        self.outbox.deliver(
-            user_pool_id=pool.pool_id,
-            username=user.username,
-            channel=MEDIUM[attribute],
-            destination=value,
-            purpose="attribute-verification",
-            code=code,
-            sent_at=self.clock.now(),
-            attribute=attribute,
-        )
+        self.send_attribute_code(pool, user, attribute, value, code)
         return {
             "Destination": masked(attribute, value),
             "DeliveryMedium": MEDIUM[attribute],
@@ -237,7 +232,7 @@ class AttributesMixin(ServiceBase):
             else:
                 user.attributes[attribute] = value
                 user.pending_attributes.pop(attribute, None)
-                user.attributes[flag] = "true" if marked else "false"
+                user.attributes[flag] = self.verified_after_change(attribute, marked)
             if not marked and attribute in auto:
                 deliveries.append(self._send_code(pool, user, attribute, value))
         for name, value in values.items():
@@ -358,7 +353,7 @@ class AttributesMixin(ServiceBase):
     def add_custom_attributes(self, req: dict[str, Any]) -> dict[str, Any]:
         pool = self.pool(req["UserPoolId"])
         schema = self._schema_of(pool)
-        entries = []
+        entries: list[dict[str, Any]] = []
         for attr in req.get("CustomAttributes") or []:
             name = _custom_name(attr)
             if name in schema or any(e["Name"] == name for e in entries):
