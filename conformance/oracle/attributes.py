@@ -38,7 +38,8 @@ def _known_user(state: State, call: Call) -> User | Prediction:
 
 def admin_update_user_attributes(state: State, call: Call) -> Transition:
     """AdminUpdateUserAttributes: the values written, a blank one deleted, a changed e-mail unverified
-    unless marked verified in the same request; the answer is empty."""
+    unless marked verified in the same request; the answer is empty (§8 attributes;
+    facts:attributes.admin-update, facts:attributes.blank-deletes, facts:attributes.change-unverifies)."""
     user = _known_user(state, call)
     if isinstance(user, Prediction):
         return refuse(state, user)
@@ -75,7 +76,8 @@ def admin_update_user_attributes(state: State, call: Call) -> Transition:
 
 
 def admin_delete_user_attributes(state: State, call: Call) -> Transition:
-    """AdminDeleteUserAttributes: the named attributes are gone; the answer is empty."""
+    """AdminDeleteUserAttributes: the named attributes are gone; the answer is empty (§8 attributes;
+    facts:attributes.admin-delete)."""
     user = _known_user(state, call)
     if isinstance(user, Prediction):
         return refuse(state, user)
