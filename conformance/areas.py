@@ -83,6 +83,18 @@ AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
             "ListUsersInGroup",
         ),
     ),
+    "attributes": (
+        "Attributes and verification",
+        (
+            "AdminUpdateUserAttributes",
+            "UpdateUserAttributes",
+            "AdminDeleteUserAttributes",
+            "DeleteUserAttributes",
+            "GetUserAttributeVerificationCode",
+            "VerifyUserAttribute",
+            "AddCustomAttributes",
+        ),
+    ),
 }
 
 #: operation -> area, for every operation an area holds.

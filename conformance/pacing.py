@@ -77,6 +77,9 @@ CATEGORIES: Mapping[str, tuple[int, frozenset[str]]] = MappingProxyType(
                     "GlobalSignOut",
                     "AdminUpdateUserAttributes",
                     "UpdateUserAttributes",
+                    "AdminDeleteUserAttributes",
+                    "DeleteUserAttributes",
+                    "VerifyUserAttribute",
                     "DeleteUser",
                     "AdminAddUserToGroup",
                     "AdminRemoveUserFromGroup",
@@ -94,6 +97,7 @@ CATEGORIES: Mapping[str, tuple[int, frozenset[str]]] = MappingProxyType(
                     "ListDevices",
                     "ResendConfirmationCode",
                     "AdminListGroupsForUser",
+                    "GetUserAttributeVerificationCode",
                 }
             ),
         ),
@@ -126,6 +130,7 @@ CATEGORIES: Mapping[str, tuple[int, frozenset[str]]] = MappingProxyType(
                     "CreateGroup",
                     "UpdateGroup",
                     "DeleteGroup",
+                    "AddCustomAttributes",
                 }
             ),
         ),

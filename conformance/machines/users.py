@@ -1,4 +1,5 @@
-"""The user lifecycle: create, set passwords, read, disable, enable, delete, sign in, list (§6-§9)."""
+"""The user lifecycle: create, set passwords, read, update and delete attributes, disable, enable,
+delete, sign in, list (§6-§9; facts:attributes.*)."""
 
 from __future__ import annotations
 
@@ -100,6 +101,37 @@ class UserLifecycle(CognitoMachine):
     def admin_delete_user(self, user: str):
         self.step_taken()
         self.perform("AdminDeleteUser", {"UserPoolId": self.pool_id, "Username": user})
+
+    @rule(
+        user=users,
+        change=st.sampled_from(["given_name", "family_name", "blank", "email", "email-verified"]),
+        given_name=st.sampled_from(GIVEN_NAMES),
+    )
+    def admin_update_user_attributes(self, user: str, change: str, given_name: str):
+        """Write, delete (blank value) or change the e-mail, marked verified or not (facts:attributes.*)."""
+        self.step_taken()
+        attributes = {
+            "given_name": [{"Name": "given_name", "Value": given_name}],
+            "family_name": [{"Name": "family_name", "Value": f"{given_name}son"}],
+            "blank": [{"Name": "given_name", "Value": ""}],
+            "email": [{"Name": "email", "Value": f"{user}-new@example.com"}],
+            "email-verified": [
+                {"Name": "email", "Value": f"{user}-checked@example.com"},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        }[change]
+        self.perform(
+            "AdminUpdateUserAttributes",
+            {"UserPoolId": self.pool_id, "Username": user, "UserAttributes": attributes},
+        )
+
+    @rule(user=users, name=st.sampled_from(["given_name", "family_name"]))
+    def admin_delete_user_attributes(self, user: str, name: str):
+        self.step_taken()
+        self.perform(
+            "AdminDeleteUserAttributes",
+            {"UserPoolId": self.pool_id, "Username": user, "UserAttributeNames": [name]},
+        )
 
     @rule(user=users, right_password=st.booleans(), admin=st.booleans())
     def initiate_auth(self, user: str, right_password: bool, admin: bool):

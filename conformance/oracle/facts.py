@@ -122,3 +122,7 @@ FORGET_DEVICE = fact("devices.forget-device")
 FORGOTTEN_DEVICE_SIGN_IN = fact("devices.forgotten-sign-in")
 TRACKING_OFF = fact("devices.tracking-disabled")
 TRACKING_OFF_TEXT = fact("devices.tracking-disabled-text")
+
+# --- attributes (docs/facts.md, "Attributes and verification")
+ATTRIBUTES_ADMIN_UPDATE = fact("attributes.admin-update")
+ATTRIBUTES_ADMIN_DELETE = fact("attributes.admin-delete")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from conformance.oracle import auth, clients, devices, groups, pools, tokens, users
+from conformance.oracle import attributes, auth, clients, devices, groups, pools, tokens, users
 from conformance.oracle.core import Transition
 from conformance.oracle.model import Answer, Call, Prediction, State, Verdict, frozen, unknown
 
@@ -63,6 +63,8 @@ OPERATIONS: dict[str, Operation] = {
     "AdminRemoveUserFromGroup": groups.admin_remove_user_from_group,
     "ListUsersInGroup": groups.list_users_in_group,
     "AdminListGroupsForUser": groups.admin_list_groups_for_user,
+    "AdminUpdateUserAttributes": attributes.admin_update_user_attributes,
+    "AdminDeleteUserAttributes": attributes.admin_delete_user_attributes,
 }
 
 

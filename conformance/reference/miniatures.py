@@ -513,6 +513,61 @@ def _group_members_not_listed(operation: str, response: dict[str, Any]) -> None:
         _put_json(response, {**body, "Users": []})
 
 
+def _always_mutable(self: Any, entry: dict[str, Any]) -> bool:
+    return True
+
+
+def _stays_verified(self: Any, attribute: str, marked: bool) -> str:
+    return "true"
+
+
+behaviour(
+    "email-change-stays-verified",
+    "keeps email_verified true when an administrator changes a verified email",
+    "attribute.value",
+    "test_attributes.py::test_admin_email_change_leaves_the_new_email_unverified",
+    verified_after_change=_stays_verified,
+)
+behaviour(
+    "immutable-attribute-writable",
+    "lets an update change an attribute whose schema says Mutable false",
+    "error.code",
+    "test_attributes.py::test_immutable_attributes_cannot_be_changed",
+    soft=True,
+    attribute_is_mutable=_always_mutable,
+)
+behaviour(
+    "attribute-code-not-sent",
+    "announces a verification code for a changed email but never sends it",
+    "outbox.code",
+    "test_attributes.py::test_user_email_change_sends_a_code_and_verify_user_attribute_verifies",
+    send_attribute_code=_do_nothing,
+)
+behaviour(
+    "id-token-without-given-name",
+    "leaves given_name out of the ID token",
+    "token.id.attribute",
+    "test_attributes.py::test_id_token_after_a_refresh_carries_the_updated_attributes",
+    id_token_claims=_without("given_name", "id_token_claims"),
+)
+
+
+@miniature(
+    "custom-attributes-not-described",
+    "leaves custom attributes out of DescribeUserPool's SchemaAttributes",
+    "schema.attribute",
+    "test_attributes.py::test_added_custom_attribute_is_in_the_schema_and_users_can_hold_it",
+)
+def _custom_attributes_not_described(operation: str, response: dict[str, Any]) -> None:
+    body = _json(response)
+    pool = body.get("UserPool") if operation == "DescribeUserPool" and isinstance(body, dict) else None
+    if isinstance(pool, dict) and isinstance(pool.get("SchemaAttributes"), list):
+        pool["SchemaAttributes"] = [
+            a for a in pool["SchemaAttributes"] if not str(a.get("Name", "")).startswith("custom:")
+        ]
+        _put_json(response, body)
+
+
 # --- set-up divergences (conformance/session.py) ------------------------------------------------
 # An emulator whose user-pool answers carry `null` and empty-string members breaks the schema of
 # the call every test's fixture makes first. The suite must report that once, as the set-up

@@ -52,6 +52,11 @@ CATEGORIES: dict[str, tuple[int, tuple[str, ...]]] = {
             "GlobalSignOut",
             "AdminAddUserToGroup",
             "AdminRemoveUserFromGroup",
+            "AdminUpdateUserAttributes",
+            "AdminDeleteUserAttributes",
+            "UpdateUserAttributes",
+            "DeleteUserAttributes",
+            "VerifyUserAttribute",
         ),
     ),
     "UserToken": (120, ("RevokeToken",)),
@@ -64,6 +69,7 @@ CATEGORIES: dict[str, tuple[int, tuple[str, ...]]] = {
             "ListDevices",
             "ResendConfirmationCode",
             "AdminListGroupsForUser",
+            "GetUserAttributeVerificationCode",
         ),
     ),
     "UserResourceUpdate": (
@@ -80,7 +86,7 @@ CATEGORIES: dict[str, tuple[int, tuple[str, ...]]] = {
     "UserPoolRead": (15, ("DescribeUserPool", "ListUserPools")),
     "UserPoolUpdate": (15, ("CreateUserPool", "UpdateUserPool", "DeleteUserPool")),
     "UserPoolResourceRead": (20, ("GetGroup", "ListGroups")),
-    "UserPoolResourceUpdate": (15, ("CreateGroup", "UpdateGroup", "DeleteGroup")),
+    "UserPoolResourceUpdate": (15, ("CreateGroup", "UpdateGroup", "DeleteGroup", "AddCustomAttributes")),
     "UserPoolClientRead": (15, ("DescribeUserPoolClient", "ListUserPoolClients")),
     "UserPoolClientUpdate": (15, ("CreateUserPoolClient", "UpdateUserPoolClient", "DeleteUserPoolClient")),
 }

@@ -54,6 +54,11 @@ class User:
     srp_verifier: tuple[str, bytes, int] | None = None
     #: origin_jti of every sign-in, for GlobalSignOut and AdminDisableUser (§6).
     families: list[str] = field(default_factory=list)
+    #: email / phone_number values waiting for VerifyUserAttribute in a pool whose
+    #: AttributesRequireVerificationBeforeUpdate names them (facts:attributes.verify-before-update).
+    pending_attributes: dict[str, str] = field(default_factory=dict)
+    #: attribute -> (code, expiry) of the verification codes sent for it (service/attributes.py).
+    attribute_codes: dict[str, tuple[str, float]] = field(default_factory=dict)
 
 
 @dataclass

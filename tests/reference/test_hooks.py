@@ -257,6 +257,42 @@ def drop_user_status(self: Any, operation: str, result: dict[str, Any]) -> dict[
     return {k: v for k, v in result.items() if k != "UserStatus"}
 
 
+def sub_is_immutable(w: World) -> bool:
+    return fails(
+        lambda: w.cognito.admin_update_user_attributes(
+            UserPoolId=w.pool_id,
+            Username="alice",
+            UserAttributes=[{"Name": "sub", "Value": "00000000-0000-4000-8000-000000000000"}],
+        )
+    )
+
+
+def changed_email_is_unverified(w: World) -> bool:
+    def set_email(value: str, verified: str | None = None) -> None:
+        given = [{"Name": "email", "Value": value}]
+        if verified:
+            given.append({"Name": "email_verified", "Value": verified})
+        w.cognito.admin_update_user_attributes(UserPoolId=w.pool_id, Username="alice", UserAttributes=given)
+
+    set_email("alice@example.com", "true")
+    set_email("alice.new@example.com")
+    got = w.cognito.admin_get_user(UserPoolId=w.pool_id, Username="alice")
+    return {a["Name"]: a["Value"] for a in got["UserAttributes"]}.get("email_verified") == "false"
+
+
+def attribute_code_in_outbox(w: World) -> bool:
+    w.cognito.admin_update_user_attributes(
+        UserPoolId=w.pool_id,
+        Username="alice",
+        UserAttributes=[{"Name": "email", "Value": "alice@example.com"}],
+    )
+    w.cognito.get_user_attribute_verification_code(
+        AccessToken=w.tokens()["AccessToken"], AttributeName="email"
+    )
+    sent = w.app.outbox_messages(w.pool_id, "alice")
+    return any(m["purpose"] == "attribute-verification" for m in sent)
+
+
 BREAKS: dict[str, tuple[Callable[[World], bool], Callable[..., Any]]] = {
     "password_matches": (wrong_password_refused, lambda self, user, password: True),
     "verify_password_claim": (srp_wrong_password_refused, lambda self, *args: None),
@@ -277,6 +313,9 @@ BREAKS: dict[str, tuple[Callable[[World], bool], Callable[..., Any]]] = {
     "flow_error": (disabled_flow_refused, lambda self, client, flow: None),
     "token_lifetime": (access_token_lasts_as_configured, lambda self, client, kind, value, unit: 3600),
     "rotated_refresh_token": (rotation_hands_out_a_new_refresh_token, lambda self, submitted: submitted),
+    "attribute_is_mutable": (sub_is_immutable, lambda self, entry: True),
+    "verified_after_change": (changed_email_is_unverified, lambda self, attribute, marked: "true"),
+    "send_attribute_code": (attribute_code_in_outbox, lambda self, *args: None),
 }
 
 

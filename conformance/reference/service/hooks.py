@@ -46,6 +46,9 @@ HOOK_BEHAVIOURS: dict[str, str] = {
     "id_token_claims": "the ID token's claims",
     "check_secret_hash": "SECRET_HASH enforcement for secret clients",
     "flow_error": "ExplicitAuthFlows enforcement and its messages",
+    "attribute_is_mutable": "whether an attribute of the schema may be changed once set (Mutable)",
+    "verified_after_change": "the email_verified / phone_number_verified value after the attribute changes",
+    "send_attribute_code": "putting an attribute verification code in the outbox",
 }
 
 HOOKS = tuple(HOOK_BEHAVIOURS)
@@ -270,3 +273,25 @@ class HooksMixin(ServiceBase):
             allowed = set(flows)
         needed, message = FLOW_RULES[flow]
         return None if needed in allowed else message
+
+    def attribute_is_mutable(self, entry: dict[str, Any]) -> bool:
+        """Whether the schema attribute ``entry`` may be changed (facts:attributes.immutable)."""
+        return entry.get("Mutable") is not False
+
+    def verified_after_change(self, attribute: str, marked: bool) -> str:
+        """The ``*_verified`` flag once ``attribute`` took a new value: true only when the same request
+        marks it so (facts:attributes.change-unverifies); a miniature keeps it verified."""
+        return "true" if marked else "false"
+
+    def send_attribute_code(self, pool: Pool, user: User, attribute: str, value: str, code: str) -> None:
+        """Deliver an attribute verification code to ``value`` through the outbox (a miniature drops it)."""
+        self.outbox.deliver(
+            user_pool_id=pool.pool_id,
+            username=user.username,
+            channel="EMAIL" if attribute == "email" else "SMS",
+            destination=value,
+            purpose="attribute-verification",
+            code=code,
+            sent_at=self.clock.now(),
+            attribute=attribute,
+        )
