@@ -52,6 +52,7 @@ CATEGORIES: dict[str, tuple[int, tuple[str, ...]]] = {
             "GlobalSignOut",
             "AdminAddUserToGroup",
             "AdminRemoveUserFromGroup",
+            "DeleteUser",
         ),
     ),
     "UserToken": (120, ("RevokeToken",)),

@@ -42,6 +42,8 @@ HOOK_BEHAVIOURS: dict[str, str] = {
     "id_token_claims": "the ID token's claims",
     "check_secret_hash": "SECRET_HASH enforcement for secret clients",
     "flow_error": "ExplicitAuthFlows enforcement and its messages",
+    "spend_code": "single use of sign-up confirmation and password-reset codes",
+    "set_recovered_password": "the password ConfirmForgotPassword sets",
 }
 
 HOOKS = tuple(HOOK_BEHAVIOURS)
@@ -253,3 +255,14 @@ class HooksMixin(ServiceBase):
             allowed = set(flows)
         needed, message = FLOW_RULES[flow]
         return None if needed in allowed else message
+
+    def spend_code(self, user: User, purpose: str) -> None:
+        """Forget a code once it has been used, so it cannot confirm twice (a miniature keeps it)."""
+        if purpose == "sign-up":
+            user.confirmation_code = None
+        else:
+            user.reset_code = None
+
+    def set_recovered_password(self, pool: Pool, user: User, password: str) -> None:
+        """ConfirmForgotPassword's new password replaces the old one (a miniature keeps the old)."""
+        self._set_password(pool, user, password, temporary=False)
