@@ -54,6 +54,8 @@ class User:
     srp_verifier: tuple[str, bytes, int] | None = None
     #: origin_jti of every sign-in, for GlobalSignOut and AdminDisableUser (§6).
     families: list[str] = field(default_factory=list)
+    #: when ResendConfirmationCode was asked in the last hour (facts:signup.resend-limit).
+    resend_requests: list[float] = field(default_factory=list)
 
 
 @dataclass

@@ -22,12 +22,15 @@ from conformance.reference.passwords import check_password
 from conformance.reference.service.common import ServiceBase, attribute_is_true
 from conformance.reference.state import Pool, User
 
-#: facts:signup.code-lifetimes: a sign-up code lasts 24 hours (UNVERIFIED), a reset code 1 hour.
+#: facts:signup.sign-up-code-lifetime (24 hours, UNVERIFIED) and facts:signup.reset-code-lifetime (1 hour).
 SIGN_UP_CODE_SECONDS = 86400
 RESET_CODE_SECONDS = 3600
-#: The recovery order when the pool sets no AccountRecoverySetting: what DescribeUserPool shows
-#: (facts:signup.recovery-priority).
+#: The recovery order when the pool sets no AccountRecoverySetting: the one its DescribeUserPool shows
+#: (AWS's legacy choice without a setting is said to prefer SMS: facts:signup.recovery-legacy, UNVERIFIED).
 DEFAULT_RECOVERY = ("verified_email", "verified_phone_number")
+#: facts:signup.resend-limit: ResendConfirmationCode requests per user per hour (the quota is
+#: documented; the error and its text are UNVERIFIED, §7's "too many code attempts" text).
+RESENDS_PER_HOUR = 5
 _MISMATCH = "Invalid verification code provided, please try again."
 _EXPIRED = "Invalid code provided, please request a code again."
 
@@ -43,7 +46,7 @@ def _email_delivery(email: str) -> dict[str, str]:
 
 
 def _sms_delivery(phone: str) -> dict[str, str]:
-    # facts:signup.delivery-masked: the phone number shows only its last four digits.
+    # §8: the phone number shows only its last four digits (the form is UNVERIFIED).
     return {"Destination": "+*******" + phone[-4:], "DeliveryMedium": "SMS", "AttributeName": "phone_number"}
 
 
@@ -159,9 +162,16 @@ class SignupMixin(ServiceBase):
             raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
         if user.status != "UNCONFIRMED":
             raise invalid_parameter("User is already confirmed.")  # §7 [3P:70839519046]
+        now = self.clock.now()
+        user.resend_requests = [at for at in user.resend_requests if at > now - 3600]
+        if len(user.resend_requests) >= RESENDS_PER_HOUR:
+            raise CognitoError(
+                "LimitExceededException", "Attempt limit exceeded, please try after some time."
+            )
+        user.resend_requests.append(now)
         # facts:signup.resend-replaces: a new code replaces the one sent before.
         user.confirmation_code = ids.confirmation_code()
-        user.confirmation_code_expires = self.clock.now() + SIGN_UP_CODE_SECONDS
+        user.confirmation_code_expires = now + SIGN_UP_CODE_SECONDS
         delivery = {}
         if user.attributes.get("email"):
             delivery = _email_delivery(user.attributes["email"])
