@@ -1,4 +1,4 @@
-"""Sign-up and password recovery: SignUp, the confirmation and reset codes, AdminResetUserPassword,
+"""Sign-up and password recovery: SignUp, the confirmation and reset codes (ResendConfirmationCode too), AdminResetUserPassword,
 ChangePassword and DeleteUser; the oracle predicts each user's status and which password signs in.
 
 Codes are read from the endpoint's outbox (``Endpoint.delivered_messages``). Where there is none
@@ -96,6 +96,11 @@ class SignUpAndRecovery(CognitoMachine):
             self.perform("ConfirmSignUp", params, proof)
         else:
             self.perform("ConfirmForgotPassword", {**params, "Password": new_password()}, proof)
+
+    @rule(user=users)
+    def resend_confirmation_code(self, user: str):
+        self.step_taken()
+        self.perform("ResendConfirmationCode", {"ClientId": self.client.client_id, "Username": user})
 
     @rule(user=users)
     def admin_confirm_sign_up(self, user: str):

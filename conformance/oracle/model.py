@@ -117,6 +117,8 @@ class User:
     sign_up_code: bool = False
     #: a password-reset code was delivered and not yet used (facts:signup.forgot-password).
     reset_code: bool = False
+    #: ResendConfirmationCode requests so far (the machine's clock does not move: all in one hour).
+    resends: int = 0
     #: AdminConfirmSignUp confirmed the user: whether that verified their e-mail is not known, so the
     #: channel ForgotPassword would use is not predicted.
     verification_unknown: bool = False

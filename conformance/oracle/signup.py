@@ -190,6 +190,55 @@ def confirm_sign_up(state: State, call: Call) -> Transition:
     )
 
 
+def resend_confirmation_code(state: State, call: Call) -> Transition:
+    """ResendConfirmationCode: a new code for an UNCONFIRMED user, at most five an hour; a confirmed user
+    is refused (§7; facts:signup.resend-new-code, facts:signup.resend-limit, facts:signup.resend-confirmed)."""
+    client = _client(state, call)
+    if isinstance(client, Transition):
+        return client
+    user = state.user(client.pool_id, call.param("Username"))
+    if user is None:
+        return _unknown_user_code_request(state, client)
+    if not user.in_sync:
+        return _open(state, "the model lost track of this user", user)
+    if user.status == "CONFIRMED":
+        return refuse(
+            state,
+            fails(
+                "InvalidParameterException",
+                "User is already confirmed.",
+                facts.RESEND_CONFIRMED,
+                "the user is confirmed already",
+            ),
+            user,
+        )
+    if user.status != "UNCONFIRMED":
+        return _open(state, f"ResendConfirmationCode of a {user.status} user is not modelled", user)
+    if user.resends >= 5:
+        return refuse(
+            state,
+            fails(
+                "LimitExceededException",
+                "Attempt limit exceeded, please try after some time.",
+                facts.RESEND_LIMIT,
+                "five resends this hour already",
+            ),
+            user,
+        )
+    expects = [
+        equal("$.CodeDeliveryDetails.DeliveryMedium", "EMAIL", facts.RESEND_NEW_CODE),
+        equal("$.CodeDeliveryDetails.AttributeName", "email", facts.RESEND_NEW_CODE),
+    ]
+    if "email" not in user.attributes:
+        return _open(state, "where a user without an e-mail gets the code is not modelled", user)
+    resent = replace(user, sign_up_code=True, resends=user.resends + 1)
+    return Transition(
+        succeeds(facts.RESEND_NEW_CODE, "a new code is sent", *expects),
+        lambda _answer: with_user(state, resent),
+        ((user.pool_id, user.username),),
+    )
+
+
 def _admin_user(state: State, call: Call) -> User | Prediction:
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):

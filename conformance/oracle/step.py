@@ -40,6 +40,7 @@ OPERATIONS: dict[str, Operation] = {
     "SignUp": signup.sign_up,
     "ConfirmSignUp": signup.confirm_sign_up,
     "AdminConfirmSignUp": signup.admin_confirm_sign_up,
+    "ResendConfirmationCode": signup.resend_confirmation_code,
     "ForgotPassword": signup.forgot_password,
     "ConfirmForgotPassword": signup.confirm_forgot_password,
     "AdminResetUserPassword": signup.admin_reset_user_password,
