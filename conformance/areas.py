@@ -37,14 +37,20 @@ AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
             "AdminDisableUser",
             "AdminDeleteUser",
             "ListUsers",
+        ),
+    ),
+    "signup": (
+        "Sign-up and password recovery",
+        (
             "SignUp",
             "ConfirmSignUp",
             "AdminConfirmSignUp",
-            "ChangePassword",
-            "AdminResetUserPassword",
+            "ResendConfirmationCode",
             "ForgotPassword",
             "ConfirmForgotPassword",
-            "ResendConfirmationCode",
+            "ChangePassword",
+            "AdminResetUserPassword",
+            "DeleteUser",
         ),
     ),
     "auth": (

@@ -113,6 +113,15 @@ class User:
     #: GlobalSignOut / AdminUserGlobalSignOut happened: §6 says sign-ins right after it are sometimes
     #: refused too (mechanism UNVERIFIED), so predictions about later sign-ins carry no weight.
     signed_out_once: bool = False
+    #: a sign-up confirmation code was delivered and not yet used (facts:signup.confirm-with-code).
+    sign_up_code: bool = False
+    #: a password-reset code was delivered and not yet used (facts:signup.forgot-password).
+    reset_code: bool = False
+    #: ResendConfirmationCode requests so far (the machine's clock does not move: all in one hour).
+    resends: int = 0
+    #: AdminConfirmSignUp confirmed the user: whether that verified their e-mail is not known, so the
+    #: channel ForgotPassword would use is not predicted.
+    verification_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -280,11 +289,15 @@ class Proof:
         device_verifier: the PasswordVerifier (base64) of the device secret a DEVICE_PASSWORD_VERIFIER
             signature was computed with.
         forged: the signature was altered after computing it.
+        delivered_code: ConfirmSignUp / ConfirmForgotPassword: the code is the delivered one.
     """
 
     password: str | None = field(default=None, repr=False)
     device_verifier: str | None = field(default=None, repr=False)
     forged: bool = False
+    #: the ConfirmationCode sent is the one the endpoint delivered (read from its outbox): True, a code
+    #: that surely is not (False), or None when the client cannot tell.
+    delivered_code: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,15 @@ def live_pool_ids(state: State) -> frozenset[str]:
     return frozenset(p.pool_id for p in state.pools.values() if not p.settings.get("__deleted__"))
 
 
-def known_pool(state: State, pool_id: str, name: str, device_configuration: Any = None) -> State:
-    """Teach the oracle a pool a fixture created (its creation was checked there)."""
-    pool = Pool(pool_id, name, frozen(device_configuration) if device_configuration else None)
+def known_pool(
+    state: State, pool_id: str, name: str, device_configuration: Any = None, settings: Any = None
+) -> State:
+    """Teach the oracle a pool a fixture created (its creation was checked there), with the settings it
+    was created with where a prediction depends on them (AutoVerifiedAttributes: SignUp's delivery)."""
+    pool = Pool(
+        pool_id,
+        name,
+        frozen(device_configuration) if device_configuration else None,
+        frozen(settings) if settings else frozen(),
+    )
     return replace(state, pools=put(state.pools, pool_id, pool))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from conformance.oracle import attributes, auth, clients, devices, groups, pools, tokens, users
+from conformance.oracle import attributes, auth, clients, devices, groups, pools, signup, tokens, users
 from conformance.oracle.core import Transition
 from conformance.oracle.model import Answer, Call, Prediction, State, Verdict, frozen, unknown
 
@@ -39,6 +39,15 @@ OPERATIONS: dict[str, Operation] = {
     "AdminEnableUser": users.admin_enable_user,
     "AdminDeleteUser": users.admin_delete_user,
     "ListUsers": users.list_users,
+    "SignUp": signup.sign_up,
+    "ConfirmSignUp": signup.confirm_sign_up,
+    "AdminConfirmSignUp": signup.admin_confirm_sign_up,
+    "ResendConfirmationCode": signup.resend_confirmation_code,
+    "ForgotPassword": signup.forgot_password,
+    "ConfirmForgotPassword": signup.confirm_forgot_password,
+    "AdminResetUserPassword": signup.admin_reset_user_password,
+    "ChangePassword": signup.change_password,
+    "DeleteUser": signup.delete_user,
     "InitiateAuth": auth.initiate_auth,
     "AdminInitiateAuth": auth.admin_initiate_auth,
     "RespondToAuthChallenge": auth.respond_to_auth_challenge,

@@ -446,6 +446,23 @@ behaviour(
 )
 
 
+behaviour(
+    "reset-keeps-old-password",
+    "accepts ConfirmForgotPassword but leaves the old password in place",
+    "outcome.success",
+    "test_signup.py::test_forgot_password_then_confirm_sets_the_new_password",
+    set_recovered_password=_do_nothing,
+)
+behaviour(
+    "reset-code-reusable",
+    "accepts a password-reset or sign-up code again after it was used",
+    "outcome.refused",
+    "test_signup.py::test_confirm_forgot_password_twice_with_one_code_is_refused",
+    soft=True,
+    spend_code=_do_nothing,
+)
+
+
 def _preferred_role_of_highest_precedence(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
     # The reference lists cognito:roles in precedence order: the last is the group of the highest value.
     out = dict(CognitoService.id_token_claims(self, *args, **kwargs))
@@ -726,6 +743,14 @@ accepting(
             else {"User": {"Username": "someone", "Enabled": True, "UserStatus": "FORCE_CHANGE_PASSWORD"}}
         ),
     ),
+)
+
+accepting(
+    "any-confirmation-code",
+    "confirms a signed-up user whatever confirmation code is sent",
+    "error.code",
+    "test_signup.py::test_confirm_sign_up_with_a_wrong_code_is_code_mismatch",
+    _accepting(("ConfirmSignUp",), "CodeMismatchException", lambda op: {}),
 )
 
 

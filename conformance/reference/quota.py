@@ -57,6 +57,7 @@ CATEGORIES: dict[str, tuple[int, tuple[str, ...]]] = {
             "UpdateUserAttributes",
             "DeleteUserAttributes",
             "VerifyUserAttribute",
+            "DeleteUser",
         ),
     ),
     "UserToken": (120, ("RevokeToken",)),

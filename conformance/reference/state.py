@@ -59,6 +59,8 @@ class User:
     pending_attributes: dict[str, str] = field(default_factory=dict)
     #: attribute -> (code, expiry) of the verification codes sent for it (service/attributes.py).
     attribute_codes: dict[str, tuple[str, float]] = field(default_factory=dict)
+    #: when ResendConfirmationCode was asked in the last hour (facts:signup.resend-limit).
+    resend_requests: list[float] = field(default_factory=list)
 
 
 @dataclass

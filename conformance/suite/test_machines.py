@@ -26,6 +26,7 @@ from conformance.machines.base import CognitoMachine, MachineRun
 from conformance.machines.devices import RememberedDevices
 from conformance.machines.groups import GroupsAndMemberships
 from conformance.machines.pools import PoolsAndClients
+from conformance.machines.signup import SignUpAndRecovery
 from conformance.machines.tokens import TokensAndRevocation
 from conformance.machines.users import UserLifecycle
 from conformance.oracle import State, describe_state, initial_state, known_client, known_pool
@@ -45,6 +46,7 @@ DEVICES = fact("devices.device-model")
 REVOCATION = fact("tokens.revocation-model")
 POOLS_AND_CLIENTS = fact("pools.pool-client-model")
 GROUPS = fact("groups.group-model")
+SIGN_UP_AND_RECOVERY = fact("signup.recovery-model")
 
 
 def _profile(request: pytest.FixtureRequest) -> profiles.Profile:
@@ -214,3 +216,17 @@ def test_groups_and_memberships_machine(request, cognito, check, endpoint, make_
 def test_pools_and_clients_machine(request, cognito, check, endpoint):
     """§9, §12.5: Create/Describe/Update/List user pools and their app clients agree with the oracle."""
     _run(request, cognito, check, lambda run: PoolsAndClients(run, initial_state(endpoint.region)))
+
+
+@pytest.mark.fact(SIGN_UP_AND_RECOVERY)
+def test_sign_up_and_recovery_machine(request, cognito, check, endpoint, make_user_pool, make_app_client):
+    """signup: SignUp, ConfirmSignUp (delivered or made-up code), AdminConfirmSignUp, ForgotPassword,
+    ConfirmForgotPassword, AdminResetUserPassword, ChangePassword, DeleteUser and sign-in agree with the
+    oracle: each user's status, and which password signs in."""
+    settings = {"AutoVerifiedAttributes": ["email"]}
+    pool_id, name = _pool(make_user_pool, check, **settings)
+    flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    client = make_app_client(pool_id, ExplicitAuthFlows=flows)
+    state = known_pool(initial_state(endpoint.region), pool_id, name, settings=settings)
+    state = known_client(state, pool_id, client.client_id, ExplicitAuthFlows=flows)
+    _run(request, cognito, check, lambda run: SignUpAndRecovery(run, state, pool_id, client, endpoint))

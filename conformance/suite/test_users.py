@@ -1,4 +1,5 @@
-"""Users: sign-up and confirmation, AdminGetUser, enable/disable/delete, and ListUsers filters and pages.
+"""Users: AdminGetUser, AdminCreateUser, enable/disable/delete, and ListUsers filters and pages (sign-up
+and password recovery: test_signup.py).
 
 Facts: docs/facts.md §6 (disable revokes), §7 (errors), §8 (status, attributes), §9 and §12.6 (ListUsers).
 
@@ -26,10 +27,6 @@ GET_USER = fact("users.get-user")
 NO_MFA_MEMBERS = fact("users.no-mfa-members")
 CREATED_USER = fact("users.created-user")
 USER_EXISTS_ADMIN = fact("users.user-exists-admin")
-USER_EXISTS_SIGN_UP = fact("users.user-exists-sign-up")
-SIGN_UP = fact("users.sign-up")
-ADMIN_CONFIRM = fact("users.admin-confirm")
-ALREADY_CONFIRMED = fact("users.already-confirmed")
 SET_PASSWORD = fact("users.set-password")
 DISABLED_LISTED = fact("users.disabled-listed")
 DISABLE_REVOKES = fact("users.disable-revokes")
@@ -262,66 +259,6 @@ def test_admin_set_user_password_refusals(cognito, check, user_pool, make_user, 
             message="User does not exist.",
             message_fact=UNKNOWN_USER,
         )
-
-
-# --- SignUp and confirmation -----------------------------------------------------------------------
-
-
-@pytest.mark.fact(SIGN_UP)
-def test_sign_up_leaves_user_unconfirmed(cognito, check, user_pool, make_app_client):
-    """§8: SignUp answers UserConfirmed false and a UserSub, no CodeDeliveryDetails (no auto-verification); UNCONFIRMED."""
-    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
-    signed_up, user = flows.sign_up(cognito, client)
-    if not check.succeeded(signed_up, SIGN_UP):
-        return
-    check.equal(signed_up, "$.UserConfirmed", False, SIGN_UP)
-    check.matches(signed_up, "$.UserSub", UUID, SIGN_UP)
-    check.absent(signed_up, "$.CodeDeliveryDetails", SIGN_UP)
-    described = cognito.admin_get_user(UserPoolId=user_pool, Username=user.username)
-    if check.succeeded(described, SIGN_UP):
-        check.equal(described, "$.UserStatus", "UNCONFIRMED", SIGN_UP, check="status")
-
-
-@pytest.mark.kind("errors")
-@pytest.mark.fact(USER_EXISTS_SIGN_UP)
-def test_sign_up_with_taken_username_is_username_exists(
-    cognito, check, user_pool, make_app_client, make_user
-):
-    """§7: SignUp with a taken username: UsernameExistsException "User already exists"."""
-    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
-    user = make_user(user_pool)
-    again, _ = flows.sign_up(cognito, client, username=user.username)
-    check.error(again, "UsernameExistsException", USER_EXISTS_SIGN_UP, message="User already exists")
-
-
-@pytest.mark.fact(ADMIN_CONFIRM)
-def test_admin_confirm_sign_up_confirms_the_user(cognito, check, user_pool, make_app_client):
-    """§8: AdminConfirmSignUp makes a signed-up user CONFIRMED, and they can sign in."""
-    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
-    signed_up, user = flows.sign_up(cognito, client)
-    if not check.succeeded(signed_up, ADMIN_CONFIRM, note="signing up"):
-        return
-    confirmed = cognito.admin_confirm_sign_up(UserPoolId=user_pool, Username=user.username)
-    if not check.succeeded(confirmed, ADMIN_CONFIRM):
-        return
-    described = cognito.admin_get_user(UserPoolId=user_pool, Username=user.username)
-    if check.succeeded(described, ADMIN_CONFIRM):
-        check.equal(described, "$.UserStatus", "CONFIRMED", ADMIN_CONFIRM, check="status")
-    check.succeeded(flows.password_sign_in(cognito, client, user), ADMIN_CONFIRM)
-
-
-@pytest.mark.kind("errors")
-@pytest.mark.fact(ALREADY_CONFIRMED)
-def test_admin_confirm_sign_up_of_confirmed_user_is_refused(cognito, check, user_pool, make_user):
-    """§7: confirming a CONFIRMED user: NotAuthorizedException "User cannot be confirmed. Current status is CONFIRMED"."""
-    user = make_user(user_pool)
-    again = cognito.admin_confirm_sign_up(UserPoolId=user_pool, Username=user.username)
-    check.error(
-        again,
-        "NotAuthorizedException",
-        ALREADY_CONFIRMED,
-        message="User cannot be confirmed. Current status is CONFIRMED",
-    )
 
 
 # --- disable, enable, delete -----------------------------------------------------------------------

@@ -241,6 +241,45 @@ def disabled_flow_refused(w: World) -> bool:
     return fails(lambda: sign_in(w.cognito, client_id))
 
 
+def _reset_by_code(w: World, password: str) -> str:
+    """A user with a verified e-mail resets their password with the code ForgotPassword delivered;
+    the code, for a second use."""
+    w.cognito.admin_create_user(
+        UserPoolId=w.pool_id,
+        Username="dora",
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": "d@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
+    w.cognito.admin_set_user_password(
+        UserPoolId=w.pool_id, Username="dora", Password=PASSWORD, Permanent=True
+    )
+    w.cognito.forgot_password(ClientId=w.client_id, Username="dora")
+    code = w.app.outbox_messages(w.pool_id, "dora")[-1]["code"]
+    w.cognito.confirm_forgot_password(
+        ClientId=w.client_id, Username="dora", ConfirmationCode=code, Password=password
+    )
+    return code
+
+
+def reset_code_single_use(w: World) -> bool:
+    code = _reset_by_code(w, "New-Passw0rd!")
+    return fails(
+        lambda: w.cognito.confirm_forgot_password(
+            ClientId=w.client_id, Username="dora", ConfirmationCode=code, Password="Other-Passw0rd!"
+        )
+    )
+
+
+def reset_replaces_password(w: World) -> bool:
+    _reset_by_code(w, "New-Passw0rd!")
+    old = lambda: sign_in(w.cognito, w.client_id, "dora")  # noqa: E731
+    new = lambda: sign_in(w.cognito, w.client_id, "dora", "New-Passw0rd!")  # noqa: E731
+    return fails(old) and not fails(new)
+
+
 def drop_aud(self: Any, *args: Any) -> dict[str, Any]:
     claims = CognitoService.id_token_claims(self, *args)
     del claims["aud"]
@@ -316,6 +355,8 @@ BREAKS: dict[str, tuple[Callable[[World], bool], Callable[..., Any]]] = {
     "attribute_is_mutable": (sub_is_immutable, lambda self, entry: True),
     "verified_after_change": (changed_email_is_unverified, lambda self, attribute, marked: "true"),
     "send_attribute_code": (attribute_code_in_outbox, lambda self, *args: None),
+    "spend_code": (reset_code_single_use, lambda self, user, purpose: None),
+    "set_recovered_password": (reset_replaces_password, lambda self, pool, user, password: None),
 }
 
 

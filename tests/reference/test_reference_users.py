@@ -1,4 +1,5 @@
-"""Users: sign-up, admin creation, statuses, password policy, ListUsers (docs/facts.md §7-§9).
+"""Users: admin creation, statuses, password policy, ListUsers (docs/facts.md §7-§9); sign-up and recovery
+are in test_reference_signup.py.
 
 Run: ``pytest tests/reference/test_reference_users.py -q``.
 """
@@ -11,51 +12,9 @@ import pytest
 from botocore.exceptions import ClientError
 from reference_support import PASSWORD
 
-from conformance.reference import ReferenceApp
-
 
 def error_of(caught: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
     return caught.value.response["Error"]["Code"], caught.value.response["Error"]["Message"]
-
-
-def test_sign_up_then_confirm(app: ReferenceApp, cognito: Any, pool_id: str, client_id: str) -> None:
-    response = cognito.sign_up(ClientId=client_id, Username="carol", Password=PASSWORD)
-    assert response["UserConfirmed"] is False and "CodeDeliveryDetails" not in response
-    assert cognito.admin_get_user(UserPoolId=pool_id, Username="carol")["UserStatus"] == "UNCONFIRMED"
-    with pytest.raises(ClientError) as caught:
-        cognito.confirm_sign_up(ClientId=client_id, Username="carol", ConfirmationCode="000000x")
-    assert error_of(caught) == (
-        "CodeMismatchException",
-        "Invalid verification code provided, please try again.",
-    )
-    code = app.confirmation_code(pool_id, "carol")
-    assert code is not None
-    cognito.confirm_sign_up(ClientId=client_id, Username="carol", ConfirmationCode=code)
-    assert cognito.admin_get_user(UserPoolId=pool_id, Username="carol")["UserStatus"] == "CONFIRMED"
-    with pytest.raises(ClientError) as caught:
-        cognito.admin_confirm_sign_up(UserPoolId=pool_id, Username="carol")
-    assert error_of(caught) == (
-        "NotAuthorizedException",
-        "User cannot be confirmed. Current status is CONFIRMED",
-    )
-
-
-def test_sign_up_with_auto_verified_email_masks_destination(cognito: Any) -> None:
-    pool_id = cognito.create_user_pool(PoolName="p", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
-    client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="c")["UserPoolClient"][
-        "ClientId"
-    ]
-    response = cognito.sign_up(
-        ClientId=client_id,
-        Username="dave",
-        Password=PASSWORD,
-        UserAttributes=[{"Name": "email", "Value": "test@test.com"}],
-    )
-    assert response["CodeDeliveryDetails"] == {
-        "Destination": "t***@t***",
-        "DeliveryMedium": "EMAIL",
-        "AttributeName": "email",
-    }
 
 
 def test_duplicate_usernames(cognito: Any, pool_id: str, client_id: str, confirmed_user: str) -> None:
@@ -242,92 +201,3 @@ def test_alias_pool_signs_in_by_verified_email(cognito: Any) -> None:
         AuthParameters={"USERNAME": "ivy@example.com", "PASSWORD": PASSWORD},
     )
     assert "AccessToken" in result["AuthenticationResult"]
-
-
-def test_confirmation_code_expires(app: Any, cognito: Any, pool_id: str, client_id: str, clock: Any) -> None:
-    cognito.sign_up(ClientId=client_id, Username="slow", Password=PASSWORD)
-    code = app.confirmation_code(pool_id, "slow")
-    clock.advance(86401)
-    with pytest.raises(ClientError) as caught:
-        cognito.confirm_sign_up(ClientId=client_id, Username="slow", ConfirmationCode=code)
-    assert error_of(caught) == ("ExpiredCodeException", "Invalid code provided, please request a code again.")
-
-
-def test_confirm_sign_up_unknown_user(cognito: Any, client_id: str) -> None:
-    with pytest.raises(ClientError) as caught:
-        cognito.confirm_sign_up(ClientId=client_id, Username="ghost", ConfirmationCode="123456")
-    assert error_of(caught) == ("UserNotFoundException", "Username/client id combination not found.")
-
-
-def test_admin_reset_then_forgot_password_flow(app: Any, cognito: Any, pool_id: str, client_id: str) -> None:
-    cognito.admin_create_user(
-        UserPoolId=pool_id,
-        Username="rita",
-        MessageAction="SUPPRESS",
-        UserAttributes=[
-            {"Name": "email", "Value": "rita@example.com"},
-            {"Name": "email_verified", "Value": "true"},
-        ],
-    )
-    with pytest.raises(ClientError) as caught:
-        cognito.admin_reset_user_password(UserPoolId=pool_id, Username="rita")
-    assert error_of(caught) == (
-        "NotAuthorizedException",
-        "User password cannot be reset in the current state.",
-    )
-    cognito.admin_set_user_password(UserPoolId=pool_id, Username="rita", Password=PASSWORD, Permanent=True)
-    cognito.admin_reset_user_password(UserPoolId=pool_id, Username="rita")
-    assert cognito.admin_get_user(UserPoolId=pool_id, Username="rita")["UserStatus"] == "RESET_REQUIRED"
-    with pytest.raises(ClientError) as caught:
-        cognito.initiate_auth(
-            ClientId=client_id,
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": "rita", "PASSWORD": PASSWORD},
-        )
-    assert error_of(caught) == ("PasswordResetRequiredException", "Password reset required for the user")
-    delivery = cognito.forgot_password(ClientId=client_id, Username="rita")["CodeDeliveryDetails"]
-    assert delivery == {"Destination": "r***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
-    code = app.confirmation_code(pool_id, "rita", kind="password-reset")
-    with pytest.raises(ClientError) as caught:
-        cognito.confirm_forgot_password(
-            ClientId=client_id, Username="rita", ConfirmationCode="000000", Password="N3w-Password!"
-        )
-    assert error_of(caught)[0] == "CodeMismatchException"
-    cognito.confirm_forgot_password(
-        ClientId=client_id, Username="rita", ConfirmationCode=code, Password="N3w-Password!"
-    )
-    cognito.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "rita", "PASSWORD": "N3w-Password!"},
-    )
-
-
-def test_forgot_password_needs_a_verified_contact(cognito: Any, client_id: str, confirmed_user: str) -> None:
-    with pytest.raises(ClientError) as caught:
-        cognito.forgot_password(ClientId=client_id, Username=confirmed_user)
-    assert error_of(caught) == (
-        "InvalidParameterException",
-        "Cannot reset password for the user as there is no registered/verified email or phone_number",
-    )
-    with pytest.raises(ClientError) as caught:
-        cognito.forgot_password(ClientId=client_id, Username="ghost")
-    assert error_of(caught) == ("UserNotFoundException", "Username/client id combination not found.")
-
-
-def test_resend_confirmation_code(
-    app: Any, cognito: Any, pool_id: str, client_id: str, confirmed_user: str
-) -> None:
-    cognito.sign_up(
-        ClientId=client_id,
-        Username="sam",
-        Password=PASSWORD,
-        UserAttributes=[{"Name": "email", "Value": "sam@example.com"}],
-    )
-    first = app.confirmation_code(pool_id, "sam")
-    delivery = cognito.resend_confirmation_code(ClientId=client_id, Username="sam")["CodeDeliveryDetails"]
-    assert delivery["Destination"] == "s***@e***"
-    assert first is not None and app.confirmation_code(pool_id, "sam") is not None
-    with pytest.raises(ClientError) as caught:
-        cognito.resend_confirmation_code(ClientId=client_id, Username=confirmed_user)
-    assert error_of(caught) == ("InvalidParameterException", "User is already confirmed.")

@@ -112,6 +112,8 @@ def _sign_in(
     if srp:
         return _srp_start(state, pool, client, user, parameters.get("DEVICE_KEY"), admin=admin)
     right = parameters.get("PASSWORD") == user.password
+    if user.status in ("UNCONFIRMED", "RESET_REQUIRED"):
+        return _status_refusal(state, client, user, password_right=right)
     if not user.enabled:
         return disabled(state, user, password_right=right)
     if not right:
@@ -124,6 +126,35 @@ def _sign_in(
         device_key=parameters.get("DEVICE_KEY"),
         admin=admin,
         responding=False,
+    )
+
+
+def _status_refusal(state: State, client: Client, user: User, *, password_right: bool) -> Transition:
+    """A password sign-in of a user who must confirm or reset first (§7, §8).
+
+    UNCONFIRMED is refused whatever the password (facts:auth.unconfirmed); RESET_REQUIRED with the
+    right password is PasswordResetRequiredException (facts:auth.reset-required). A disabled user,
+    a wrong password for RESET_REQUIRED, or existence errors hidden leave the answer open.
+    """
+    if not user.enabled:
+        return refuse(state, unknown("which of the status and the disabled account wins is not known"), user)
+    if user.status == "UNCONFIRMED":
+        return refuse(
+            state,
+            fails("UserNotConfirmedException", "User is not confirmed.", facts.UNCONFIRMED, "not confirmed"),
+            user,
+        )
+    if not password_right or client.prevent_user_existence_errors:
+        return refuse(state, unknown("a RESET_REQUIRED sign-in here is not modelled"), user)
+    return refuse(
+        state,
+        fails(
+            "PasswordResetRequiredException",
+            "Password reset required for the user",
+            facts.RESET_REQUIRED,
+            "the password must be reset",
+        ),
+        user,
     )
 
 

@@ -4,8 +4,8 @@ Every rule cites the docs/facts.md section it executes. Where the facts file say
 the comment says so and names the choice made.
 
 The package follows the areas of :mod:`conformance.areas`: ``pools``, ``clients``, ``users``,
-``auth``, ``tokens``, ``devices``, ``groups`` and ``attributes`` each hold one mixin with that area's operations (its
-``OPERATIONS``) and helpers; ``common`` holds the state and the lookups every area uses; ``hooks``
+``signup``, ``auth``, ``tokens``, ``devices``, ``groups`` and ``attributes`` each hold one mixin with
+that area's operations (its ``OPERATIONS``) and helpers; ``common`` holds the state and the lookups every area uses; ``hooks``
 holds the one-behaviour seams (``HOOKS``) the "miniature wrong endpoints" override. Each hook
 carries exactly one behaviour, so a :class:`CognitoService` subclass that overrides one of them
 breaks exactly that behaviour.
@@ -22,6 +22,7 @@ from conformance.reference.service.devices import DevicesMixin
 from conformance.reference.service.groups import GroupsMixin
 from conformance.reference.service.hooks import HOOK_BEHAVIOURS, HOOKS, HooksMixin
 from conformance.reference.service.pools import PoolsMixin
+from conformance.reference.service.signup import SignupMixin
 from conformance.reference.service.tokens import TokensMixin
 from conformance.reference.service.users import UsersMixin
 
@@ -38,6 +39,7 @@ AREA_MIXINS: dict[str, type] = {
     "pools": PoolsMixin,
     "clients": ClientsMixin,
     "users": UsersMixin,
+    "signup": SignupMixin,
     "auth": AuthMixin,
     "tokens": TokensMixin,
     "devices": DevicesMixin,
@@ -64,6 +66,7 @@ class CognitoService(
     PoolsMixin,
     ClientsMixin,
     UsersMixin,
+    SignupMixin,
     AuthMixin,
     TokensMixin,
     DevicesMixin,

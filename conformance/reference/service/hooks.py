@@ -49,6 +49,8 @@ HOOK_BEHAVIOURS: dict[str, str] = {
     "attribute_is_mutable": "whether an attribute of the schema may be changed once set (Mutable)",
     "verified_after_change": "the email_verified / phone_number_verified value after the attribute changes",
     "send_attribute_code": "putting an attribute verification code in the outbox",
+    "spend_code": "single use of sign-up confirmation and password-reset codes",
+    "set_recovered_password": "the password ConfirmForgotPassword sets",
 }
 
 HOOKS = tuple(HOOK_BEHAVIOURS)
@@ -295,3 +297,14 @@ class HooksMixin(ServiceBase):
             sent_at=self.clock.now(),
             attribute=attribute,
         )
+
+    def spend_code(self, user: User, purpose: str) -> None:
+        """Forget a code once it has been used, so it cannot confirm twice (a miniature keeps it)."""
+        if purpose == "sign-up":
+            user.confirmation_code = None
+        else:
+            user.reset_code = None
+
+    def set_recovered_password(self, pool: Pool, user: User, password: str) -> None:
+        """ConfirmForgotPassword's new password replaces the old one (a miniature keeps the old)."""
+        self._set_password(pool, user, password, temporary=False)

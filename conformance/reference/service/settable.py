@@ -92,10 +92,12 @@ def _add_ons(value: Any, request: dict[str, Any]) -> str | None:
 
 
 def _recovery(value: Any, _request: dict[str, Any]) -> str | None:
+    # ForgotPassword follows the verified channels in priority order (service/signup.py). admin_only
+    # stays refused: what ForgotPassword answers then is not known (facts:signup.recovery-admin-only).
     names = [m.get("Name") for m in sorted((value or {}).get("RecoveryMechanisms") or [], key=_priority)]
-    if names in (["verified_email"], ["verified_email", "verified_phone_number"]):
-        return None
-    return f"RecoveryMechanisms {names!r} (codes go to a verified email first, then a verified phone)"
+    if "admin_only" in names:
+        return "RecoveryMechanisms admin_only (ForgotPassword's answer then is not known)"
+    return None
 
 
 def _verify_before_update(value: Any, request: dict[str, Any]) -> str | None:
@@ -192,7 +194,9 @@ POOL_MEMBERS: dict[str, Member] = {
     "UserPoolTags": _modelled("echoed"),
     "AdminCreateUserConfig": _partial("temporary passwords; SignUp stays open", _admin_create_user_config),
     "UserPoolAddOns": _partial("threat protection is not modelled", _add_ons),
-    "AccountRecoverySetting": _partial("where ForgotPassword sends its code", _recovery),
+    "AccountRecoverySetting": _partial(
+        "where ForgotPassword sends its code: verified channels by priority, not admin_only", _recovery
+    ),
     "UserPoolTier": _modelled("the feature plan's checks"),
     "DcrConfiguration": _refused("dynamic client registration is not modelled"),
     "KeyConfiguration": _refused("signing keys are the reference's own"),

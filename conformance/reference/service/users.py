@@ -1,12 +1,11 @@
-"""Users: admin management, listing, sign-up and confirmation, passwords and codes (§7, §8).
+"""Users: admin management and listing (§7, §8, §9).
 
 ``_checked_attributes`` and ``_set_password`` are also what the NEW_PASSWORD_REQUIRED answer
-(``auth``) uses to update a user.
+(``auth``) and sign-up (``signup``) use to create or update a user.
 """
 
 from __future__ import annotations
 
-import hmac
 import re
 import secrets
 from collections.abc import Iterable
@@ -14,16 +13,13 @@ from typing import Any
 
 from conformance.reference import ids
 from conformance.reference.errors import (
-    INCORRECT_CREDENTIALS,
     CognitoError,
     invalid_parameter,
-    not_authorized,
 )
 from conformance.reference.filters import parse_filter
 from conformance.reference.passwords import check_password
 from conformance.reference.service.common import (
     ServiceBase,
-    attribute_is_true,
     attributes_list,
     aws_timestamp,
 )
@@ -33,14 +29,8 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _PHONE = re.compile(r"\+[0-9]{4,20}")
 
 
-def _mask_email(email: str) -> str:
-    # §8: first char of the local part + "***@" + first char of the domain + "***".
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}***@{domain[:1]}***"
-
-
 class UsersMixin(ServiceBase):
-    """The user operations, from AdminCreateUser and SignUp to ChangePassword and the reset codes."""
+    """The administrative user operations, from AdminCreateUser to ListUsers (sign-up and passwords: ``signup``)."""
 
     OPERATIONS: tuple[str, ...] = (
         "AdminCreateUser",
@@ -50,14 +40,6 @@ class UsersMixin(ServiceBase):
         "AdminDisableUser",
         "AdminDeleteUser",
         "ListUsers",
-        "SignUp",
-        "ConfirmSignUp",
-        "AdminConfirmSignUp",
-        "ChangePassword",
-        "AdminResetUserPassword",
-        "ForgotPassword",
-        "ConfirmForgotPassword",
-        "ResendConfirmationCode",
     )
 
     # ------------------------------------------------------------------ attributes and records
@@ -166,95 +148,6 @@ class UsersMixin(ServiceBase):
             user.temporary_password_expires = self.clock.now() + days * 86400
         else:
             user.temporary_password_expires = None
-
-    # ------------------------------------------------------------------ sign-up and confirmation
-
-    def sign_up(self, req: dict[str, Any]) -> dict[str, Any]:
-        pool, client = self.client_anywhere(req["ClientId"])
-        self.check_secret_hash(client, req.get("SecretHash"), [req["Username"]])
-        attributes = self._checked_attributes(pool, req.get("UserAttributes"))
-        username, sub = self._username_for_new_user(pool, req["Username"], attributes)
-        if self._username_taken(pool, username):
-            # §7 [DG managing-errors]; still returned with PreventUserExistenceErrors=ENABLED.
-            raise CognitoError("UsernameExistsException", "User already exists")
-        if not req.get("Password"):
-            # The current model allows passwordless sign-up; a password pool (the reference has no
-            # other kind) answers as the model did when Password was required (UNVERIFIED).
-            raise invalid_parameter(
-                "1 validation error detected: Value null at 'password' failed to satisfy constraint: "
-                "Member must not be null"
-            )
-        check_password(req["Password"], self._password_policy(pool.settings))
-        self._check_required_attributes(pool, attributes)
-        now = self.clock.now()
-        user = User(
-            username=username, sub=sub, attributes=attributes, status="UNCONFIRMED", created=now, modified=now
-        )
-        self._set_password(pool, user, req["Password"], temporary=False)
-        user.confirmation_code = ids.confirmation_code()
-        # UNVERIFIED: confirmation codes last 24 hours.
-        user.confirmation_code_expires = now + 86400
-        pool.users[username] = user
-        result: dict[str, Any] = {"UserConfirmed": False}
-        auto = pool.settings.get("AutoVerifiedAttributes") or []
-        if "email" in auto and "email" in attributes:
-            # §8 [MOTO-V test_sign_up*]: only when the pool auto-verifies a provided e-mail.
-            result["CodeDeliveryDetails"] = {
-                "Destination": _mask_email(attributes["email"]),
-                "DeliveryMedium": "EMAIL",
-                "AttributeName": "email",
-            }
-        elif "phone_number" in auto and "phone_number" in attributes:
-            result["CodeDeliveryDetails"] = {
-                "Destination": "+*******" + attributes["phone_number"][-4:],
-                "DeliveryMedium": "SMS",
-                "AttributeName": "phone_number",
-            }
-        self.deliver_code(
-            pool, user, "sign-up", user.confirmation_code, result.get("CodeDeliveryDetails", {})
-        )
-        result["UserSub"] = sub
-        return result
-
-    def confirm_sign_up(self, req: dict[str, Any]) -> dict[str, Any]:
-        pool, client = self.client_anywhere(req["ClientId"])
-        self.check_secret_hash(client, req.get("SecretHash"), [req["Username"]])
-        user = self.find_user(pool, req["Username"])
-        prevent = client.settings.get("PreventUserExistenceErrors") == "ENABLED"
-        if user is None:
-            if prevent:
-                raise CognitoError(
-                    "CodeMismatchException", "Invalid verification code provided, please try again."
-                )
-            # §7 [3P:70839519046; MOTO].
-            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
-        if user.status != "UNCONFIRMED":
-            # §7 [3P:44485281062].
-            raise not_authorized(f"User cannot be confirmed. Current status is {user.status}")
-        if user.confirmation_code is None or user.confirmation_code_expires < self.clock.now():
-            raise CognitoError("ExpiredCodeException", "Invalid code provided, please request a code again.")
-        if not hmac.compare_digest(user.confirmation_code, req["ConfirmationCode"]):
-            raise CognitoError(
-                "CodeMismatchException", "Invalid verification code provided, please try again."
-            )
-        self._confirm(pool, user)
-        return {}
-
-    def _confirm(self, pool: Pool, user: User) -> None:
-        user.status = "CONFIRMED"
-        user.confirmation_code = None
-        user.modified = self.clock.now()
-        for attr in pool.settings.get("AutoVerifiedAttributes") or []:
-            if attr in user.attributes:
-                user.attributes[f"{attr}_verified"] = "true"
-
-    def admin_confirm_sign_up(self, req: dict[str, Any]) -> dict[str, Any]:
-        pool = self.pool(req["UserPoolId"])
-        user = self.admin_user(pool, req["Username"])
-        if user.status != "UNCONFIRMED":
-            raise not_authorized(f"User cannot be confirmed. Current status is {user.status}")
-        self._confirm(pool, user)
-        return {}
 
     # ------------------------------------------------------------------ admin management and listing
 
@@ -369,133 +262,3 @@ class UsersMixin(ServiceBase):
         if attribute == "sub":
             return user.sub
         return user.attributes.get(attribute)
-
-    # ------------------------------------------------------------------ passwords and codes
-
-    def change_password(self, req: dict[str, Any]) -> dict[str, Any]:
-        pool, user, _, _ = self.access_context(req["AccessToken"])
-        if not self.password_matches(user, req.get("PreviousPassword") or ""):
-            # §7 [3P:1461645577].
-            raise not_authorized(INCORRECT_CREDENTIALS)
-        check_password(req["ProposedPassword"], self._password_policy(pool.settings), replacing=True)
-        self._set_password(pool, user, req["ProposedPassword"], temporary=False)
-        user.modified = self.clock.now()
-        return {}
-
-    def _code_delivery(self, pool: Pool, user: User | None, username: str) -> dict[str, str]:
-        """CodeDeliveryDetails for a code sent to the user's verified e-mail or phone (§8 masking)."""
-        if user is None:
-            # §7 PreventUserExistenceErrors=ENABLED: "a simulated medium"; its form is UNVERIFIED.
-            seed = username if "@" in username else f"{username[:1] or 'x'}@{username[-1:] or 'x'}"
-            return {"Destination": _mask_email(seed), "DeliveryMedium": "EMAIL", "AttributeName": "email"}
-        if "email" in user.attributes and attribute_is_true(user.attributes.get("email_verified")):
-            return {
-                "Destination": _mask_email(user.attributes["email"]),
-                "DeliveryMedium": "EMAIL",
-                "AttributeName": "email",
-            }
-        phone = user.attributes.get("phone_number")
-        if phone and attribute_is_true(user.attributes.get("phone_number_verified")):
-            return {
-                "Destination": "+*******" + phone[-4:],
-                "DeliveryMedium": "SMS",
-                "AttributeName": "phone_number",
-            }
-        return {}
-
-    def admin_reset_user_password(self, req: dict[str, Any]) -> dict[str, Any]:
-        pool = self.pool(req["UserPoolId"])
-        user = self.admin_user(pool, req["Username"])
-        if user.status == "FORCE_CHANGE_PASSWORD":
-            # §7 [3P:70686412205].
-            raise not_authorized("User password cannot be reset in the current state.")
-        # §8 [BC; DG]: RESET_REQUIRED; a code (valid 1 hour) goes to a verified contact if there is one.
-        user.status = "RESET_REQUIRED"
-        user.reset_code = ids.confirmation_code()
-        user.reset_code_expires = self.clock.now() + 3600
-        user.modified = self.clock.now()
-        self.deliver_code(
-            pool, user, "password-reset", user.reset_code, self._code_delivery(pool, user, user.username)
-        )
-        return {}
-
-    def forgot_password(self, req: dict[str, Any]) -> dict[str, Any]:
-        pool, client = self.client_anywhere(req["ClientId"])
-        user = self.find_user(pool, req["Username"])
-        self.check_secret_hash(
-            client, req.get("SecretHash"), [req["Username"], user.username if user else None]
-        )
-        if user is None:
-            if self._prevents_existence_errors(client):
-                return {"CodeDeliveryDetails": self._code_delivery(pool, None, req["Username"])}
-            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
-        if user.status == "FORCE_CHANGE_PASSWORD":
-            raise not_authorized("User password cannot be reset in the current state.")
-        delivery = self._code_delivery(pool, user, req["Username"])
-        if not delivery:
-            # §7 [3P:70839519046; MOTO].
-            raise invalid_parameter(
-                "Cannot reset password for the user as there is no registered/verified email or phone_number"
-            )
-        user.reset_code = ids.confirmation_code()
-        user.reset_code_expires = self.clock.now() + 3600
-        self.deliver_code(pool, user, "password-reset", user.reset_code, delivery)
-        return {"CodeDeliveryDetails": delivery}
-
-    def confirm_forgot_password(self, req: dict[str, Any]) -> dict[str, Any]:
-        pool, client = self.client_anywhere(req["ClientId"])
-        user = self.find_user(pool, req["Username"])
-        self.check_secret_hash(
-            client, req.get("SecretHash"), [req["Username"], user.username if user else None]
-        )
-        prevent = self._prevents_existence_errors(client)
-        if user is None or (prevent and not user.enabled):
-            if prevent:
-                # §7: ENABLED answers CodeMismatchException for unknown or disabled users.
-                raise CognitoError(
-                    "CodeMismatchException", "Invalid verification code provided, please try again."
-                )
-            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
-        if user.reset_code is None or user.reset_code_expires < self.clock.now():
-            raise CognitoError("ExpiredCodeException", "Invalid code provided, please request a code again.")
-        if not hmac.compare_digest(user.reset_code, req["ConfirmationCode"]):
-            raise CognitoError(
-                "CodeMismatchException", "Invalid verification code provided, please try again."
-            )
-        check_password(req["Password"], self._password_policy(pool.settings), replacing=True)
-        self._set_password(pool, user, req["Password"], temporary=False)
-        user.reset_code = None
-        user.status = "CONFIRMED"
-        user.modified = self.clock.now()
-        return {}
-
-    def resend_confirmation_code(self, req: dict[str, Any]) -> dict[str, Any]:
-        pool, client = self.client_anywhere(req["ClientId"])
-        user = self.find_user(pool, req["Username"])
-        self.check_secret_hash(
-            client, req.get("SecretHash"), [req["Username"], user.username if user else None]
-        )
-        if user is None:
-            if self._prevents_existence_errors(client):
-                return {"CodeDeliveryDetails": self._code_delivery(pool, None, req["Username"])}
-            raise CognitoError("UserNotFoundException", "Username/client id combination not found.")
-        if user.status != "UNCONFIRMED":
-            raise invalid_parameter("User is already confirmed.")  # §7 [3P:70839519046]
-        user.confirmation_code = ids.confirmation_code()
-        user.confirmation_code_expires = self.clock.now() + 86400
-        delivery = {}
-        email = user.attributes.get("email")
-        if email:
-            delivery = {
-                "Destination": _mask_email(email),
-                "DeliveryMedium": "EMAIL",
-                "AttributeName": "email",
-            }
-        elif user.attributes.get("phone_number"):
-            delivery = {
-                "Destination": "+*******" + user.attributes["phone_number"][-4:],
-                "DeliveryMedium": "SMS",
-                "AttributeName": "phone_number",
-            }
-        self.deliver_code(pool, user, "sign-up", user.confirmation_code, delivery)
-        return {"CodeDeliveryDetails": delivery} if delivery else {}
