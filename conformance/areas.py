@@ -83,6 +83,17 @@ AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
             "ListUsersInGroup",
         ),
     ),
+    "mfa": (
+        "MFA",
+        (
+            "SetUserPoolMfaConfig",
+            "GetUserPoolMfaConfig",
+            "AssociateSoftwareToken",
+            "VerifySoftwareToken",
+            "SetUserMFAPreference",
+            "AdminSetUserMFAPreference",
+        ),
+    ),
 }
 
 #: operation -> area, for every operation an area holds.

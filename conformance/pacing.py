@@ -106,6 +106,10 @@ CATEGORIES: Mapping[str, tuple[int, frozenset[str]]] = MappingProxyType(
                     "AdminForgetDevice",
                     "UpdateDeviceStatus",
                     "AdminUpdateDeviceStatus",
+                    "SetUserMFAPreference",
+                    "AdminSetUserMFAPreference",
+                    "AssociateSoftwareToken",
+                    "VerifySoftwareToken",
                 }
             ),
         ),

@@ -4,7 +4,7 @@ Every rule cites the docs/facts.md section it executes. Where the facts file say
 the comment says so and names the choice made.
 
 The package follows the areas of :mod:`conformance.areas`: ``pools``, ``clients``, ``users``,
-``auth``, ``tokens``, ``devices`` and ``groups`` each hold one mixin with that area's operations (its
+``auth``, ``tokens``, ``devices``, ``groups`` and ``mfa`` each hold one mixin with that area's operations (its
 ``OPERATIONS``) and helpers; ``common`` holds the state and the lookups every area uses; ``hooks``
 holds the one-behaviour seams (``HOOKS``) the "miniature wrong endpoints" override. Each hook
 carries exactly one behaviour, so a :class:`CognitoService` subclass that overrides one of them
@@ -20,6 +20,7 @@ from conformance.reference.service.clients import ClientsMixin
 from conformance.reference.service.devices import DevicesMixin
 from conformance.reference.service.groups import GroupsMixin
 from conformance.reference.service.hooks import HOOK_BEHAVIOURS, HOOKS, HooksMixin
+from conformance.reference.service.mfa import MfaMixin
 from conformance.reference.service.pools import PoolsMixin
 from conformance.reference.service.tokens import TokensMixin
 from conformance.reference.service.users import UsersMixin
@@ -41,12 +42,14 @@ AREA_MIXINS: dict[str, type] = {
     "tokens": TokensMixin,
     "devices": DevicesMixin,
     "groups": GroupsMixin,
+    "mfa": MfaMixin,
 }
 
 
 def _method_name(operation: str) -> str:
-    """``AdminGetUser`` -> ``admin_get_user``."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
+    """``AdminGetUser`` -> ``admin_get_user``; an acronym is one word (``SetUserMFAPreference`` ->
+    ``set_user_mfa_preference``)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", operation).lower()
 
 
 #: Every wire operation the reference implements, in area order (each mixin declares its own).
@@ -58,7 +61,15 @@ OPERATIONS: dict[str, str] = {operation: _method_name(operation) for operation i
 
 
 class CognitoService(
-    HooksMixin, PoolsMixin, ClientsMixin, UsersMixin, AuthMixin, TokensMixin, DevicesMixin, GroupsMixin
+    HooksMixin,
+    PoolsMixin,
+    ClientsMixin,
+    UsersMixin,
+    AuthMixin,
+    TokensMixin,
+    DevicesMixin,
+    GroupsMixin,
+    MfaMixin,
 ):
     """The behaviour of one reference endpoint: all state and every implemented operation.
 
