@@ -76,7 +76,7 @@ class Authenticator:
     def code(self, steps_ahead: int = 0) -> str:
         """The code of the current 30-second step, or of a step ahead (an authenticator's clock a
         little fast, within the one step of drift the service accepts)."""
-        value = self.totp.at(time.time() + self.skew + steps_ahead * self.totp.interval)
+        value = self.totp.at(int(time.time() + self.skew) + steps_ahead * self.totp.interval)
         redact.register(value)
         return value
 
@@ -108,7 +108,7 @@ def signed_in_with_token(cognito, check, client, user, pool_id: str) -> tuple[st
     if not check.succeeded(verified, VERIFY):
         return None
     check.equal(verified, "$.Status", "SUCCESS", VERIFY)
-    return access, app
+    return str(access), app
 
 
 def answer(cognito, client, response, name: str, responses: dict[str, str], *, admin: bool = False):

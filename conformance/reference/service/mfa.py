@@ -6,9 +6,9 @@ after the password (and any NEW_PASSWORD_REQUIRED answer), before tokens or a ne
 answers end in ``_finish_sign_in(..., mfa_done=True)``. A remembered device skips the second factor
 (facts:mfa.remembered-device-skips): its device SRP proves possession instead.
 
-TOTP codes are checked with pyotp against the reference's clock (30-second steps, six digits, one
-step of drift either way), and a code answers once (facts:mfa.totp-reuse). SMS and e-mail codes go to
-the outbox (purpose ``mfa``).
+TOTP codes are checked with pyotp against the reference's clock (the ``totp_step`` hook: 30-second
+steps, six digits, one step of drift either way), and a code answers once (``totp_code_fresh``,
+facts:mfa.totp-reuse). SMS and e-mail codes go to the outbox (purpose ``mfa``).
 """
 
 from __future__ import annotations
@@ -175,19 +175,9 @@ class MfaMixin(ServiceBase):
             _, user, _, _ = self.access_context(access)
             user.totp_pending = secret
             return {"SecretCode": secret}
-        session, pool, user = self._setup_session(token)
+        session, pool, user = self._setup_session(str(token))
         user.totp_pending = secret
         return {"SecretCode": secret, "Session": self._follow_on(session, pool, user, verified=False)}
-
-    def _totp_step(self, secret: str, code: str) -> int | None:
-        """The time step ``code`` is valid for, one step of drift allowed either way, else None."""
-        totp = pyotp.TOTP(secret)
-        now = self.clock.now()
-        step = int(now // totp.interval)
-        for candidate in (step, step - 1, step + 1):
-            if secrets.compare_digest(totp.at(candidate * totp.interval), code):
-                return candidate
-        return None
 
     def verify_software_token(self, req: dict[str, Any]) -> dict[str, Any]:
         access, token = req.get("AccessToken"), req.get("Session")
@@ -197,11 +187,11 @@ class MfaMixin(ServiceBase):
         if access:
             pool, user, _, _ = self.access_context(access)
         else:
-            session, pool, user = self._setup_session(token)
+            session, pool, user = self._setup_session(str(token))
         if user.totp_pending is None:
             # facts:mfa.verify-before-associate (Amplify's text for the case).
             raise CognitoError("SoftwareTokenMFANotFoundException", "User has not set up software token mfa")
-        step = self._totp_step(user.totp_pending, str(req["UserCode"]))
+        step = self.totp_step(user.totp_pending, str(req["UserCode"]))
         if step is None:
             # facts:mfa.verify-code-mismatch.
             raise CognitoError(
@@ -422,10 +412,10 @@ class MfaMixin(ServiceBase):
         session = self._session(token, TOTP, pool, client)
         user = self._session_user(pool, client, session, responses)
         code = self._require(responses, CODE_MEMBER[TOTP])
-        step = self._totp_step(user.totp_secret or "", code) if user.totp_secret else None
+        step = self.totp_step(user.totp_secret or "", code) if user.totp_secret else None
         if step is None:
             raise CognitoError("CodeMismatchException", WRONG_CODE)
-        if step <= user.totp_last_step:
+        if not self.totp_code_fresh(user, step):
             # facts:mfa.totp-reuse.
             raise CognitoError("ExpiredCodeException", "Your software token has already been used once.")
         user.totp_last_step = step
