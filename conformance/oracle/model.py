@@ -113,6 +113,13 @@ class User:
     #: GlobalSignOut / AdminUserGlobalSignOut happened: §6 says sign-ins right after it are sometimes
     #: refused too (mechanism UNVERIFIED), so predictions about later sign-ins carry no weight.
     signed_out_once: bool = False
+    #: MFA (oracle/mfa.py): the factors turned on, the preferred one, whether a software token is
+    #: associated and not yet verified, verified, and the TOTP codes already accepted (each answers once).
+    mfa_enabled: tuple[str, ...] = ()
+    mfa_preferred: str | None = None
+    totp_pending: bool = False
+    totp_verified: bool = False
+    totp_used: frozenset[str] = field(default=frozenset(), repr=False)
 
 
 @dataclass(frozen=True)

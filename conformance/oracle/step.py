@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from conformance.oracle import auth, clients, devices, pools, tokens, users
+from conformance.oracle import auth, clients, devices, mfa, pools, tokens, users
 from conformance.oracle.core import Transition
 from conformance.oracle.model import Answer, Call, Prediction, State, Verdict, frozen, unknown
 
@@ -53,6 +53,12 @@ OPERATIONS: dict[str, Operation] = {
     "AdminUpdateDeviceStatus": devices.admin_update_device_status,
     "ForgetDevice": devices.forget_device,
     "AdminForgetDevice": devices.admin_forget_device,
+    "SetUserPoolMfaConfig": mfa.set_user_pool_mfa_config,
+    "GetUserPoolMfaConfig": mfa.get_user_pool_mfa_config,
+    "AssociateSoftwareToken": mfa.associate_software_token,
+    "VerifySoftwareToken": mfa.verify_software_token,
+    "SetUserMFAPreference": mfa.set_user_mfa_preference,
+    "AdminSetUserMFAPreference": mfa.admin_set_user_mfa_preference,
 }
 
 

@@ -24,6 +24,7 @@ from conformance.facts import fact
 from conformance.machines.auth import AuthenticationAndChallenges
 from conformance.machines.base import CognitoMachine, MachineRun
 from conformance.machines.devices import RememberedDevices
+from conformance.machines.mfa import SoftwareTokenMfa
 from conformance.machines.pools import PoolsAndClients
 from conformance.machines.tokens import TokensAndRevocation
 from conformance.machines.users import UserLifecycle
@@ -43,6 +44,7 @@ SIGN_IN = fact("auth.sign-in-model")
 DEVICES = fact("devices.device-model")
 REVOCATION = fact("tokens.revocation-model")
 POOLS_AND_CLIENTS = fact("pools.pool-client-model")
+MFA = fact("mfa.mfa-model")
 
 
 def _profile(request: pytest.FixtureRequest) -> profiles.Profile:
@@ -201,3 +203,14 @@ def test_tokens_and_revocation_machine(request, cognito, check, endpoint, make_u
 def test_pools_and_clients_machine(request, cognito, check, endpoint):
     """§9, §12.5: Create/Describe/Update/List user pools and their app clients agree with the oracle."""
     _run(request, cognito, check, lambda run: PoolsAndClients(run, initial_state(endpoint.region)))
+
+
+@pytest.mark.fact(MFA)
+def test_software_token_mfa_machine(request, cognito, check, endpoint, make_user_pool, make_app_client):
+    """§3, §8: software tokens, MFA preferences and SOFTWARE_TOKEN_MFA after the password agree with the oracle."""
+    pool_id, name = _pool(make_user_pool, check)
+    client = make_app_client(pool_id, ExplicitAuthFlows=PASSWORD_FLOWS)
+    state = known_client(
+        _oracle(endpoint, pool_id, name), pool_id, client.client_id, ExplicitAuthFlows=PASSWORD_FLOWS
+    )
+    _run(request, cognito, check, lambda run: SoftwareTokenMfa(run, state, pool_id, client))
