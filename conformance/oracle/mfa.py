@@ -229,7 +229,7 @@ def mfa_after_password(
             absent("$.AuthenticationResult", PREFERRED_TOTP),
         ]
         body = {"ChallengeName": TOTP, "Session": "<session>", "ChallengeParameters": {}}
-        return challenge_follows(
+        asked = challenge_follows(
             state,
             body,
             PREFERRED_TOTP,
@@ -241,6 +241,11 @@ def mfa_after_password(
             admin=admin,
             device_key=device_key,
         )
+        if user.mfa_preferred == TOTP:
+            return asked
+        # Verified on AWS for a preferred token; for one that is on and not preferred, the choice
+        # rests on the guide's reading (facts:mfa.challenge-choice, unverified).
+        return replace(asked, prediction=weaken(asked.prediction, CHOICE))
     if mode != "ON":
         return None
     if SMS in offered or TOTP not in offered:
