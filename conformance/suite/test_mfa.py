@@ -50,6 +50,8 @@ REMEMBERED = fact("mfa.remembered-device-skips")
 DISABLE_OFF = fact("users.admin-mfa-preference-disable")
 NO_MFA_MEMBERS = fact("users.no-mfa-members")
 SIGN_IN = fact("auth.tokens-issued")
+UNKNOWN_POOL = fact("pools.unknown-pool")
+USER_NOT_FOUND = fact("users.user-not-found")
 DEVICE_METADATA = fact("devices.password-flow-metadata")
 
 
@@ -161,6 +163,7 @@ def test_set_user_pool_mfa_config_turns_software_tokens_on(cognito, check, user_
         check.equal(described, "$.UserPool.MfaConfiguration", "OPTIONAL", MODES)
 
 
+@pytest.mark.kind("errors")
 @pytest.mark.fact(ON_NEEDS_FACTOR)
 def test_mfa_on_without_a_factor_is_refused(cognito, check, user_pool):
     """MfaConfiguration ON with software tokens off and no SMS configuration: InvalidParameterException."""
@@ -168,6 +171,25 @@ def test_mfa_on_without_a_factor_is_refused(cognito, check, user_pool):
         UserPoolId=user_pool, SoftwareTokenMfaConfiguration={"Enabled": False}, MfaConfiguration="ON"
     )
     check.error(refused, "InvalidParameterException", ON_NEEDS_FACTOR)
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact(UNKNOWN_POOL)
+def test_mfa_operations_on_an_unknown_pool_or_user_are_not_found(cognito, check, user_pool, endpoint):
+    """Get/SetUserPoolMfaConfig of a pool that does not exist: ResourceNotFoundException;
+    AdminSetUserMFAPreference of a user that does not exist: UserNotFoundException."""
+    ghost_pool = f"{endpoint.region}_000000000"
+    for answer_ in (
+        cognito.get_user_pool_mfa_config(UserPoolId=ghost_pool),
+        cognito.set_user_pool_mfa_config(UserPoolId=ghost_pool, MfaConfiguration="OFF"),
+    ):
+        check.error(answer_, "ResourceNotFoundException", UNKNOWN_POOL)
+    missing = cognito.admin_set_user_mfa_preference(
+        UserPoolId=user_pool,
+        Username=flows.new_username("ghost"),
+        SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+    )
+    check.error(missing, "UserNotFoundException", USER_NOT_FOUND)
 
 
 # --- AssociateSoftwareToken / VerifySoftwareToken / (Admin)SetUserMFAPreference -------------------
@@ -200,6 +222,7 @@ def test_a_verified_software_token_is_listed_on_the_user(
         check.equal(own, "$.UserMFASettingList", ["SOFTWARE_TOKEN_MFA"], USER_MEMBERS)
 
 
+@pytest.mark.kind("errors")
 @pytest.mark.fact(VERIFY_MISMATCH)
 def test_verify_software_token_with_a_wrong_code_is_refused(
     cognito, check, user_pool, make_app_client, make_user
@@ -299,6 +322,47 @@ def test_a_preferred_software_token_is_asked_after_the_password(
 
 
 @pytest.mark.kind("flows")
+@pytest.mark.kind("flows")
+@pytest.mark.fact(PREFERRED_TOTP)
+@pytest.mark.parametrize("admin", [False, True], ids=["user", "admin"])
+def test_srp_sign_in_asks_the_software_token_after_password_verifier(
+    cognito, check, user_pool, make_app_client, make_user, admin
+):
+    """USER_SRP_AUTH: PASSWORD_VERIFIER answered, SOFTWARE_TOKEN_MFA follows; the next code signs in."""
+    if not enable_totp(cognito, check, user_pool):
+        return
+    client = make_app_client(user_pool, ExplicitAuthFlows=[*PASSWORD_FLOWS, "ALLOW_USER_SRP_AUTH"])
+    user = make_user(user_pool)
+    done = signed_in_with_token(cognito, check, client, user, user_pool)
+    if done is None:
+        return
+    access, app = done
+    preferred = cognito.set_user_mfa_preference(
+        AccessToken=access, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    if not check.succeeded(preferred, PREFERENCES):
+        return
+    flow = flows.srp_sign_in(cognito, client, user, admin=admin)
+    if not check.succeeded(flow.challenge, PREFERRED_TOTP):
+        return
+    challenge = flow.answer
+    if challenge is None or not check.succeeded(challenge, PREFERRED_TOTP):
+        return
+    if not check.equal(challenge, "$.ChallengeName", "SOFTWARE_TOKEN_MFA", PREFERRED_TOTP):
+        return
+    signed_in = answer(
+        cognito,
+        client,
+        challenge,
+        "SOFTWARE_TOKEN_MFA",
+        {"USERNAME": user.username, "SOFTWARE_TOKEN_MFA_CODE": app.code(steps_ahead=1)},
+        admin=admin,
+    )
+    if check.succeeded(signed_in, PREFERRED_TOTP):
+        check.present(signed_in, "$.AuthenticationResult.AccessToken", PREFERRED_TOTP)
+
+
+@pytest.mark.kind("errors")
 @pytest.mark.fact(REUSE)
 def test_a_used_software_token_code_is_expired(cognito, check, user_pool, make_app_client, make_user):
     """The code VerifySoftwareToken accepted, sent again to SOFTWARE_TOKEN_MFA: ExpiredCodeException."""
