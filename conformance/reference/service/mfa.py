@@ -136,7 +136,7 @@ class MfaMixin(ServiceBase):
 
     # ------------------------------------------------------------------ software tokens
 
-    def _setup_session(self, token: str, pool_hint: Pool | None = None) -> tuple[AuthSession, Pool, User]:
+    def _setup_session(self, token: str) -> tuple[AuthSession, Pool, User]:
         session = self.sessions.get(token)
         if session is None or session.challenge != "MFA_SETUP":
             raise not_authorized("Invalid session for the user.")
