@@ -101,6 +101,17 @@ AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
             "AddCustomAttributes",
         ),
     ),
+    "mfa": (
+        "MFA",
+        (
+            "SetUserPoolMfaConfig",
+            "GetUserPoolMfaConfig",
+            "AssociateSoftwareToken",
+            "VerifySoftwareToken",
+            "SetUserMFAPreference",
+            "AdminSetUserMFAPreference",
+        ),
+    ),
 }
 
 #: operation -> area, for every operation an area holds.

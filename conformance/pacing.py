@@ -110,6 +110,10 @@ CATEGORIES: Mapping[str, tuple[int, frozenset[str]]] = MappingProxyType(
                     "AdminForgetDevice",
                     "UpdateDeviceStatus",
                     "AdminUpdateDeviceStatus",
+                    "SetUserMFAPreference",
+                    "AdminSetUserMFAPreference",
+                    "AssociateSoftwareToken",
+                    "VerifySoftwareToken",
                 }
             ),
         ),

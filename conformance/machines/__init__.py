@@ -3,8 +3,8 @@
 One machine per area: :class:`~conformance.machines.users.UserLifecycle`,
 :class:`~conformance.machines.auth.AuthenticationAndChallenges`,
 :class:`~conformance.machines.devices.RememberedDevices`,
-:class:`~conformance.machines.tokens.TokensAndRevocation`, and
-:class:`~conformance.machines.pools.PoolsAndClients`. ``conformance/suite/test_machines.py`` runs
+:class:`~conformance.machines.tokens.TokensAndRevocation`,
+:class:`~conformance.machines.pools.PoolsAndClients` and :class:`~conformance.machines.mfa.SoftwareTokenMfa`. ``conformance/suite/test_machines.py`` runs
 them; :data:`conformance.profiles.PROFILES` sizes a run per Hypothesis profile.
 """
 

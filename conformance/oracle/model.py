@@ -122,6 +122,13 @@ class User:
     #: AdminConfirmSignUp confirmed the user: whether that verified their e-mail is not known, so the
     #: channel ForgotPassword would use is not predicted.
     verification_unknown: bool = False
+    #: MFA (oracle/mfa.py): the factors turned on, the preferred one, whether a software token is
+    #: associated and not yet verified, verified, and the TOTP codes already accepted (each answers once).
+    mfa_enabled: tuple[str, ...] = ()
+    mfa_preferred: str | None = None
+    totp_pending: bool = False
+    totp_verified: bool = False
+    totp_used: frozenset[str] = field(default=frozenset(), repr=False)
 
 
 @dataclass(frozen=True)

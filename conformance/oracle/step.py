@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from conformance.oracle import attributes, auth, clients, devices, groups, pools, signup, tokens, users
+from conformance.oracle import attributes, auth, clients, devices, groups, mfa, pools, signup, tokens, users
 from conformance.oracle.core import Transition
 from conformance.oracle.model import Answer, Call, Prediction, State, Verdict, frozen, unknown
 
@@ -74,6 +74,12 @@ OPERATIONS: dict[str, Operation] = {
     "AdminListGroupsForUser": groups.admin_list_groups_for_user,
     "AdminUpdateUserAttributes": attributes.admin_update_user_attributes,
     "AdminDeleteUserAttributes": attributes.admin_delete_user_attributes,
+    "SetUserPoolMfaConfig": mfa.set_user_pool_mfa_config,
+    "GetUserPoolMfaConfig": mfa.get_user_pool_mfa_config,
+    "AssociateSoftwareToken": mfa.associate_software_token,
+    "VerifySoftwareToken": mfa.verify_software_token,
+    "SetUserMFAPreference": mfa.set_user_mfa_preference,
+    "AdminSetUserMFAPreference": mfa.admin_set_user_mfa_preference,
 }
 
 

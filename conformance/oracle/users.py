@@ -169,10 +169,11 @@ def admin_get_user(state: State, call: Call) -> Transition:
     if not user.in_sync:
         return refuse(state, unknown("the model lost track of this user"))
     expects = _user_record_expects(user, "$", "UserAttributes", facts.ADMIN_GET_USER)
-    expects += [
-        absent("$.UserMFASettingList", facts.NO_MFA_MEMBERS),
-        absent("$.PreferredMfaSetting", facts.NO_MFA_MEMBERS),
-    ]
+    if not user.mfa_enabled:
+        expects += [
+            absent("$.UserMFASettingList", facts.NO_MFA_MEMBERS),
+            absent("$.PreferredMfaSetting", facts.NO_MFA_MEMBERS),
+        ]
     return Transition(succeeds(facts.ADMIN_GET_USER, "the user is returned", *expects), unchanged(state))
 
 

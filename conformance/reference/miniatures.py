@@ -463,6 +463,30 @@ behaviour(
 )
 
 
+def _any_totp_code(self: Any, secret: str, code: str) -> int | None:
+    return int(self.clock.now() // 30)
+
+
+def _totp_codes_reusable(self: Any, user: Any, step: int) -> bool:
+    return True
+
+
+behaviour(
+    "totp-accepts-any-code",
+    "accepts any six digits as the code of a software token",
+    "error.code",
+    "test_mfa.py::test_verify_software_token_with_a_wrong_code_is_refused",
+    totp_step=_any_totp_code,
+)
+behaviour(
+    "totp-code-reused",
+    "accepts a TOTP code that was already used",
+    "error.code",
+    "test_mfa.py::test_a_used_software_token_code_is_expired",
+    totp_code_fresh=_totp_codes_reusable,
+)
+
+
 def _preferred_role_of_highest_precedence(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
     # The reference lists cognito:roles in precedence order: the last is the group of the highest value.
     out = dict(CognitoService.id_token_claims(self, *args, **kwargs))

@@ -61,6 +61,16 @@ class User:
     attribute_codes: dict[str, tuple[str, float]] = field(default_factory=dict)
     #: when ResendConfirmationCode was asked in the last hour (facts:signup.resend-limit).
     resend_requests: list[float] = field(default_factory=list)
+    #: the user's MFA (reference/service/mfa.py): the factors they turned on (``SMS_MFA``,
+    #: ``SOFTWARE_TOKEN_MFA``, ``EMAIL_OTP``) and the preferred one, as AdminGetUser lists them.
+    mfa_enabled: list[str] = field(default_factory=list)
+    mfa_preferred: str | None = None
+    #: the verified TOTP secret and its friendly name; ``totp_pending`` is associated, not verified.
+    totp_secret: str | None = None
+    totp_name: str | None = None
+    totp_pending: str | None = None
+    #: the TOTP time step of the last code accepted: a code answers once (facts:mfa.totp-reuse).
+    totp_last_step: int = -1
 
 
 @dataclass
@@ -89,6 +99,10 @@ class Pool:
     schema: list[dict[str, Any]]
     clients: dict[str, AppClient] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
+    #: SetUserPoolMfaConfig's factor settings beyond MfaConfiguration (which lives in ``settings``,
+    #: being a CreateUserPool/UpdateUserPool member too): ``SoftwareTokenMfaConfiguration``,
+    #: ``SmsMfaConfiguration``, ``EmailMfaConfiguration`` as last set (reference/service/mfa.py).
+    mfa: dict[str, Any] = field(default_factory=dict)
     keys: PoolKeys = field(default_factory=PoolKeys)
     #: seeds the simulated SRP answers for unknown users (§1: "the same salt and an internal user
     #: ID in UUID format for the same user name and user pool combination").
@@ -112,6 +126,11 @@ class AuthSession:
     srp_server: Any = None
     srp_a: str | None = None
     secret_block: str | None = None
+    #: an MFA step (reference/service/mfa.py): the code sent by SMS or e-mail, the factors a
+    #: SELECT_MFA_TYPE offers, and for MFA_SETUP whether a software token was verified in it.
+    code: str | None = None
+    choices: tuple[str, ...] = ()
+    totp_verified: bool = False
 
 
 @dataclass

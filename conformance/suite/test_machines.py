@@ -25,6 +25,7 @@ from conformance.machines.auth import AuthenticationAndChallenges
 from conformance.machines.base import CognitoMachine, MachineRun
 from conformance.machines.devices import RememberedDevices
 from conformance.machines.groups import GroupsAndMemberships
+from conformance.machines.mfa import SoftwareTokenMfa
 from conformance.machines.pools import PoolsAndClients
 from conformance.machines.signup import SignUpAndRecovery
 from conformance.machines.tokens import TokensAndRevocation
@@ -47,6 +48,7 @@ REVOCATION = fact("tokens.revocation-model")
 POOLS_AND_CLIENTS = fact("pools.pool-client-model")
 GROUPS = fact("groups.group-model")
 SIGN_UP_AND_RECOVERY = fact("signup.recovery-model")
+MFA = fact("mfa.mfa-model")
 
 
 def _profile(request: pytest.FixtureRequest) -> profiles.Profile:
@@ -230,3 +232,14 @@ def test_sign_up_and_recovery_machine(request, cognito, check, endpoint, make_us
     state = known_pool(initial_state(endpoint.region), pool_id, name, settings=settings)
     state = known_client(state, pool_id, client.client_id, ExplicitAuthFlows=flows)
     _run(request, cognito, check, lambda run: SignUpAndRecovery(run, state, pool_id, client, endpoint))
+
+
+@pytest.mark.fact(MFA)
+def test_software_token_mfa_machine(request, cognito, check, endpoint, make_user_pool, make_app_client):
+    """§3, §8: software tokens, MFA preferences and SOFTWARE_TOKEN_MFA after the password agree with the oracle."""
+    pool_id, name = _pool(make_user_pool, check)
+    client = make_app_client(pool_id, ExplicitAuthFlows=PASSWORD_FLOWS)
+    state = known_client(
+        _oracle(endpoint, pool_id, name), pool_id, client.client_id, ExplicitAuthFlows=PASSWORD_FLOWS
+    )
+    _run(request, cognito, check, lambda run: SoftwareTokenMfa(run, state, pool_id, client))

@@ -7,6 +7,7 @@ from dataclasses import replace
 from conformance.oracle import facts
 from conformance.oracle.auth.common import challenge_follows, learning, placeholder_tokens, token_expects
 from conformance.oracle.core import Transition, refuse, weaken, with_user
+from conformance.oracle.mfa import mfa_after_password
 from conformance.oracle.model import (
     Client,
     Device,
@@ -32,9 +33,14 @@ def finish(
     device_key: str | None,
     admin: bool,
     responding: bool,
+    mfa_done: bool = False,
 ) -> Transition:
-    """After the password: a remembered device's challenge, or tokens (§2, §3, §5, §12.1)."""
+    """After the password: a remembered device's challenge, the second factor (oracle/mfa.py), or
+    tokens (§2, §3, §5, §12.1). ``mfa_done``: the second factor was just answered."""
     at_stake = ((user.pool_id, user.username),)
+    second = (
+        None if mfa_done else _second_factor(state, pool, client, user, device_key=device_key, admin=admin)
+    )
     if pool.tracks_devices and device_key:
         device = state.devices.get(device_key)
         if device is None or device.username != user.username or device.forgotten:
@@ -70,6 +76,8 @@ def finish(
                 admin=admin,
                 device_key=device_key,
             )
+        if second is not None:
+            return second
         prediction = succeeds(
             facts.NOT_REMEMBERED_SIGN_IN,
             "a confirmed, not remembered device signs in without device SRP",
@@ -88,6 +96,8 @@ def finish(
             ),
             at_stake,
         )
+    if second is not None:
+        return second
     prediction = succeeds(
         facts.TOKENS_RESULT,
         "the sign-in completes with tokens",
@@ -155,6 +165,12 @@ def after_password(
     if user.status != "CONFIRMED":
         return refuse(state, unknown(f"sign-in of a {user.status} user is not modelled"), user)
     return finish(state, pool, client, user, device_key=device_key, admin=admin, responding=responding)
+
+
+def _second_factor(
+    state: State, pool: Pool, client: Client, user: User, *, device_key: str | None, admin: bool
+) -> Transition | None:
+    return mfa_after_password(state, pool, client, user, device_key=device_key, admin=admin)
 
 
 def finish_with_device(

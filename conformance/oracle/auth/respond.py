@@ -16,6 +16,7 @@ from conformance.oracle.auth.common import (
 )
 from conformance.oracle.auth.complete import after_password, finish, finish_with_device
 from conformance.oracle.core import INCORRECT, Transition, params_of, refuse, secret_hash_refusal, with_user
+from conformance.oracle.mfa import spend_code, used_code
 from conformance.oracle.model import (
     Call,
     Client,
@@ -102,6 +103,8 @@ def _respond(state: State, call: Call, *, admin: bool) -> Transition:
             admin=admin,
             responding=True,
         )
+    if name == "SOFTWARE_TOKEN_MFA":
+        return _software_token(state, spent, pool, client, user, session, responses, admin=admin)
     if name == "DEVICE_SRP_AUTH":
         return _device_srp_auth(spent, pool, client, user, session, responses, admin=admin)
     if name == "DEVICE_PASSWORD_VERIFIER":
@@ -242,3 +245,35 @@ def _device_password_verifier(
     if not user.enabled:
         return refuse(before, unknown("a disabled user's device proof is not documented"), user)
     return finish_with_device(spent, pool, client, user, device, admin=admin)
+
+
+def _software_token(
+    state: State,
+    spent: State,
+    pool: Pool,
+    client: Client,
+    user: User,
+    session: Session,
+    responses: Mapping[str, Any],
+    *,
+    admin: bool,
+) -> Transition:
+    """SOFTWARE_TOKEN_MFA answered with a code of the user's authenticator (oracle/mfa.py): a code
+    accepted before is expired, and the session stays open; a fresh one completes the sign-in."""
+    code = str(responses.get("SOFTWARE_TOKEN_MFA_CODE", ""))
+    refusal = used_code(user, code)
+    if refusal is not None:
+        return refuse(state, refusal, user)
+    if not user.enabled:
+        return refuse(state, unknown("a disabled user answering SOFTWARE_TOKEN_MFA is not documented"), user)
+    answered = spend_code(user, code)
+    return finish(
+        with_user(spent, answered),
+        pool,
+        client,
+        answered,
+        device_key=session.device_key,
+        admin=admin,
+        responding=True,
+        mfa_done=True,
+    )

@@ -4,8 +4,9 @@ Every rule cites the docs/facts.md section it executes. Where the facts file say
 the comment says so and names the choice made.
 
 The package follows the areas of :mod:`conformance.areas`: ``pools``, ``clients``, ``users``,
-``signup``, ``auth``, ``tokens``, ``devices``, ``groups`` and ``attributes`` each hold one mixin with
-that area's operations (its ``OPERATIONS``) and helpers; ``common`` holds the state and the lookups every area uses; ``hooks``
+``signup``, ``auth``, ``tokens``, ``devices``, ``groups``, ``attributes`` and ``mfa`` each hold one
+mixin with that area's operations (its ``OPERATIONS``) and helpers; ``common`` holds the state and
+the lookups every area uses; ``hooks``
 holds the one-behaviour seams (``HOOKS``) the "miniature wrong endpoints" override. Each hook
 carries exactly one behaviour, so a :class:`CognitoService` subclass that overrides one of them
 breaks exactly that behaviour.
@@ -21,6 +22,7 @@ from conformance.reference.service.clients import ClientsMixin
 from conformance.reference.service.devices import DevicesMixin
 from conformance.reference.service.groups import GroupsMixin
 from conformance.reference.service.hooks import HOOK_BEHAVIOURS, HOOKS, HooksMixin
+from conformance.reference.service.mfa import MfaMixin
 from conformance.reference.service.pools import PoolsMixin
 from conformance.reference.service.signup import SignupMixin
 from conformance.reference.service.tokens import TokensMixin
@@ -45,12 +47,14 @@ AREA_MIXINS: dict[str, type] = {
     "devices": DevicesMixin,
     "groups": GroupsMixin,
     "attributes": AttributesMixin,
+    "mfa": MfaMixin,
 }
 
 
 def _method_name(operation: str) -> str:
-    """``AdminGetUser`` -> ``admin_get_user``."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
+    """``AdminGetUser`` -> ``admin_get_user``; an acronym is one word (``SetUserMFAPreference`` ->
+    ``set_user_mfa_preference``)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", operation).lower()
 
 
 #: Every wire operation the reference implements, in area order (each mixin declares its own).
@@ -72,6 +76,7 @@ class CognitoService(
     DevicesMixin,
     GroupsMixin,
     AttributesMixin,
+    MfaMixin,
 ):
     """The behaviour of one reference endpoint: all state and every implemented operation.
 

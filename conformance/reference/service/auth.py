@@ -186,9 +186,19 @@ class AuthMixin(ServiceBase):
         }
 
     def _finish_sign_in(
-        self, pool: Pool, client: AppClient, user: User, device_key: str | None, admin: bool
+        self,
+        pool: Pool,
+        client: AppClient,
+        user: User,
+        device_key: str | None,
+        admin: bool,
+        *,
+        mfa_done: bool = False,
     ) -> dict[str, Any]:
-        """Device tracking after the password step (§2, §12.1), then tokens."""
+        """The second factor (mfa.py), device tracking after the password step (§2, §12.1), then tokens."""
+        challenge = None if mfa_done else self.mfa_challenge(pool, client, user, device_key, admin)
+        if challenge is not None:
+            return challenge
         if pool.settings.get("DeviceConfiguration") is None:
             return self._tokens(pool, client, user, device_key=None, new_device=None)
         if device_key:
@@ -325,7 +335,7 @@ class AuthMixin(ServiceBase):
             "DEVICE_SRP_AUTH": self._answer_device_srp_auth,
             "DEVICE_PASSWORD_VERIFIER": self._answer_device_password_verifier,
         }
-        handler = handlers.get(name)
+        handler = handlers.get(name) or self.mfa_answer_handlers().get(name)
         if handler is None:
             if name == "ADMIN_NO_SRP_AUTH" and not admin:
                 # §3 [BC]: "You can't respond to an ADMIN_NO_SRP_AUTH challenge with this operation." (text UNVERIFIED)

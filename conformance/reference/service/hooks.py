@@ -11,9 +11,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import secrets
 import uuid
 from collections.abc import Iterable
 from typing import Any
+
+import pyotp
 
 from conformance.crypto.srp import decode_secret_block, pool_name
 from conformance.reference.errors import not_authorized
@@ -51,6 +54,8 @@ HOOK_BEHAVIOURS: dict[str, str] = {
     "send_attribute_code": "putting an attribute verification code in the outbox",
     "spend_code": "single use of sign-up confirmation and password-reset codes",
     "set_recovered_password": "the password ConfirmForgotPassword sets",
+    "totp_step": "the TOTP code check of VerifySoftwareToken and SOFTWARE_TOKEN_MFA",
+    "totp_code_fresh": "single use of TOTP codes (a code answers once)",
 }
 
 HOOKS = tuple(HOOK_BEHAVIOURS)
@@ -130,6 +135,21 @@ class HooksMixin(ServiceBase):
     def forget_device_record(self, user: User, device: Device) -> None:
         """Delete a device (a miniature keeps it usable)."""
         user.devices.pop(device.key, None)
+
+    def totp_step(self, secret: str, code: str) -> int | None:
+        """The time step a TOTP ``code`` of ``secret`` belongs to at the reference's time, one 30-second
+        step of drift allowed either way (facts:mfa.totp-secret), else None (a miniature takes any code)."""
+        totp = pyotp.TOTP(secret)
+        step = int(self.clock.now() // totp.interval)
+        for candidate in (step, step - 1, step + 1):
+            if secrets.compare_digest(totp.at(candidate * totp.interval), code):
+                return candidate
+        return None
+
+    def totp_code_fresh(self, user: User, step: int) -> bool:
+        """Whether a TOTP code of ``step`` was not used yet: a code answers once (facts:mfa.totp-reuse;
+        a miniature takes a used one again)."""
+        return step > user.totp_last_step
 
     def consume_session(self, session: AuthSession) -> None:
         """Mark a session used: sessions are single use (§3; a miniature allows reuse)."""

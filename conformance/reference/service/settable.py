@@ -113,6 +113,16 @@ def _verify_before_update(value: Any, request: dict[str, Any]) -> str | None:
     )
 
 
+def _mfa_configuration(value: Any, request: dict[str, Any]) -> str | None:
+    # Software-token and e-mail MFA are turned on by SetUserPoolMfaConfig only, so a pool created with
+    # MFA ON or OPTIONAL offers SMS, which needs an SmsConfiguration. Without one, what AWS does is not
+    # known (UNVERIFIED). UpdateUserPool may find TOTP already on, so there it is modelled, and
+    # service/mfa.py refuses a sign-in that would find no factor.
+    if value == "OFF" or request.get("SmsConfiguration"):
+        return None
+    return f"{value!r} without SmsConfiguration (no MFA factor to offer)"
+
+
 def _priority(mechanism: dict[str, Any]) -> int:
     return int(mechanism.get("Priority") or 0)
 
@@ -181,8 +191,8 @@ POOL_MEMBERS: dict[str, Member] = {
     "VerificationMessageTemplate": _modelled(_MESSAGE),
     "SmsAuthenticationMessage": _modelled(_MESSAGE),
     "MfaConfiguration": _partial(
-        "sign-in has no MFA step: ON or OPTIONAL would hand out tokens where AWS asks for MFA",
-        _only("OFF"),
+        "the second factor of a sign-in (service/mfa.py); ON or OPTIONAL need a factor the pool can send",
+        _mfa_configuration,
     ),
     "UserAttributeUpdateSettings": _partial(
         "an e-mail or phone change waits for VerifyUserAttribute (service/attributes.py)",
@@ -242,9 +252,12 @@ CLIENT_MEMBERS: dict[str, Member] = {
 SETTABLE: dict[str, dict[str, Member]] = {
     "CreateUserPool": {k: v for k, v in POOL_MEMBERS.items() if k != "UserPoolId"},
     "UpdateUserPool": {
-        k: v
-        for k, v in POOL_MEMBERS.items()
-        if k not in ("AliasAttributes", "UsernameAttributes", "UsernameConfiguration", "Schema")
+        **{
+            k: v
+            for k, v in POOL_MEMBERS.items()
+            if k not in ("AliasAttributes", "UsernameAttributes", "UsernameConfiguration", "Schema")
+        },
+        "MfaConfiguration": _modelled("the second factor of a sign-in (service/mfa.py)"),
     },
     "CreateUserPoolClient": {k: v for k, v in CLIENT_MEMBERS.items() if k != "ClientId"},
     "UpdateUserPoolClient": {

@@ -274,6 +274,7 @@ class TokensMixin(ServiceBase):
         return {
             "Username": user.username,
             "UserAttributes": attributes_list({"sub": user.sub, **user.attributes}),
+            **self.mfa_members(user),
         }
 
     def _families_of(self, user: User) -> list[TokenFamily]:

@@ -204,7 +204,8 @@ class UsersMixin(ServiceBase):
 
     def admin_get_user(self, req: dict[str, Any]) -> dict[str, Any]:
         pool = self.pool(req["UserPoolId"])
-        return self.user_record(self.admin_user(pool, req["Username"]), attributes_key="UserAttributes")
+        user = self.admin_user(pool, req["Username"])
+        return {**self.user_record(user, attributes_key="UserAttributes"), **self.mfa_members(user)}
 
     def admin_enable_user(self, req: dict[str, Any]) -> dict[str, Any]:
         user = self.admin_user(self.pool(req["UserPoolId"]), req["Username"])
