@@ -83,6 +83,7 @@ AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
             "ListUsersInGroup",
         ),
     ),
+    "choice": ("Choice-based sign-in", ("GetUserAuthFactors",)),
 }
 
 #: operation -> area, for every operation an area holds.

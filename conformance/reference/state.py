@@ -105,6 +105,8 @@ class AuthSession:
     srp_server: Any = None
     srp_a: str | None = None
     secret_block: str | None = None
+    #: the one-time code an EMAIL_OTP / SMS_OTP first-factor challenge sent (reference/service/choice.py).
+    otp_code: str | None = None
 
 
 @dataclass

@@ -210,6 +210,44 @@ def disabled_flow_refused(w: World) -> bool:
     return fails(lambda: sign_in(w.cognito, client_id))
 
 
+def lite_pool_refuses_email_otp(w: World) -> bool:
+    return fails(
+        lambda: w.cognito.create_user_pool(
+            PoolName="lite",
+            UserPoolTier="LITE",
+            Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}},
+        )
+    )
+
+
+def email_otp_single_use(w: World) -> bool:
+    pool_id = w.cognito.create_user_pool(
+        PoolName="otp", Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}}
+    )["UserPool"]["Id"]
+    client_id = w.cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="choice", ExplicitAuthFlows=["ALLOW_USER_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    email = [{"Name": "email", "Value": "otp@example.com"}, {"Name": "email_verified", "Value": "true"}]
+    w.cognito.admin_create_user(
+        UserPoolId=pool_id, Username="olga", MessageAction="SUPPRESS", UserAttributes=email
+    )
+    w.cognito.admin_set_user_password(UserPoolId=pool_id, Username="olga", Password=PASSWORD, Permanent=True)
+    challenge = w.cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_AUTH",
+        AuthParameters={"USERNAME": "olga", "PREFERRED_CHALLENGE": "EMAIL_OTP"},
+    )
+    code = w.app.outbox_messages(pool_id, "olga")[-1]["code"]
+    answer = {
+        "ClientId": client_id,
+        "ChallengeName": "EMAIL_OTP",
+        "Session": challenge["Session"],
+        "ChallengeResponses": {"USERNAME": "olga", "EMAIL_OTP_CODE": code},
+    }
+    w.cognito.respond_to_auth_challenge(**answer)
+    return fails(lambda: w.cognito.respond_to_auth_challenge(**answer))
+
+
 def drop_aud(self: Any, *args: Any) -> dict[str, Any]:
     claims = CognitoService.id_token_claims(self, *args)
     del claims["aud"]
@@ -244,6 +282,8 @@ BREAKS: dict[str, tuple[Callable[[World], bool], Callable[..., Any]]] = {
     "id_token_claims": (id_token_has_aud, drop_aud),
     "check_secret_hash": (secret_hash_required, lambda self, *args, **kwargs: None),
     "flow_error": (disabled_flow_refused, lambda self, client, flow: None),
+    "choice_needs_essentials": (lite_pool_refuses_email_otp, lambda self, tier: False),
+    "spend_otp": (email_otp_single_use, lambda self, session: None),
 }
 
 

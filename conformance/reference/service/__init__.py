@@ -4,7 +4,7 @@ Every rule cites the docs/facts.md section it executes. Where the facts file say
 the comment says so and names the choice made.
 
 The package follows the areas of :mod:`conformance.areas`: ``pools``, ``clients``, ``users``,
-``auth``, ``tokens``, ``devices`` and ``groups`` each hold one mixin with that area's operations (its
+``auth``, ``tokens``, ``devices``, ``groups`` and ``choice`` each hold one mixin with that area's operations (its
 ``OPERATIONS``) and helpers; ``common`` holds the state and the lookups every area uses; ``hooks``
 holds the one-behaviour seams (``HOOKS``) the "miniature wrong endpoints" override. Each hook
 carries exactly one behaviour, so a :class:`CognitoService` subclass that overrides one of them
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from conformance.reference.service.auth import AuthMixin
+from conformance.reference.service.choice import ChoiceMixin
 from conformance.reference.service.clients import ClientsMixin
 from conformance.reference.service.devices import DevicesMixin
 from conformance.reference.service.groups import GroupsMixin
@@ -41,6 +42,7 @@ AREA_MIXINS: dict[str, type] = {
     "tokens": TokensMixin,
     "devices": DevicesMixin,
     "groups": GroupsMixin,
+    "choice": ChoiceMixin,
 }
 
 
@@ -58,7 +60,15 @@ OPERATIONS: dict[str, str] = {operation: _method_name(operation) for operation i
 
 
 class CognitoService(
-    HooksMixin, PoolsMixin, ClientsMixin, UsersMixin, AuthMixin, TokensMixin, DevicesMixin, GroupsMixin
+    HooksMixin,
+    PoolsMixin,
+    ClientsMixin,
+    UsersMixin,
+    AuthMixin,
+    TokensMixin,
+    DevicesMixin,
+    GroupsMixin,
+    ChoiceMixin,
 ):
     """The behaviour of one reference endpoint: all state and every implemented operation.
 
