@@ -23,6 +23,7 @@ from conformance.checks import DivergenceFound
 from conformance.facts import fact
 from conformance.machines.auth import AuthenticationAndChallenges
 from conformance.machines.base import CognitoMachine, MachineRun
+from conformance.machines.choice import ChoiceSignIn
 from conformance.machines.devices import RememberedDevices
 from conformance.machines.pools import PoolsAndClients
 from conformance.machines.tokens import TokensAndRevocation
@@ -43,6 +44,7 @@ SIGN_IN = fact("auth.sign-in-model")
 DEVICES = fact("devices.device-model")
 REVOCATION = fact("tokens.revocation-model")
 POOLS_AND_CLIENTS = fact("pools.pool-client-model")
+CHOICE = fact("choice.user-auth-select")
 
 
 def _profile(request: pytest.FixtureRequest) -> profiles.Profile:
@@ -201,3 +203,15 @@ def test_tokens_and_revocation_machine(request, cognito, check, endpoint, make_u
 def test_pools_and_clients_machine(request, cognito, check, endpoint):
     """§9, §12.5: Create/Describe/Update/List user pools and their app clients agree with the oracle."""
     _run(request, cognito, check, lambda run: PoolsAndClients(run, initial_state(endpoint.region)))
+
+
+@pytest.mark.fact(CHOICE)
+def test_choice_sign_in_machine(request, cognito, check, endpoint, make_user_pool, make_app_client):
+    """USER_AUTH with a preferred password or a choice answered with one, right or wrong, through both
+    operations, and replayed SELECT_CHALLENGE sessions, agree with the oracle."""
+    pool_id, name = _pool(make_user_pool, check)
+    client = make_app_client(pool_id, ExplicitAuthFlows=["ALLOW_USER_AUTH"])
+    state = known_client(
+        _oracle(endpoint, pool_id, name), pool_id, client.client_id, ExplicitAuthFlows=["ALLOW_USER_AUTH"]
+    )
+    _run(request, cognito, check, lambda run: ChoiceSignIn(run, state, pool_id, client))
