@@ -87,6 +87,16 @@ def _run(
         raise found from flaky
     except Exception as error:
         run.end()
+        distinct = run.distinct_divergences(error) if isinstance(error, ExceptionGroup) else None
+        if distinct:
+            # Hypothesis found several distinct failures, each one stopped on a divergence: those are
+            # the run's divergences (as a flaky run's are), not a fault of the harness.
+            run.finish_failed()
+            for divergence in distinct:
+                check.add(divergence)
+            found = DivergenceFound(distinct)
+            run.annotate(found)
+            raise found from error
         run.annotate(error)
         run.finish_failed()
         if run.latest is not None:
