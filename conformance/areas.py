@@ -112,6 +112,7 @@ AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
             "AdminSetUserMFAPreference",
         ),
     ),
+    "choice": ("Choice-based sign-in", ("GetUserAuthFactors",)),
 }
 
 #: operation -> area, for every operation an area holds.

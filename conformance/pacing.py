@@ -65,7 +65,8 @@ CATEGORIES: Mapping[str, tuple[int, frozenset[str]]] = MappingProxyType(
                 }
             ),
         ),
-        "UserRead": (120, frozenset({"AdminGetUser", "GetUser"})),
+        # GetUserAuthFactors is unlisted in the quotas table; UserRead like AdminGetUserAuthFactors.
+        "UserRead": (120, frozenset({"AdminGetUser", "GetUser", "GetUserAuthFactors"})),
         "UserUpdate": (
             25,
             frozenset(

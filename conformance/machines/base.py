@@ -180,6 +180,22 @@ class MachineRun:
             found.setdefault(key, divergence)
         return [d for d in found.values() if d.confidence.is_hard and d.key() not in self.check.expected]
 
+    def distinct_divergences(self, group: BaseExceptionGroup) -> list[Divergence] | None:
+        """The unexpected hard divergences behind several distinct failures; None when one is not a divergence.
+
+        Hypothesis reports each distinct minimal failure it found in one exception group. When every
+        one of them stopped on a divergence, the run found those divergences (the answers steer
+        which rules fail where: a chaos endpoint's rewrites can stop two rules differently); a
+        failure that is not a divergence keeps the run the harness error it is.
+        """
+        found: dict[str, Divergence] = {}
+        for failure in _failures(group):
+            if not isinstance(failure, DivergenceFound):
+                return None
+            for divergence in failure.divergences:
+                found.setdefault(divergence.key(), divergence)
+        return [d for d in found.values() if d.confidence.is_hard and d.key() not in self.check.expected]
+
     def finish_failed(self) -> None:
         """After a run that stopped on an unexpected divergence: keep the known ones of every example.
 

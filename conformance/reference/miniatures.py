@@ -46,11 +46,13 @@ class Miniature:
 MINIATURES: dict[str, Miniature] = {}
 
 
-def miniature(name: str, broken: str, detects: str, test: str) -> Callable[[Mutation], Mutation]:
+def miniature(
+    name: str, broken: str, detects: str, test: str, *, soft: bool = False
+) -> Callable[[Mutation], Mutation]:
     """Register the decorated response mutation as a miniature."""
 
     def register(mutate: Mutation) -> Mutation:
-        MINIATURES[name] = Miniature(name, broken, detects, test, mutate=mutate)
+        MINIATURES[name] = Miniature(name, broken, detects, test, mutate=mutate, soft=soft)
         return mutate
 
     return register
@@ -860,3 +862,34 @@ accepting(
 def _forget_device_answers_something(operation: str, response: dict[str, Any]) -> None:
     if operation in ("ForgetDevice", "AdminForgetDevice") and response["status_code"] == 200:
         _put_json(response, {"Forgotten": True})
+
+
+behaviour(
+    "lite-pool-allows-passwordless",
+    "lets a LITE pool allow EMAIL_OTP as a first factor and its clients ALLOW_USER_AUTH",
+    "error.code",
+    "test_choice.py::test_lite_pool_refuses_passwordless_first_factors",
+    choice_needs_essentials=lambda self, tier: False,
+)
+behaviour(
+    "otp-accepted-twice",
+    "accepts an EMAIL_OTP / SMS_OTP code and its Session again after they signed the user in",
+    "error.code",
+    "test_choice.py::test_email_otp_signs_in_once_after_a_wrong_code",
+    spend_otp=_do_nothing,
+)
+
+
+@miniature(
+    "email-otp-not-offered",
+    "leaves EMAIL_OTP out of the AvailableChallenges of a user who can receive a code by e-mail",
+    "choice.available",
+    "test_choice.py::test_user_auth_without_preference_offers_a_choice",
+    soft=True,
+)
+def _email_otp_not_offered(operation: str, response: dict[str, Any]) -> None:
+    body = _json(response)
+    if operation in ("InitiateAuth", "AdminInitiateAuth") and isinstance(body, dict):
+        if isinstance(body.get("AvailableChallenges"), list):
+            body["AvailableChallenges"] = [c for c in body["AvailableChallenges"] if c != "EMAIL_OTP"]
+            _put_json(response, body)

@@ -41,7 +41,9 @@ CATEGORIES: dict[str, tuple[int, tuple[str, ...]]] = {
             "ConfirmForgotPassword",
         ),
     ),
-    "UserRead": (120, ("AdminGetUser", "GetUser")),
+    # GetUserAuthFactors is not in the quotas table (§11.1: UNVERIFIED); it reads one user as its
+    # admin twin AdminGetUserAuthFactors does, which is listed in UserRead.
+    "UserRead": (120, ("AdminGetUser", "GetUser", "GetUserAuthFactors")),
     "UserUpdate": (
         25,
         (

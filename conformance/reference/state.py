@@ -131,6 +131,8 @@ class AuthSession:
     code: str | None = None
     choices: tuple[str, ...] = ()
     totp_verified: bool = False
+    #: the one-time code an EMAIL_OTP / SMS_OTP first-factor challenge sent (reference/service/choice.py).
+    otp_code: str | None = None
 
 
 @dataclass

@@ -23,6 +23,7 @@ from conformance.checks import DivergenceFound
 from conformance.facts import fact
 from conformance.machines.auth import AuthenticationAndChallenges
 from conformance.machines.base import CognitoMachine, MachineRun
+from conformance.machines.choice import ChoiceSignIn
 from conformance.machines.devices import RememberedDevices
 from conformance.machines.groups import GroupsAndMemberships
 from conformance.machines.mfa import SoftwareTokenMfa
@@ -49,6 +50,7 @@ POOLS_AND_CLIENTS = fact("pools.pool-client-model")
 GROUPS = fact("groups.group-model")
 SIGN_UP_AND_RECOVERY = fact("signup.recovery-model")
 MFA = fact("mfa.mfa-model")
+CHOICE = fact("choice.user-auth-select")
 
 
 def _profile(request: pytest.FixtureRequest) -> profiles.Profile:
@@ -91,6 +93,16 @@ def _run(
         raise found from flaky
     except Exception as error:
         run.end()
+        distinct = run.distinct_divergences(error) if isinstance(error, ExceptionGroup) else None
+        if distinct:
+            # Hypothesis found several distinct failures, each one stopped on a divergence: those are
+            # the run's divergences (as a flaky run's are), not a fault of the harness.
+            run.finish_failed()
+            for divergence in distinct:
+                check.add(divergence)
+            found = DivergenceFound(distinct)
+            run.annotate(found)
+            raise found from error
         run.annotate(error)
         run.finish_failed()
         if run.latest is not None:
@@ -243,3 +255,15 @@ def test_software_token_mfa_machine(request, cognito, check, endpoint, make_user
         _oracle(endpoint, pool_id, name), pool_id, client.client_id, ExplicitAuthFlows=PASSWORD_FLOWS
     )
     _run(request, cognito, check, lambda run: SoftwareTokenMfa(run, state, pool_id, client))
+
+
+@pytest.mark.fact(CHOICE)
+def test_choice_sign_in_machine(request, cognito, check, endpoint, make_user_pool, make_app_client):
+    """USER_AUTH with a preferred password or a choice answered with one, right or wrong, through both
+    operations, and replayed SELECT_CHALLENGE sessions, agree with the oracle."""
+    pool_id, name = _pool(make_user_pool, check)
+    client = make_app_client(pool_id, ExplicitAuthFlows=["ALLOW_USER_AUTH"])
+    state = known_client(
+        _oracle(endpoint, pool_id, name), pool_id, client.client_id, ExplicitAuthFlows=["ALLOW_USER_AUTH"]
+    )
+    _run(request, cognito, check, lambda run: ChoiceSignIn(run, state, pool_id, client))

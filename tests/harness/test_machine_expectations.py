@@ -116,3 +116,22 @@ def test_a_flaky_replay_without_failures_falls_back_to_what_stopped_examples():
     assert run.flaky_divergences(FlakyStrategyDefinition("drew differently")) == []
     run.seen = {stopped.key(): stopped}
     assert run.flaky_divergences(FlakyStrategyDefinition("drew differently")) == [stopped]
+
+
+def test_distinct_failures_that_are_all_divergences_end_as_those_divergences():
+    """Hypothesis's group of distinct minimal failures (each stopped on a divergence) is the run's
+    divergences, the known ones left out; one failure that is not a divergence keeps it an error."""
+    first = _divergence("AdminCreateUser", "InvalidParameterException")
+    second = _divergence("InitiateAuth", "InvalidParameterException")
+    known = _divergence("UpdateUserPool", "InvalidParameterException")
+    run = _run(known=(known.key(),))
+    group = ExceptionGroup(
+        "Hypothesis found 2 distinct failures.", [DivergenceFound([first, known]), DivergenceFound([second])]
+    )
+    found = run.distinct_divergences(group)
+    assert found is not None
+    assert {d.key() for d in found} == {first.key(), second.key()}
+    mixed = ExceptionGroup(
+        "Hypothesis found 2 distinct failures.", [DivergenceFound([first]), TypeError("bug")]
+    )
+    assert run.distinct_divergences(mixed) is None

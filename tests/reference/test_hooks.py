@@ -273,11 +273,49 @@ def reset_code_single_use(w: World) -> bool:
     )
 
 
+def lite_pool_refuses_email_otp(w: World) -> bool:
+    return fails(
+        lambda: w.cognito.create_user_pool(
+            PoolName="lite",
+            UserPoolTier="LITE",
+            Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}},
+        )
+    )
+
+
 def reset_replaces_password(w: World) -> bool:
     _reset_by_code(w, "New-Passw0rd!")
     old = lambda: sign_in(w.cognito, w.client_id, "dora")  # noqa: E731
     new = lambda: sign_in(w.cognito, w.client_id, "dora", "New-Passw0rd!")  # noqa: E731
     return fails(old) and not fails(new)
+
+
+def email_otp_single_use(w: World) -> bool:
+    pool_id = w.cognito.create_user_pool(
+        PoolName="otp", Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}}
+    )["UserPool"]["Id"]
+    client_id = w.cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="choice", ExplicitAuthFlows=["ALLOW_USER_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    email = [{"Name": "email", "Value": "otp@example.com"}, {"Name": "email_verified", "Value": "true"}]
+    w.cognito.admin_create_user(
+        UserPoolId=pool_id, Username="olga", MessageAction="SUPPRESS", UserAttributes=email
+    )
+    w.cognito.admin_set_user_password(UserPoolId=pool_id, Username="olga", Password=PASSWORD, Permanent=True)
+    challenge = w.cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_AUTH",
+        AuthParameters={"USERNAME": "olga", "PREFERRED_CHALLENGE": "EMAIL_OTP"},
+    )
+    code = w.app.outbox_messages(pool_id, "olga")[-1]["code"]
+    answer = {
+        "ClientId": client_id,
+        "ChallengeName": "EMAIL_OTP",
+        "Session": challenge["Session"],
+        "ChallengeResponses": {"USERNAME": "olga", "EMAIL_OTP_CODE": code},
+    }
+    w.cognito.respond_to_auth_challenge(**answer)
+    return fails(lambda: w.cognito.respond_to_auth_challenge(**answer))
 
 
 def drop_aud(self: Any, *args: Any) -> dict[str, Any]:
@@ -357,6 +395,8 @@ BREAKS: dict[str, tuple[Callable[[World], bool], Callable[..., Any]]] = {
     "send_attribute_code": (attribute_code_in_outbox, lambda self, *args: None),
     "spend_code": (reset_code_single_use, lambda self, user, purpose: None),
     "set_recovered_password": (reset_replaces_password, lambda self, pool, user, password: None),
+    "choice_needs_essentials": (lite_pool_refuses_email_otp, lambda self, tier: False),
+    "spend_otp": (email_otp_single_use, lambda self, session: None),
 }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from conformance.oracle import facts
+from conformance.oracle.auth.choice import user_auth
 from conformance.oracle.auth.common import (
     ADMIN_FLOWS,
     REFRESH_FLOWS,
@@ -82,7 +83,7 @@ def _initiate(state: State, call: Call, *, admin: bool) -> Transition:
             ),
         )
     if flow == "USER_AUTH":
-        return refuse(state, unknown("choice-based sign-in is not modelled"))
+        return user_auth(state, pool, client, parameters, admin=admin)
     return _sign_in(state, pool, client, parameters, srp=flow == "USER_SRP_AUTH", admin=admin)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from conformance.crypto.srp import SrpRejected, parse_cognito_timestamp
 from conformance.oracle import facts
+from conformance.oracle.auth.choice import select_challenge
 from conformance.oracle.auth.common import (
     challenge_follows,
     disabled,
@@ -105,6 +106,8 @@ def _respond(state: State, call: Call, *, admin: bool) -> Transition:
         )
     if name == "SOFTWARE_TOKEN_MFA":
         return _software_token(state, spent, pool, client, user, session, responses, admin=admin)
+    if name == "SELECT_CHALLENGE":
+        return select_challenge(state, spent, pool, client, user, responses, admin=admin)
     if name == "DEVICE_SRP_AUTH":
         return _device_srp_auth(spent, pool, client, user, session, responses, admin=admin)
     if name == "DEVICE_PASSWORD_VERIFIER":

@@ -4,10 +4,9 @@ Every rule cites the docs/facts.md section it executes. Where the facts file say
 the comment says so and names the choice made.
 
 The package follows the areas of :mod:`conformance.areas`: ``pools``, ``clients``, ``users``,
-``signup``, ``auth``, ``tokens``, ``devices``, ``groups``, ``attributes`` and ``mfa`` each hold one
-mixin with that area's operations (its ``OPERATIONS``) and helpers; ``common`` holds the state and
-the lookups every area uses; ``hooks``
-holds the one-behaviour seams (``HOOKS``) the "miniature wrong endpoints" override. Each hook
+``signup``, ``auth``, ``tokens``, ``devices``, ``groups``, ``attributes``, ``mfa`` and ``choice``
+each hold one mixin with that area's operations (its ``OPERATIONS``) and helpers; ``common`` holds
+the state and the lookups every area uses; ``hooks`` holds the one-behaviour seams (``HOOKS``) the "miniature wrong endpoints" override. Each hook
 carries exactly one behaviour, so a :class:`CognitoService` subclass that overrides one of them
 breaks exactly that behaviour.
 """
@@ -18,6 +17,7 @@ import re
 
 from conformance.reference.service.attributes import AttributesMixin
 from conformance.reference.service.auth import AuthMixin
+from conformance.reference.service.choice import ChoiceMixin
 from conformance.reference.service.clients import ClientsMixin
 from conformance.reference.service.devices import DevicesMixin
 from conformance.reference.service.groups import GroupsMixin
@@ -48,6 +48,7 @@ AREA_MIXINS: dict[str, type] = {
     "groups": GroupsMixin,
     "attributes": AttributesMixin,
     "mfa": MfaMixin,
+    "choice": ChoiceMixin,
 }
 
 
@@ -77,6 +78,7 @@ class CognitoService(
     GroupsMixin,
     AttributesMixin,
     MfaMixin,
+    ChoiceMixin,
 ):
     """The behaviour of one reference endpoint: all state and every implemented operation.
 

@@ -90,8 +90,10 @@ class AuthMixin(ServiceBase):
             # §12.3 (settled): the reference has no Lambda triggers.
             raise invalid_parameter("Custom auth lambda trigger is not configured for the user pool.")
         if flow == "USER_AUTH":
-            # Choice-based sign-in is outside the covered surface; UNVERIFIED text.
-            raise invalid_parameter("USER_AUTH is not supported by this user pool.")
+            # Choice-based sign-in: reference/service/choice.py.
+            return self._user_auth(
+                pool, client, params, admin, "AdminInitiateAuth" if admin else "InitiateAuth"
+            )
         username = self._require(params, "USERNAME")
         srp_a = self._require(params, "SRP_A") if flow == "USER_SRP_AUTH" else None
         password = self._require(params, "PASSWORD") if srp_a is None else None
@@ -334,6 +336,8 @@ class AuthMixin(ServiceBase):
             "NEW_PASSWORD_REQUIRED": self._answer_new_password,
             "DEVICE_SRP_AUTH": self._answer_device_srp_auth,
             "DEVICE_PASSWORD_VERIFIER": self._answer_device_password_verifier,
+            # SELECT_CHALLENGE and the first-factor EMAIL_OTP / SMS_OTP: reference/service/choice.py.
+            **self.choice_handlers(),
         }
         handler = handlers.get(name) or self.mfa_answer_handlers().get(name)
         if handler is None:

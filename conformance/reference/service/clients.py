@@ -102,6 +102,7 @@ class ClientsMixin(ServiceBase):
         pool = self.pool(req["UserPoolId"])
         refuse_unmodelled("CreateUserPoolClient", req)
         check_token_lifetimes(req)
+        self.check_client_tier(pool, req)  # choice.py: ALLOW_USER_AUTH needs ESSENTIALS
         if req.get("GenerateSecret") and req.get("ClientSecret"):
             # §9 [BC]: "you can't give both"; text UNVERIFIED.
             raise invalid_parameter("ClientSecret cannot be set when GenerateSecret is true.")
@@ -120,6 +121,7 @@ class ClientsMixin(ServiceBase):
         client = self.client_in_pool(pool, req["ClientId"])
         refuse_unmodelled("UpdateUserPoolClient", req)
         check_token_lifetimes(req)
+        self.check_client_tier(pool, req)  # choice.py: ALLOW_USER_AUTH needs ESSENTIALS
         # §9 [DG authentication-flow]: omitted settings reset to their defaults.
         client.settings = self._client_settings(req)
         if req.get("ClientName"):

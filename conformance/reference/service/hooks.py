@@ -56,6 +56,8 @@ HOOK_BEHAVIOURS: dict[str, str] = {
     "set_recovered_password": "the password ConfirmForgotPassword sets",
     "totp_step": "the TOTP code check of VerifySoftwareToken and SOFTWARE_TOKEN_MFA",
     "totp_code_fresh": "single use of TOTP codes (a code answers once)",
+    "choice_needs_essentials": "which feature plans refuse choice-based sign-in (passwordless factors, ALLOW_USER_AUTH)",
+    "spend_otp": "single use of an EMAIL_OTP / SMS_OTP first-factor code and its Session",
 }
 
 HOOKS = tuple(HOOK_BEHAVIOURS)
@@ -154,6 +156,16 @@ class HooksMixin(ServiceBase):
     def consume_session(self, session: AuthSession) -> None:
         """Mark a session used: sessions are single use (§3; a miniature allows reuse)."""
         session.used = True
+
+    def choice_needs_essentials(self, tier: str) -> bool:
+        """Whether a pool of feature plan ``tier`` is refused choice-based sign-in: LITE is
+        (facts:choice.lite-refuses-choice; a miniature lets LITE pools use it)."""
+        return tier == "LITE"
+
+    def spend_otp(self, session: AuthSession) -> None:
+        """Spend a first-factor OTP session once its code signed the user in (facts:auth.session-twice;
+        a miniature accepts the same code again)."""
+        self.consume_session(session)
 
     def refresh_issues_refresh_token(self) -> bool:
         """Whether REFRESH_TOKEN_AUTH returns a new refresh token: not without rotation (§4)."""

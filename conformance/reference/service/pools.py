@@ -145,6 +145,7 @@ class PoolsMixin(ServiceBase):
         return settings
 
     def _check_explicit_pool_settings(self, settings: dict[str, Any]) -> None:
+        self.check_pool_tier(settings)  # choice.py: passwordless first factors need ESSENTIALS
         tier = settings.get("UserPoolTier", "ESSENTIALS")
         mode = (settings.get("UserPoolAddOns") or {}).get("AdvancedSecurityMode", "OFF")
         if mode in ("AUDIT", "ENFORCED") and tier != "PLUS":
@@ -281,6 +282,7 @@ class PoolsMixin(ServiceBase):
     def update_user_pool(self, req: dict[str, Any]) -> dict[str, Any]:
         pool = self.pool(req["UserPoolId"])
         refuse_unmodelled("UpdateUserPool", req)
+        self.check_tier_change(pool, req)  # choice.py: no LITE pool under an ALLOW_USER_AUTH client
         # §9 [3P:67291308035]: "It resets every parameter you omit".
         pool.settings = self._pool_settings(req)
         if req.get("PoolName"):

@@ -69,9 +69,22 @@ def _policies(value: Any, _request: dict[str, Any]) -> str | None:
     if password.get("PasswordHistorySize"):
         return "PasswordPolicy.PasswordHistorySize > 0 (password history is not kept)"
     factors = ((value or {}).get("SignInPolicy") or {}).get("AllowedFirstAuthFactors")
-    if factors not in (None, ["PASSWORD"]):
-        return f"SignInPolicy.AllowedFirstAuthFactors {factors!r} (only PASSWORD sign-in is modelled)"
+    if factors is None:
+        return None
+    # Choice-based sign-in (choice.py) models passwords and e-mail / SMS one-time codes. Passkeys
+    # need a WebAuthn relying party the reference does not have; SOFTWARE_TOKEN "is not currently
+    # supported as a first auth factor" and AWS's refusal of it is not known; a list without
+    # PASSWORD (a pool where nobody signs in with a password) has effects nobody has recorded.
+    unmodelled = [f for f in factors if f not in _FIRST_FACTORS]
+    if unmodelled:
+        return f"SignInPolicy.AllowedFirstAuthFactors {unmodelled!r} (passkeys and TOTP as a first factor are not modelled)"
+    if "PASSWORD" not in factors:
+        return f"SignInPolicy.AllowedFirstAuthFactors {factors!r} without PASSWORD"
     return None
+
+
+#: The first factors the reference models (reference/service/choice.py FACTOR_CHALLENGES).
+_FIRST_FACTORS = ("PASSWORD", "EMAIL_OTP", "SMS_OTP")
 
 
 def _admin_create_user_config(value: Any, _request: dict[str, Any]) -> str | None:
@@ -177,7 +190,9 @@ _NO_OAUTH = "the reference serves no OAuth endpoints (hosted UI, token endpoint)
 POOL_MEMBERS: dict[str, Member] = {
     "UserPoolId": _modelled("the pool to update"),
     "PoolName": _modelled("the pool's name"),
-    "Policies": _partial("the password policy; no password history, password-only sign-in", _policies),
+    "Policies": _partial(
+        "the password policy (no password history); password and one-time-code first factors", _policies
+    ),
     "DeletionProtection": _modelled("DeleteUserPool refuses an ACTIVE pool"),
     "LambdaConfig": _partial("no Lambda trigger is ever invoked", _empty),
     "AutoVerifiedAttributes": _modelled("SignUp's code delivery"),
@@ -207,7 +222,9 @@ POOL_MEMBERS: dict[str, Member] = {
     "AccountRecoverySetting": _partial(
         "where ForgotPassword sends its code: verified channels by priority, not admin_only", _recovery
     ),
-    "UserPoolTier": _modelled("the feature plan's checks"),
+    "UserPoolTier": _modelled(
+        "the feature plan's checks: threat protection needs PLUS, choice-based sign-in ESSENTIALS (default)"
+    ),
     "DcrConfiguration": _refused("dynamic client registration is not modelled"),
     "KeyConfiguration": _refused("signing keys are the reference's own"),
     "IssuerConfiguration": _refused("the issuer is the reference's own"),
