@@ -61,6 +61,14 @@ class NoAnswer(Unsupported):
     """
 
 
+class BudgetSpent(NoAnswer):
+    """A call not sent because the test's or the run's time budget ran out: the endpoint was not asked.
+
+    Apart from the other answers that never came because a stateful machine must stop exploring on
+    it (every later example would meet it at a different step, which Hypothesis reads as flaky).
+    """
+
+
 #: After this many calls in a row with no answer, the endpoint is taken to have stopped answering: no
 #: further call is sent, and each ends at once as :class:`NoAnswer` (a stalling endpoint's run then ends
 #: in about this many call timeouts instead of one per call).
@@ -230,7 +238,7 @@ class Cognito:
         # Clean-up calls (no observer: not under test) go out whatever the budget, so that a test over
         # budget still deletes what it made; each is bounded by the call timeout.
         if self.deadline is not None and self.observer is not None and time.monotonic() > self.deadline[0]:
-            raise NoAnswer(api_name, f"not sent: the {self.deadline[1]} ran out")
+            raise BudgetSpent(api_name, f"not sent: the {self.deadline[1]} ran out")
         if self.silent >= SILENCE_LIMIT:
             # An endpoint that stopped answering would otherwise cost one call timeout per call, and
             # a whole run hours; what it would have said is unknowable either way.

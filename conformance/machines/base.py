@@ -35,7 +35,7 @@ from hypothesis.control import current_build_context
 from hypothesis.errors import Flaky
 from hypothesis.stateful import RuleBasedStateMachine
 
-from conformance.calls import HarnessError, Unsupported
+from conformance.calls import BudgetSpent, HarnessError, Unsupported
 from conformance.checks import DivergenceFound
 from conformance.divergence import CheckKind, Divergence
 from conformance.expect import ABSENT, PRESENT
@@ -75,6 +75,8 @@ class MachineRun:
     #: operations (``Operation`` or ``Operation:AuthFlow``) the endpoint does not implement: rules
     #: that need one skip it, and the run reports them (the rest of the machine still runs).
     unsupported: dict[str, Unsupported] = field(default_factory=dict)
+    #: the call refused because the test's or the run's time budget ran out, once it has been.
+    budget_spent: BudgetSpent | None = None
     seen: dict[str, Divergence] = field(default_factory=dict)
     #: the calls that made the test's pool and clients (before the machine ran): every example's
     #: reproducer starts with them, so that the script runs against a fresh endpoint.
@@ -129,6 +131,9 @@ class MachineRun:
         generation; overruns are left out of that record. The final replay that reports the
         failure (and fills the call log the reproducer is made of) is always admitted.
         """
+        if self.budget_spent is not None and currently_in_test_context():
+            # The test's time budget ran out: no example may call again (see CognitoMachine.perform).
+            current_build_context().data.mark_overrun()
         if self.first_failure is None or self.shrink_seconds is None or not currently_in_test_context():
             return
         waited = time.perf_counter() - self.first_failure
@@ -340,6 +345,14 @@ class CognitoMachine(RuleBasedStateMachine):
         note = f"step {self.number}: {describe_call(call)}; the oracle predicted {prediction.describe()}"
         try:
             response = self.cognito.call(operation, params)
+        except BudgetSpent as error:
+            # The time budget ran out mid-example: end it as an overrun, as the shrink budget does.
+            # Going on would answer the same draws differently from here on, which Hypothesis reports
+            # as flaky; the test ends as unsupported with the budget named (suite/test_machines.py).
+            self.run.budget_spent = error
+            if currently_in_test_context():
+                current_build_context().data.mark_overrun()
+            raise
         except Unsupported as error:
             # Not a divergence: note it. The call changed nothing the oracle could learn, so the
             # state stays as it was and the rule goes on with an empty answer.

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from hypothesis.errors import Flaky
+from hypothesis.errors import Flaky, Unsatisfiable
 from hypothesis.stateful import run_state_machine_as_test
 
 from conformance import profiles
@@ -77,6 +77,10 @@ def _run(
     try:
         # This line's text seeds the derandomized (ci) runs: Hypothesis digests the factory's source.
         run_state_machine_as_test(lambda: factory(run), settings=machine_settings)
+    except Unsatisfiable:
+        # Every example ended as an overrun: the time budget ran out in the first one.
+        if run.budget_spent is None:
+            raise
     except Flaky as flaky:
         run.end()
         # The endpoint answered the same calls differently when Hypothesis replayed them, so no
@@ -119,6 +123,9 @@ def _run(
             f"{run.examples} examples, {run.steps} steps, {run.calls} calls in {run.elapsed:.2f} s "
             f"({run.steps_per_second():.1f} steps/s){lacking}{shrinking}",
         )
+    if run.budget_spent is not None:
+        # The examples before the budget ran out were judged; the rest was never explored.
+        raise run.budget_spent
     if run.calls == 0 and run.unsupported:
         # Every rule needed something the endpoint lacks: nothing was checked.
         raise next(iter(run.unsupported.values()))
