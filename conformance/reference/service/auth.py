@@ -340,6 +340,12 @@ class AuthMixin(ServiceBase):
             **self.choice_handlers(),
         }
         handler = handlers.get(name) or self.mfa_answer_handlers().get(name)
+        if name == "EMAIL_OTP":
+            # AWS names both the passwordless first factor (choice.py) and e-mail MFA after a password
+            # (mfa.py) EMAIL_OTP: the session that asked says which one is being answered.
+            asked = self.sessions.get(req.get("Session") or "")
+            if asked is None or asked.otp_code is None:
+                handler = self.mfa_answer_handlers().get(name) or handler
         if handler is None:
             if name == "ADMIN_NO_SRP_AUTH" and not admin:
                 # §3 [BC]: "You can't respond to an ADMIN_NO_SRP_AUTH challenge with this operation." (text UNVERIFIED)
