@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import jwt
+import pyotp
 import pytest
 from botocore.exceptions import ClientError
 from reference_support import PASSWORD, in_process_client, sign_in
@@ -146,6 +147,41 @@ def session_single_use(w: World) -> bool:
 
     answer()
     return fails(answer)
+
+
+def _software_token(w: World) -> tuple[str, pyotp.TOTP, int]:
+    """Software-token MFA OPTIONAL on the pool; alice's token associated: (access token, TOTP, step now)."""
+    w.cognito.set_user_pool_mfa_config(
+        UserPoolId=w.pool_id, SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="OPTIONAL"
+    )
+    access = w.tokens()["AccessToken"]
+    totp = pyotp.TOTP(w.cognito.associate_software_token(AccessToken=access)["SecretCode"])
+    return access, totp, int(w.app.clock.now() // totp.interval)
+
+
+def totp_code_checked(w: World) -> bool:
+    access, totp, step = _software_token(w)
+    near = {totp.at((step + k) * totp.interval) for k in (-1, 0, 1)}
+    wrong = next(f"{n:06d}" for n in range(10) if f"{n:06d}" not in near)
+    return fails(lambda: w.cognito.verify_software_token(AccessToken=access, UserCode=wrong))
+
+
+def totp_code_single_use(w: World) -> bool:
+    access, totp, step = _software_token(w)
+    code = totp.at(step * totp.interval)
+    w.cognito.verify_software_token(AccessToken=access, UserCode=code)
+    w.cognito.set_user_mfa_preference(
+        AccessToken=access, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    challenge = sign_in(w.cognito, w.client_id)
+    return fails(
+        lambda: w.cognito.respond_to_auth_challenge(
+            ClientId=w.client_id,
+            ChallengeName="SOFTWARE_TOKEN_MFA",
+            Session=challenge["Session"],
+            ChallengeResponses={"USERNAME": "alice", "SOFTWARE_TOKEN_MFA_CODE": code},
+        )
+    )
 
 
 def refresh_keeps_refresh_token(w: World) -> bool:
@@ -397,6 +433,8 @@ BREAKS: dict[str, tuple[Callable[[World], bool], Callable[..., Any]]] = {
     "set_recovered_password": (reset_replaces_password, lambda self, pool, user, password: None),
     "choice_needs_essentials": (lite_pool_refuses_email_otp, lambda self, tier: False),
     "spend_otp": (email_otp_single_use, lambda self, session: None),
+    "totp_step": (totp_code_checked, lambda self, secret, code: int(self.clock.now() // 30)),
+    "totp_code_fresh": (totp_code_single_use, lambda self, user, step: True),
 }
 
 
