@@ -71,7 +71,9 @@ def _run(
     try:
         # This line's text seeds the derandomized (ci) runs: Hypothesis digests the factory's source.
         run_state_machine_as_test(lambda: factory(run), settings=machine_settings)
-    except Flaky as flaky:
+    except (Flaky, ExceptionGroup) as flaky:
+        # Also Hypothesis's group of several distinct failures (report_multiple_bugs): when each is a
+        # divergence, they are the run's divergences, not a fault of the harness.
         run.end()
         # The endpoint answered the same calls differently when Hypothesis replayed them, so no
         # minimal example can be shown; the divergences Hypothesis saw fail, and those that stopped
