@@ -44,8 +44,12 @@ class TokensAndRevocation(CognitoMachine):
         parameters = self.client.auth_parameters(apart, PASSWORD=known.password if known else new_password())
         signed_in = self.password_sign_in(self.client, parameters, admin=False)
         handles = [h for h in self.state.created if h.startswith("signin")]
-        if not signed_in.ok or not handles:
+        body = signed_in.body if isinstance(signed_in.body, dict) else {}
+        result = body.get("AuthenticationResult")
+        if not signed_in.ok or not handles or not isinstance(result, dict):
             return
+        if not all(isinstance(result.get(k), str) for k in ("AccessToken", "RefreshToken")):
+            return  # a wrongly typed answer: reported where it was read, nothing to go on with
         self.get_tokens_from_refresh_token(handles[-1])
         self.global_sign_out(handles[-1], latest=True)
         self.get_user(handles[-1], latest=False)
@@ -101,6 +105,8 @@ class TokensAndRevocation(CognitoMachine):
         """GetTokensFromRefreshToken: what Amplify refreshes with; stopped by every revocation (facts:tokens.get-tokens-*)."""
         self.step_taken()
         tokens = self.state.sign_ins[sign_in]
+        if not isinstance(tokens.refresh_token, str):
+            return  # a wrongly typed answer gave no refresh token: reported where it was read
         self.perform(
             "GetTokensFromRefreshToken",
             {"ClientId": self.client.client_id, "RefreshToken": tokens.refresh_token},
@@ -112,6 +118,8 @@ class TokensAndRevocation(CognitoMachine):
         self.step_taken()
         tokens = self.state.sign_ins[sign_in]
         token = tokens.access_tokens[-1] if access_token else tokens.refresh_token
+        if not isinstance(token, str):
+            return  # a wrongly typed answer gave no token: reported where it was read
         self.perform("RevokeToken", {"ClientId": self.client.client_id, "Token": token})
         self._note_revocations()
 

@@ -49,7 +49,8 @@ UNMODELLED: dict[str, Any] = {
     "AllowedOAuthFlowsUserPoolClient": True,
     "AnalyticsConfiguration": {"ApplicationId": "a" * 32},
     "EnablePropagateAdditionalUserContextData": True,
-    "RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": 10},
+    # Rotation is modelled with its grace period; without one, the default is not (UNVERIFIED).
+    "RefreshTokenRotation": {"Feature": "ENABLED"},
     "PublishSecretsInAWSSecretsManager": True,
 }
 
@@ -60,7 +61,7 @@ MODELLED_VALUES: dict[str, Any] = {
     "LambdaConfig": {},
     "AccountRecoverySetting": {"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]},
     "AllowedOAuthFlowsUserPoolClient": False,
-    "RefreshTokenRotation": {"Feature": "DISABLED"},
+    "RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": 10},
     "PublishSecretsInAWSSecretsManager": False,
 }
 
