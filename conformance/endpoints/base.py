@@ -182,6 +182,17 @@ class Endpoint:
         run is worth a wait: real AWS) sleep; False when neither is possible and the test must skip."""
         return self.advance_clock(seconds)
 
+    #: The endpoint answers from a recording, in the order it was made (endpoints/replay.py): a
+    #: stateful machine must not shrink against it, since a shrunk example's calls were never recorded.
+    replays_in_order = False
+
+    def replay_position(self) -> Any:
+        """Where a recording being replayed stands for the current test (None: not a replay)."""
+        return None
+
+    def rewind_replay(self, position: Any) -> None:
+        """Go back to ``position`` of :meth:`replay_position` (nothing to do but on a replay)."""
+
     def delivered_messages(self, user_pool_id: str, username: str) -> list[dict[str, Any]] | None:
         """The e-mails and SMS the endpoint sent one user (oldest first, each with ``purpose``,
         ``channel``, ``destination`` and ``code``), or None where the endpoint exposes no outbox and a

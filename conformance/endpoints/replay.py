@@ -124,6 +124,19 @@ class ReplayEndpoint(Endpoint):
             request.url, int(recorded.get("status", 200)), cast(Any, response_headers), RawBody(data)
         )
 
+    replays_in_order = True
+
+    def replay_position(self) -> Any:
+        test = normalize_test_id(test_key(os.environ.get(CURRENT_TEST_ENV, "")))
+        return test, self._cursors.get(test)
+
+    def rewind_replay(self, position: Any) -> None:
+        test, cursor = position
+        if cursor is None:
+            self._cursors.pop(test, None)
+        else:
+            self._cursors[test] = cursor
+
     def jwks(self, user_pool_id: str, issuer: str | None = None) -> dict[str, Any]:
         public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._key.public_key()))
         return {"keys": [{**public, "kid": kid, "alg": "RS256", "use": "sig"} for kid in sorted(self._kids)]}

@@ -75,6 +75,11 @@ class MachineRun:
     #: operations (``Operation`` or ``Operation:AuthFlow``) the endpoint does not implement: rules
     #: that need one skip it, and the run reports them (the rest of the machine still runs).
     unsupported: dict[str, Unsupported] = field(default_factory=dict)
+    #: where a replayed recording stood when the current example began, and when the first failing
+    #: one did (endpoints/replay.py): the final replay Hypothesis makes to report it reads the same
+    #: recorded answers again.
+    example_start: Any = None
+    failing_start: Any = None
     #: the call refused because the test's or the run's time budget ran out, once it has been.
     budget_spent: BudgetSpent | None = None
     seen: dict[str, Divergence] = field(default_factory=dict)
@@ -120,6 +125,7 @@ class MachineRun:
         """An example stopped on an unexpected divergence: the shrink budget starts at the first one."""
         if self.first_failure is None:
             self.first_failure = time.perf_counter()
+            self.failing_start = self.example_start
 
     def admit(self) -> None:
         """At the start of an example: end it (before any call) once the shrink budget is spent.
@@ -131,6 +137,13 @@ class MachineRun:
         generation; overruns are left out of that record. The final replay that reports the
         failure (and fills the call log the reproducer is made of) is always admitted.
         """
+        endpoint = self.cognito.endpoint
+        if endpoint.replays_in_order and currently_in_test_context():
+            # A recording answers in the order it was made: the final replay of the failing example
+            # must start where that example started (shrinking is off for such endpoints, _run).
+            if current_build_context().is_final and self.failing_start is not None:
+                endpoint.rewind_replay(self.failing_start)
+            self.example_start = endpoint.replay_position()
         if self.budget_spent is not None and currently_in_test_context():
             # The test's time budget ran out: no example may call again (see CognitoMachine.perform).
             current_build_context().data.mark_overrun()
