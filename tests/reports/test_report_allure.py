@@ -109,7 +109,7 @@ def test_everything_is_a_no_op_without_alluredir(labelled_run, pytester):
         ("CreateUserPoolClient", "App clients"),
         ("RespondToAuthChallenge", "Sign-in and challenges"),
         ("GlobalSignOut", "Tokens and sign-out"),
-        ("ChangePassword", "Users"),
+        ("ChangePassword", "Sign-up and password recovery"),
         ("AssociateSoftwareToken", "MFA"),
         ("DescribeUserPool", "User pools"),
         ("AdminCreateUser", "Users"),
