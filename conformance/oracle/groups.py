@@ -151,7 +151,8 @@ def get_group(state: State, call: Call) -> Transition:
 
 def update_group(state: State, call: Call) -> Transition:
     """UpdateGroup: the members given change, those left out keep their value; an unknown group is
-    ResourceNotFoundException (facts:groups.update-group, groups.update-keeps-unset, groups.unknown-group)."""
+    ResourceNotFoundException (facts:groups.update-group, groups.update-keeps-unset, groups.unknown-group;
+    the refusal §7)."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
         return refuse(state, pool)
