@@ -3,7 +3,8 @@
 One app client with ALLOW_USER_AUTH only, in a password-only pool: the oracle
 (``conformance/oracle/auth/choice.py``) predicts the choice between PASSWORD and PASSWORD_SRP, a
 password given right or wrong, through InitiateAuth and AdminInitiateAuth, and that a SELECT_CHALLENGE
-session answers once (facts ``choice.*``, ``auth.session-twice``).
+session answers once (facts ``choice.*``, ``auth.session-twice``); GetUserAuthFactors with the access
+token of a sign-in lists the password, the one factor of a password-only pool.
 """
 
 from __future__ import annotations
@@ -121,3 +122,28 @@ class ChoiceSignIn(CognitoMachine):
             params["UserPoolId"] = self.pool_id
         self.perform("AdminRespondToAuthChallenge" if session.admin else "RespondToAuthChallenge", params)
         return multiple(*self._sessions())
+
+    @rule(user=users, earlier=st.booleans())
+    def get_user_auth_factors(self, user: str, earlier: bool):
+        """GetUserAuthFactors with the user's access token: the user and PASSWORD, its one factor in a
+        password-only pool (facts:choice.auth-factors). The token is that of an earlier sign-in when
+        asked and there is one (AdminDisableUser may have revoked it since: refused), else of a sign-in
+        made here with USER_AUTH and the preferred password."""
+        self.step_taken()
+        tokens = sorted(
+            (h, s) for h, s in self.state.sign_ins.items() if s.pool_id == self.pool_id and s.username == user
+        )
+        if not (earlier and tokens):
+            extra = {"PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": self._password(user, True)}
+            parameters = self.client.auth_parameters(user, **extra)
+            self.annotate_hash(self.client, "AuthParameters", parameters)
+            signed_in = self.perform(
+                "InitiateAuth",
+                {"ClientId": self.client.client_id, "AuthFlow": "USER_AUTH", "AuthParameters": parameters},
+            )
+            made = [h for h in self.state.created if h in self.state.sign_ins]
+            if not signed_in.ok or not made:
+                return  # no tokens (a disabled or unconfirmed user): the sign-in's own checks judged it
+            tokens = [(made[-1], self.state.sign_ins[made[-1]])]
+        _, sign_in = tokens[-1]
+        self.perform("GetUserAuthFactors", {"AccessToken": sign_in.access_tokens[-1]})

@@ -1,4 +1,5 @@
-"""Groups and memberships: CreateGroup to DeleteGroup, both listings, and cognito:groups in the tokens.
+"""Groups and memberships: CreateGroup to DeleteGroup, GetGroup and UpdateGroup, the three listings,
+and cognito:groups in the tokens.
 
 The oracle (conformance/oracle/groups.py) predicts each call; after every listing and sign-in the
 machine compares the whole (all pages, the token's claim) with what the oracle's state holds.
@@ -11,15 +12,20 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, initialize, multiple, precondition, rule
 
+from conformance.calls import HarnessError, Unsupported
 from conformance.crypto.tokens import MalformedToken, decode_unverified
 from conformance.divergence import CheckKind
 from conformance.flows import AppClient, new_password
 from conformance.machines.base import CognitoMachine, MachineRun
 from conformance.oracle import State
-from conformance.oracle.groups import groups_claim, groups_listing, members_listing
+from conformance.oracle.groups import groups_claim, groups_listing, members_listing, pool_groups
 
 #: Two names, so that rules meet the same groups again (created, deleted, created anew).
-GROUP_NAMES = st.sampled_from(["g1", "g2"])
+NAMES = ("g1", "g2")
+GROUP_NAMES = st.sampled_from(NAMES)
+#: What UpdateGroup sets; None leaves the member out of the request (it keeps its value).
+DESCRIPTIONS = st.none() | st.sampled_from(["first", "second"])
+PRECEDENCES = st.none() | st.integers(min_value=0, max_value=3)
 
 
 class GroupsAndMemberships(CognitoMachine):
@@ -78,6 +84,40 @@ class GroupsAndMemberships(CognitoMachine):
     def delete_group(self, name: str):
         self.step_taken()
         self.perform("DeleteGroup", {"UserPoolId": self.pool_id, "GroupName": self.group(name)})
+
+    @rule(name=GROUP_NAMES)
+    def get_group(self, name: str):
+        """GetGroup: the group as created and updated; a deleted group is ResourceNotFoundException."""
+        self.step_taken()
+        self.perform("GetGroup", {"UserPoolId": self.pool_id, "GroupName": self.group(name)})
+
+    @rule(name=GROUP_NAMES, description=DESCRIPTIONS, precedence=PRECEDENCES)
+    def update_group(self, name: str, description: str | None, precedence: int | None):
+        """UpdateGroup: what is given changes, what is left out keeps its value (GetGroup shows both)."""
+        self.step_taken()
+        params: dict[str, Any] = {"UserPoolId": self.pool_id, "GroupName": self.group(name)}
+        if description is not None:
+            params["Description"] = description
+        if precedence is not None:
+            params["Precedence"] = precedence
+        self.perform("UpdateGroup", params)
+
+    @rule()
+    def list_groups(self):
+        """ListGroups one group a page, to exhaustion: this example's groups among them are exactly its live
+        groups (facts:groups.list-groups)."""
+        self.step_taken()
+        listed = self.paginate(
+            "ListGroups", {"UserPoolId": self.pool_id, "Limit": 1}, "Groups", token="NextToken"
+        )
+        if listed is None:
+            return
+        # The pool is shared by the examples: groups another example left behind are not this one's.
+        mine = [
+            n for n in _names(listed, "GroupName") if isinstance(n, str) and n.startswith(f"{self.prefix}-")
+        ]
+        names, fact = pool_groups(self.state, self.pool_id)
+        self._agree_union("ListGroups", "$.Groups", mine, names, fact)
 
     @rule(user=users, name=GROUP_NAMES)
     def admin_add_user_to_group(self, user: str, name: str):
@@ -160,6 +200,22 @@ class GroupsAndMemberships(CognitoMachine):
             actual=actual,
             fact=fact,
         )
+
+    def teardown(self) -> None:
+        """Delete this example's users, then its groups (unobserved), so that the pool's listing stays short."""
+        super().teardown()
+        logged = len(self.cognito.log.calls)
+        observer, self.cognito.observer = self.cognito.observer, None
+        try:
+            # Every name the example may have used: a group the oracle lost track of goes too.
+            for name in NAMES:
+                try:
+                    self.cognito.delete_group(UserPoolId=self.pool_id, GroupName=self.group(name))
+                except (Unsupported, HarnessError):
+                    pass
+        finally:
+            self.cognito.observer = observer
+            del self.cognito.log.calls[logged:]
 
     def _agree_union(
         self, operation: str, path: str, names: list[Any], expected: frozenset[str], fact

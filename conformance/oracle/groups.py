@@ -1,4 +1,5 @@
-"""Groups: create and delete a group, add and remove members, list them both ways (facts ``groups.*``).
+"""Groups: create, read, update and delete a group, list the pool's groups, add and remove members, list
+them both ways (facts ``groups.*``).
 
 A group belongs to one pool and is named uniquely in it; its members are users of that pool. The
 state keeps members by username (the machines never reuse a username), and a deleted user drops out
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from conformance.expect import equal, present, subset_items
+from conformance.expect import Expect, absent, at_most_items, equal, present, subset_items
 from conformance.facts import Fact, fact
 from conformance.oracle.core import Transition, pool_or_refusal, refuse, unchanged
 from conformance.oracle.model import (
@@ -29,6 +30,12 @@ from conformance.oracle.model import (
 )
 
 CREATE_GROUP = fact("groups.create-group")
+GROUP_TYPE = fact("groups.group-type")
+LIST_GROUPS = fact("groups.list-groups")
+UPDATE_GROUP = fact("groups.update-group")
+KEEPS_UNSET = fact("groups.update-keeps-unset")
+#: The optional GroupType members the oracle follows (RoleArn needs an IAM role: the machines set none).
+OPTIONAL_MEMBERS = ("Description", "Precedence")
 GROUP_EXISTS = fact("groups.group-exists")
 UNKNOWN_GROUP = fact("groups.unknown-group")
 UNKNOWN_USER = fact("groups.unknown-user")
@@ -74,17 +81,121 @@ def create_group(state: State, call: Call) -> Transition:
         return refuse(
             state, fails("GroupExistsException", None, GROUP_EXISTS, f"the pool already has a group {name!r}")
         )
-    group = Group(pool.pool_id, name, recreated=(pool.pool_id, name) in state.deleted_groups)
-    prediction = succeeds(
-        CREATE_GROUP,
-        "the group is created",
-        equal("$.Group.GroupName", name, CREATE_GROUP, "echo"),
-        equal("$.Group.UserPoolId", pool.pool_id, CREATE_GROUP, "echo"),
-        present("$.Group.CreationDate", CREATE_GROUP),
+    group = Group(
+        pool.pool_id,
+        name,
+        recreated=(pool.pool_id, name) in state.deleted_groups,
+        description=call.param("Description"),
+        precedence=call.param("Precedence"),
     )
+    prediction = succeeds(CREATE_GROUP, "the group is created", *_given(group, call, CREATE_GROUP))
     return Transition(
         prediction, lambda _answer: replace(state, groups=put(state.groups, (pool.pool_id, name), group))
     )
+
+
+def _identity(group: Group, fact_: Fact) -> list[Expect]:
+    return [
+        equal("$.Group.GroupName", group.name, fact_, "echo"),
+        equal("$.Group.UserPoolId", group.pool_id, fact_, "echo"),
+        present("$.Group.CreationDate", fact_),
+    ]
+
+
+def _value(group: Group, member: str) -> object:
+    return group.description if member == "Description" else group.precedence
+
+
+def _given(group: Group, call: Call, fact_: Fact) -> list[Expect]:
+    """The GroupType answered to a call that sets the members it names: those members echo it."""
+    expects = _identity(group, fact_)
+    for member in OPTIONAL_MEMBERS:
+        if call.param(member) is not None:
+            expects.append(equal(f"$.Group.{member}", call.param(member), fact_, "echo"))
+    return expects
+
+
+def _group_type(group: Group) -> list[Expect]:
+    """The whole GroupType of the group as it stands: a member set has its value (as created, as
+    updated, or kept over an update that left it out), a member never set is left out."""
+    expects = _identity(group, CREATE_GROUP)
+    for member in OPTIONAL_MEMBERS:
+        value = _value(group, member)
+        path = f"$.Group.{member}"
+        if value is None:
+            # That an unset member is left out, rather than answered null, is UNVERIFIED.
+            expects.append(absent(path, GROUP_TYPE))
+            continue
+        if member in group.kept:
+            fact_ = KEEPS_UNSET
+        elif member in group.updated:
+            fact_ = UPDATE_GROUP
+        else:
+            fact_ = CREATE_GROUP
+        expects.append(equal(path, value, fact_, "value"))
+    return expects
+
+
+def get_group(state: State, call: Call) -> Transition:
+    """GetGroup: the group's GroupType as created and updated; an unknown (or deleted) group is
+    ResourceNotFoundException (facts:groups.create-group, groups.group-type, groups.update-group,
+    groups.unknown-group; the refusal §7)."""
+    pool = pool_or_refusal(state, call.param("UserPoolId"))
+    if isinstance(pool, Prediction):
+        return refuse(state, pool)
+    group = _group(state, pool, call.param("GroupName"))
+    if group is None:
+        return refuse(state, _no_group(call.param("GroupName")))
+    return Transition(succeeds(CREATE_GROUP, "the group as it stands", *_group_type(group)), unchanged(state))
+
+
+def update_group(state: State, call: Call) -> Transition:
+    """UpdateGroup: the members given change, those left out keep their value; an unknown group is
+    ResourceNotFoundException (facts:groups.update-group, groups.update-keeps-unset, groups.unknown-group;
+    the refusal §7)."""
+    pool = pool_or_refusal(state, call.param("UserPoolId"))
+    if isinstance(pool, Prediction):
+        return refuse(state, pool)
+    group = _group(state, pool, call.param("GroupName"))
+    if group is None:
+        return refuse(state, _no_group(call.param("GroupName")))
+    given = frozenset(m for m in OPTIONAL_MEMBERS if call.param(m) is not None)
+    left_out = frozenset(m for m in OPTIONAL_MEMBERS if m not in given and _value(group, m) is not None)
+    updated = replace(
+        group,
+        description=call.param("Description") if "Description" in given else group.description,
+        precedence=call.param("Precedence") if "Precedence" in given else group.precedence,
+        kept=left_out,
+        updated=group.updated | given,
+    )
+    # The answer is the group after the update: what was given echoes, what was kept is still there.
+    expects = _given(updated, call, UPDATE_GROUP) + [
+        equal(f"$.Group.{m}", _value(updated, m), KEEPS_UNSET, "value") for m in sorted(left_out)
+    ]
+    return Transition(
+        succeeds(UPDATE_GROUP, "the group is updated", *expects), lambda _answer: _with_group(state, updated)
+    )
+
+
+def pool_groups(state: State, pool_id: str) -> tuple[frozenset[str], Fact]:
+    """The names ListGroups lists for the pool (all its live groups), and the fact."""
+    return frozenset(name for (p, name) in state.groups if p == pool_id), LIST_GROUPS
+
+
+def list_groups(state: State, call: Call) -> Transition:
+    """ListGroups: a page of the pool's groups, at most Limit of them (facts:groups.list-groups; §7).
+
+    Which groups a page holds is left to the machine's union of all pages: the machines share a
+    pool between examples, so a page may list groups this state never saw.
+    """
+    pool = pool_or_refusal(state, call.param("UserPoolId"))
+    if isinstance(pool, Prediction):
+        return refuse(state, pool)
+    expects = [present("$.Groups", LIST_GROUPS)]
+    limit = call.param("Limit")
+    if isinstance(limit, int) and limit > 0:
+        expects.append(at_most_items("$.Groups", limit, LIST_GROUPS))
+    return Transition(succeeds(LIST_GROUPS, "a page of the pool's groups", *expects), unchanged(state))
 
 
 def delete_group(state: State, call: Call) -> Transition:

@@ -217,6 +217,14 @@ class Group:
     #: created again after a DeleteGroup of the same name: whether the old members come back is
     #: UNVERIFIED, so what is predicted about its members rests on an unverified fact.
     recreated: bool = False
+    #: the optional GroupType members set by CreateGroup or UpdateGroup (None: never set).
+    description: str | None = None
+    precedence: int | None = None
+    #: the members (``Description``, ``Precedence``) whose value survived an UpdateGroup that left
+    #: them out: that they are kept is UNVERIFIED (facts:groups.update-keeps-unset).
+    kept: frozenset[str] = frozenset()
+    #: the members whose value the last UpdateGroup naming them set (facts:groups.update-group).
+    updated: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from conformance.oracle import attributes, auth, clients, devices, groups, mfa, pools, signup, tokens, users
+from conformance.oracle import (
+    attributes,
+    auth,
+    choice,
+    clients,
+    devices,
+    groups,
+    mfa,
+    pools,
+    signup,
+    tokens,
+    users,
+)
 from conformance.oracle.core import Transition
 from conformance.oracle.model import Answer, Call, Prediction, State, Verdict, frozen, unknown
 
@@ -67,6 +79,9 @@ OPERATIONS: dict[str, Operation] = {
     "ForgetDevice": devices.forget_device,
     "AdminForgetDevice": devices.admin_forget_device,
     "CreateGroup": groups.create_group,
+    "GetGroup": groups.get_group,
+    "ListGroups": groups.list_groups,
+    "UpdateGroup": groups.update_group,
     "DeleteGroup": groups.delete_group,
     "AdminAddUserToGroup": groups.admin_add_user_to_group,
     "AdminRemoveUserFromGroup": groups.admin_remove_user_from_group,
@@ -80,6 +95,7 @@ OPERATIONS: dict[str, Operation] = {
     "VerifySoftwareToken": mfa.verify_software_token,
     "SetUserMFAPreference": mfa.set_user_mfa_preference,
     "AdminSetUserMFAPreference": mfa.admin_set_user_mfa_preference,
+    "GetUserAuthFactors": choice.get_user_auth_factors,
 }
 
 

@@ -43,6 +43,8 @@ AUTH_FACTORS_CONTENT = fact("choice.auth-factors-content")
 FLOW_NOT_ENABLED = fact("auth.flow-not-enabled")
 SESSION_TWICE = fact("auth.session-twice")
 VERIFIER_RIGHT = fact("auth.verifier-right")
+ACCESS_REVOKED = fact("tokens.access-revoked")
+GLOBAL_SIGN_OUT = fact("tokens.sign-out")
 
 
 def sign_in_policy(*factors: str) -> dict[str, Any]:
@@ -431,4 +433,30 @@ def test_get_user_auth_factors_lists_the_users_first_factors(
         actual=configured,
         fact=AUTH_FACTORS_CONTENT,
         evidence=factors.exchange,
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact(ACCESS_REVOKED)
+def test_get_user_auth_factors_with_a_revoked_token_is_not_authorized(
+    cognito, check, make_user_pool, make_app_client, make_user
+):
+    """GetUserAuthFactors is authorised by the access token (facts:choice.auth-factors): after
+    GlobalSignOut revoked it, NotAuthorizedException "Access Token has been revoked"."""
+    pool = choice_pool(make_user_pool, check, "PASSWORD")
+    if pool is None:
+        return
+    client = make_app_client(pool, ExplicitAuthFlows=CHOICE_FLOWS)
+    user = make_user(pool)
+    answer = user_auth(cognito, client, user.username, PREFERRED_CHALLENGE="PASSWORD", PASSWORD=user.password)
+    if not signed_in(check, answer, PREFERRED):
+        return
+    access = (flows.tokens(answer) or {}).get("AccessToken")
+    if not check.succeeded(cognito.global_sign_out(AccessToken=access), GLOBAL_SIGN_OUT, note="signing out"):
+        return
+    check.error(
+        cognito.get_user_auth_factors(AccessToken=access),
+        "NotAuthorizedException",
+        ACCESS_REVOKED,
+        message=ACCESS_REVOKED.message,
     )

@@ -704,3 +704,26 @@ def test_delete_user_removes_the_user_and_refuses_its_token(
         message="Invalid Access Token",
         message_fact=DELETED_USER_TOKEN,
     )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact(DELETE_USER)
+def test_delete_user_with_the_token_of_a_deleted_user_is_not_authorized(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """signup: DeleteUser a second time with the token of the user it deleted: the token is refused
+    (NotAuthorizedException "Invalid Access Token"), not answered as if the user were still there."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool)
+    token = access_token(cognito, check, client, user, DELETE_USER)
+    if token is None:
+        return
+    if not check.succeeded(cognito.delete_user(AccessToken=token), DELETE_USER, note="the first DeleteUser"):
+        return
+    check.error(
+        cognito.delete_user(AccessToken=token),
+        "NotAuthorizedException",
+        DELETE_USER,
+        message="Invalid Access Token",
+        message_fact=DELETED_USER_TOKEN,
+    )

@@ -37,7 +37,8 @@ PREFERRED = fact("choice.preferred-challenge")
 PASSWORD_CHOICES = frozenset({"PASSWORD", "PASSWORD_SRP"})
 
 
-def _password_only(pool: Pool) -> bool:
+def password_only(pool: Pool) -> bool:
+    """The pool offers the password as its only first factor (facts:choice.first-factors)."""
     policy = (pool.settings.get("Policies") or {}).get("SignInPolicy") or {}
     return list(policy.get("AllowedFirstAuthFactors") or ["PASSWORD"]) == ["PASSWORD"]
 
@@ -66,7 +67,7 @@ def _signing_in(state: State, pool: Pool, client: Client, typed: Any, secret_has
         return refuse(state, unknown("the user may be locked out (timing, §3)"), user)
     if user.status not in ("CONFIRMED", "FORCE_CHANGE_PASSWORD"):
         return refuse(state, unknown(f"USER_AUTH of a {user.status} user"), user)
-    if not _password_only(pool):
+    if not password_only(pool):
         return refuse(
             state, unknown("a pool allowing one-time codes (who can receive one is not modelled)"), user
         )
@@ -129,7 +130,7 @@ def select_challenge(
         return refuse(state, unknown(f"the answer {responses.get('ANSWER')!r} is not predicted"), user)
     if not user.enabled:
         return refuse(state, unknown("a disabled user answering SELECT_CHALLENGE is not documented"), user)
-    if not _password_only(pool):
+    if not password_only(pool):
         return refuse(state, unknown("a pool allowing one-time codes"), user)
     if responses.get("PASSWORD") != user.password:
         # The reference spends the session before it checks the password; AWS's order is UNVERIFIED.
