@@ -208,7 +208,7 @@ def _token_user(state: State, call: Call) -> User | Transition:
 def update_user_attributes(state: State, call: Call) -> Transition:
     """UpdateUserAttributes: the values written, a blank one deleted, a new e-mail unverified and any
     code sent for the old one set aside; a custom attribute outside the schema is InvalidParameterException
-    (facts:attributes.update-user-attributes, facts:attributes.blank-deletes,
+    (§8 attributes; facts:attributes.update-user-attributes, facts:attributes.blank-deletes,
     facts:attributes.change-unverifies, facts:attributes.unknown-attribute)."""
     user = _token_user(state, call)
     if isinstance(user, Transition):
@@ -250,7 +250,7 @@ def update_user_attributes(state: State, call: Call) -> Transition:
 
 def delete_user_attributes(state: State, call: Call) -> Transition:
     """DeleteUserAttributes: the named attributes are gone; the answer is empty
-    (facts:attributes.delete-user-attributes)."""
+    (§8 attributes; facts:attributes.delete-user-attributes)."""
     user = _token_user(state, call)
     if isinstance(user, Transition):
         return user
@@ -272,7 +272,7 @@ def delete_user_attributes(state: State, call: Call) -> Transition:
 
 def get_user_attribute_verification_code(state: State, call: Call) -> Transition:
     """GetUserAttributeVerificationCode for the e-mail: a code goes to it, the answer says EMAIL / email
-    (facts:attributes.verification-code)."""
+    (§8 attributes; facts:attributes.verification-code)."""
     user = _token_user(state, call)
     if isinstance(user, Transition):
         return user
@@ -292,7 +292,8 @@ def get_user_attribute_verification_code(state: State, call: Call) -> Transition
 
 def verify_user_attribute(state: State, call: Call) -> Transition:
     """VerifyUserAttribute: the delivered code verifies the e-mail (email_verified true) and the answer
-    is empty; a code that surely is not it is CodeMismatchException (facts:attributes.verify-user-attribute)."""
+    is empty; a code that surely is not it is CodeMismatchException (§8 attributes;
+    facts:attributes.verify-user-attribute)."""
     user = _token_user(state, call)
     if isinstance(user, Transition):
         return user
@@ -325,7 +326,7 @@ def verify_user_attribute(state: State, call: Call) -> Transition:
 
 def add_custom_attributes(state: State, call: Call) -> Transition:
     """AddCustomAttributes: the attributes join the schema as custom:<Name>, the answer is empty; a name
-    the schema already has is InvalidParameterException (facts:attributes.add-custom,
+    the schema already has is InvalidParameterException (§8 attributes; facts:attributes.add-custom,
     facts:attributes.add-custom-existing)."""
     pool = pool_or_refusal(state, call.param("UserPoolId"))
     if isinstance(pool, Prediction):
