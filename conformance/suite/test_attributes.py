@@ -46,6 +46,12 @@ ADD_CUSTOM = fact("attributes.add-custom")
 ADD_EXISTING = fact("attributes.add-custom-existing")
 SIGN_IN = fact("auth.tokens-issued")
 GET_USER = fact("users.get-user")
+TOKEN_REFUSED = fact("tokens.token-operations-refuse-invalid")
+TOKEN_REFUSED_TEXT = fact("tokens.token-operations-invalid-text")
+UNKNOWN_POOL = fact("pools.unknown-pool")
+
+#: A token of the access token's shape that no pool issued (its key id names no key).
+NEVER_ISSUED = "eyJraWQiOiJub3BlIiwiYWxnIjoiUlMyNTYifQ.e30.c2lnbmF0dXJl"
 
 
 def email(prefix: str = "user") -> str:
@@ -87,6 +93,8 @@ def signed_in(cognito, check, client, user) -> dict[str, Any] | None:
     response = flows.password_sign_in(cognito, client, user)
     if not check.succeeded(response, SIGN_IN, note="signing in the user the test needs"):
         return None
+    # The tests send the access token back: one of the wrong JSON type ends the test as a divergence.
+    check.read(response, "$.AuthenticationResult.AccessToken", str)
     return flows.tokens(response)
 
 
@@ -232,6 +240,32 @@ def test_a_required_attribute_cannot_be_deleted(cognito, check, make_user_pool, 
         UserPoolId=pool_id, Username=user.username, UserAttributeNames=["email"]
     )
     check.error(deleted, "InvalidParameterException", REQUIRED)
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact(REQUIRED)
+def test_a_user_cannot_delete_a_required_attribute(
+    cognito, check, make_user_pool, make_app_client, make_user
+):
+    """DeleteUserAttributes of a required attribute (email here) with the user's own token:
+    InvalidParameterException, and the e-mail stays."""
+    created = make_user_pool(Schema=[{"Name": "email", "AttributeDataType": "String", "Required": True}])
+    if not check.succeeded(created, REQUIRED, note="creating a pool that requires an email"):
+        return
+    pool_id = created.body["UserPool"]["Id"]
+    client = make_app_client(pool_id, ExplicitAuthFlows=PASSWORD_FLOWS)
+    address = email()
+    user = make_user(pool_id, attributes={"email": address})
+    tokens = signed_in(cognito, check, client, user)
+    if tokens is None:
+        return
+    deleted = cognito.delete_user_attributes(
+        AccessToken=tokens.get("AccessToken"), UserAttributeNames=["email"]
+    )
+    check.error(deleted, "InvalidParameterException", REQUIRED)
+    got = admin_get(cognito, pool_id, user.username)
+    if check.succeeded(got, REQUIRED):
+        attribute_is(check, got, "email", address, REQUIRED)
 
 
 # --- email_verified after a change, aliases --------------------------------------------------------
@@ -524,6 +558,60 @@ def test_get_user_attribute_verification_code_answers_where_it_went(
     check.error(wrong, "CodeMismatchException", VERIFY)
 
 
+#: The user's own attribute operations, called with a token: each must refuse one the pool never issued.
+USER_OPERATIONS = {
+    "DeleteUserAttributes": lambda cognito, token: cognito.delete_user_attributes(
+        AccessToken=token, UserAttributeNames=["given_name"]
+    ),
+    "GetUserAttributeVerificationCode": lambda cognito, token: cognito.get_user_attribute_verification_code(
+        AccessToken=token, AttributeName="email"
+    ),
+    "VerifyUserAttribute": lambda cognito, token: cognito.verify_user_attribute(
+        AccessToken=token, AttributeName="email", Code="123456"
+    ),
+}
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.parametrize("operation", sorted(USER_OPERATIONS))
+@pytest.mark.fact(TOKEN_REFUSED)
+def test_the_users_attribute_operations_refuse_a_token_never_issued(cognito, check, operation):
+    """A token no pool issued: NotAuthorizedException ("Invalid Access Token", inferred for these
+    operations from GetUser's)."""
+    refused = USER_OPERATIONS[operation](cognito, NEVER_ISSUED)
+    check.error(
+        refused,
+        "NotAuthorizedException",
+        TOKEN_REFUSED,
+        message="Invalid Access Token",
+        message_fact=TOKEN_REFUSED_TEXT,
+    )
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact(VERIFY)
+def test_verify_user_attribute_with_a_wrong_code_is_code_mismatch(
+    cognito, check, user_pool, make_app_client, make_user
+):
+    """A code is sent for the email; VerifyUserAttribute with another: CodeMismatchException, and the
+    email stays unverified."""
+    client = make_app_client(user_pool, ExplicitAuthFlows=PASSWORD_FLOWS)
+    user = make_user(user_pool, attributes={"email": email(), "email_verified": "false"})
+    tokens = signed_in(cognito, check, client, user)
+    if tokens is None:
+        return
+    access = tokens.get("AccessToken")
+    sent = cognito.get_user_attribute_verification_code(AccessToken=access, AttributeName="email")
+    if not check.succeeded(sent, VERIFICATION_CODE, note="sending the code the wrong one is checked against"):
+        return
+    # Six digits are what Cognito sends; a code of letters can never be the one sent.
+    wrong = cognito.verify_user_attribute(AccessToken=access, AttributeName="email", Code="wrongcode")
+    check.error(wrong, "CodeMismatchException", VERIFY)
+    got = admin_get(cognito, user_pool, user.username)
+    if check.succeeded(got, VERIFY):
+        attribute_is(check, got, "email_verified", "false", VERIFY)
+
+
 # --- AddCustomAttributes ---------------------------------------------------------------------------
 
 
@@ -571,3 +659,18 @@ def test_adding_a_custom_attribute_twice_is_invalid_parameter(cognito, check, us
         return
     again = cognito.add_custom_attributes(UserPoolId=user_pool, CustomAttributes=[attribute])
     check.error(again, "InvalidParameterException", ADD_EXISTING)
+
+
+@pytest.mark.kind("errors")
+@pytest.mark.fact(UNKNOWN_POOL)
+def test_adding_a_custom_attribute_to_an_unknown_pool_is_resource_not_found(cognito, check, endpoint):
+    """AddCustomAttributes naming a pool that does not exist: ResourceNotFoundException "User pool
+    <poolId> does not exist."."""
+    pool_id = f"{endpoint.region}_NoSuchPo0"
+    added = cognito.add_custom_attributes(
+        UserPoolId=pool_id,
+        CustomAttributes=[{"Name": "team", "AttributeDataType": "String", "Mutable": True}],
+    )
+    check.error(
+        added, "ResourceNotFoundException", UNKNOWN_POOL, message=f"User pool {pool_id} does not exist."
+    )

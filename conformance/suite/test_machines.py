@@ -22,6 +22,7 @@ from hypothesis.stateful import run_state_machine_as_test
 from conformance import profiles
 from conformance.checks import DivergenceFound
 from conformance.facts import fact
+from conformance.machines.attributes import AttributesAndVerification
 from conformance.machines.auth import AuthenticationAndChallenges
 from conformance.machines.base import CognitoMachine, MachineRun
 from conformance.machines.choice import ChoiceSignIn
@@ -52,6 +53,7 @@ GROUPS = fact("groups.group-model")
 SIGN_UP_AND_RECOVERY = fact("signup.recovery-model")
 MFA = fact("mfa.mfa-model")
 CHOICE = fact("choice.user-auth-select")
+USER_ATTRIBUTES = fact("attributes.update-user-attributes")
 
 
 def _profile(request: pytest.FixtureRequest) -> profiles.Profile:
@@ -282,3 +284,24 @@ def test_choice_sign_in_machine(request, cognito, check, endpoint, make_user_poo
         _oracle(endpoint, pool_id, name), pool_id, client.client_id, ExplicitAuthFlows=["ALLOW_USER_AUTH"]
     )
     _run(request, cognito, check, lambda run: ChoiceSignIn(run, state, pool_id, client))
+
+
+@pytest.mark.fact(USER_ATTRIBUTES)
+def test_attributes_and_verification_machine(
+    request, cognito, check, endpoint, make_user_pool, make_app_client
+):
+    """attributes: UpdateUserAttributes, DeleteUserAttributes, GetUserAttributeVerificationCode,
+    VerifyUserAttribute (delivered or made-up code) and AddCustomAttributes agree with the oracle, and
+    GetUser / AdminGetUser then show the attributes it predicts."""
+    pool_id, name = _pool(make_user_pool, check)
+    flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    client = make_app_client(pool_id, ExplicitAuthFlows=flows)
+    state = known_client(_oracle(endpoint, pool_id, name), pool_id, client.client_id, ExplicitAuthFlows=flows)
+    # The custom attributes the pool's schema gained in earlier examples (it outlives them).
+    added: set[str] = set()
+    _run(
+        request,
+        cognito,
+        check,
+        lambda run: AttributesAndVerification(run, state, pool_id, client, endpoint, added),
+    )
